@@ -1,0 +1,1 @@
+"""``reelplan plan``: dataset folder in, plan folder out."""

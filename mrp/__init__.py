@@ -1,0 +1,1 @@
+"""The pure MRP core: a Dataset in, plan tables out. No database, no files, no clock."""
