@@ -1,0 +1,225 @@
+"""The MRP run: dataset in, planned orders, pegging, records and messages out.
+
+Items are netted in low-level-code order; when an item is done, its make orders (and
+planned work orders) are exploded into their children's requirements, carrying the
+customer, priority and pegging of the order. Everything is keyed by planning day
+(0 = ``as_of``) inside and turned back into dates at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from mrp import actions, records
+from mrp.calendar import day_column, iso
+from mrp.dataset import Dataset, is_counted
+from mrp.demand import consume_forecast
+from mrp.exceptions import ExceptionLog, fmt_qty
+from mrp.explode import BomLine, bom_lines, explode, order_pegs
+from mrp.leadtime import buy_lead_times
+from mrp.levels import low_level_codes
+from mrp.netting import ItemPolicy, NettingResult, PlannedOrder, Requirement, Segment, Walk
+from mrp.plan import PLAN_COLUMNS
+from mrp.supply import LotSpec, build_lots, open_order_lots, planned_work_orders, reel_lots
+
+
+@dataclass
+class MrpResult:
+    """The MRP plan tables, plus what the optimiser and sequencer need from it."""
+
+    planned_orders: pd.DataFrame
+    exceptions: pd.DataFrame
+    pegging: pd.DataFrame
+    mrp_records: pd.DataFrame
+    net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
+    requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity
+    material: pd.DataFrame  # order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
+    lead_time_days: dict[str, int]
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def item_policies(ds: Dataset, lead: dict[str, int]) -> dict[str, ItemPolicy]:
+    policies = {}
+    for row in ds.items.itertuples(index=False):
+        counted = is_counted(row.uom)
+        multiple = row.order_multiple
+        if pd.isna(multiple):
+            multiple = 1.0 if counted else None
+        policies[row.item_id] = ItemPolicy(
+            item_id=row.item_id, type=row.type, counted=counted, lead_time_days=lead[row.item_id],
+            safety_stock=float(row.safety_stock), lot_rule=row.lot_rule,
+            lot_size=None if pd.isna(row.lot_size) else float(row.lot_size),
+            lot_period_days=None if pd.isna(row.lot_period_days) else int(row.lot_period_days),
+            min_order_qty=float(row.min_order_qty), order_multiple=multiple, yield_pct=float(row.yield_pct))
+    return policies
+
+
+def plan_mrp(ds: Dataset) -> MrpResult:
+    """Run MRP rules 1–9 on a validated dataset."""
+    settings = ds.settings
+    log = ExceptionLog()
+    lead = buy_lead_times(ds.items, ds.supplier_offers)
+    policies = item_policies(ds, lead)
+    counted = {k: p.counted for k, p in policies.items()}
+    levels = low_level_codes(ds.items["item_id"], ds.bom)
+    lines = bom_lines(ds.bom, ds.items, counted, settings.as_of)
+
+    demands = consume_forecast(ds.demand, settings, log)
+    customer_of = {d.demand_id: d.customer_id for d in demands}
+    reqs: dict[str, list[Requirement]] = {}
+    for d in demands:
+        reqs.setdefault(d.item_id, []).append(
+            Requirement(d.demand_id, d.day, d.quantity, d.customer_id, d.priority, [Segment(d.demand_id, 0, d.quantity)]))
+
+    specs: dict[str, list[LotSpec]] = reel_lots(ds, log)
+    for item_id, extra in open_order_lots(ds).items():
+        specs.setdefault(item_id, []).extend(extra)
+    wos = planned_work_orders(ds)
+    wo_by_item: dict[str, list[tuple[str, float, int, str]]] = {}
+    for row in wos[["wo_id", "item_id", "quantity_open", "start_day", "customer_id"]].itertuples(index=False):
+        wo_by_item.setdefault(row.item_id, []).append((row.wo_id, float(row.quantity_open), int(row.start_day),
+                                                       row.customer_id))
+
+    order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
+    results: dict[str, NettingResult] = {}
+    buy_reqs: dict[str, list[Requirement]] = {}
+    for item_id in order:
+        policy = policies[item_id]
+        item_reqs = reqs.pop(item_id, [])
+        if policy.type == "buy":
+            buy_reqs[item_id] = [r.clone() for r in item_reqs]
+        result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
+        results[item_id] = result
+        _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs)
+        _report(result, policy, settings, log)
+
+    _report_no_offer(ds, results, policies, log)
+    net, req_pegs = _net_requirements(buy_reqs, policies, specs, customer_of, settings.as_of)
+    planned = _planned_frame([po for r in results.values() for po in r.planned_orders], settings.as_of)
+    return MrpResult(
+        planned_orders=planned,
+        exceptions=log.frame(settings.as_of),
+        pegging=_pegging_frame(results),
+        mrp_records=records.mrp_records(results, ds, settings.as_of),
+        net_requirements=net,
+        requirement_pegs=req_pegs,
+        material=_material_frame(results, settings.as_of),
+        lead_time_days=lead,
+        counts={"items": len(policies), "demands": len(demands), "planned_orders": len(planned),
+                "exceptions": len(log.rows)},
+    )
+
+
+def _explode_orders(item_id: str, result: NettingResult, work_orders: list[tuple[str, float, int, str]],
+                    lines: list[BomLine], reqs: dict[str, list[Requirement]]) -> None:
+    if not lines:
+        return
+    wo_lots = {lot.supply_id: lot for lot in result.lots if lot.supply_type == "wo"}
+    parents: list[tuple[str, float, int, str, int, list[Segment]]] = []
+    for po in result.planned_orders:
+        parents.append((po.order_id, po.quantity, po.release_day, po.customer_id, po.priority,
+                        order_pegs(po.lot.segments, po.lot.remaining)))
+    for wo_id, quantity, start_day, customer in work_orders:
+        lot = wo_lots[wo_id]
+        parents.append((wo_id, quantity, start_day, customer, 100, order_pegs(lot.segments, lot.remaining)))
+    for order_id, started, day, customer, priority, pegs in parents:
+        for child_id, req in explode(lines, order_id, started, day, customer, priority, pegs).items():
+            reqs.setdefault(child_id, []).append(req)
+
+
+def _report(result: NettingResult, policy: ItemPolicy, settings, log: ExceptionLog) -> None:
+    for po in result.planned_orders:
+        if po.late_release_day is not None:
+            late = po.release_day - po.late_release_day
+            log.add("late_release", po.item_id, po.order_id, po.late_release_day, po.quantity,
+                    f"Planned order {po.order_id} ({fmt_qty(po.quantity)} {po.item_id}, needed "
+                    f"{iso(po.due_day, settings.as_of)}) should have been released "
+                    f"{iso(po.late_release_day, settings.as_of)}; released today it is {late} days late "
+                    f"(available {iso(po.available_day, settings.as_of)}).")
+    actions.report_expedites(result, policy, settings, log)
+    actions.report_defer_cancel(result, policy, settings, log)
+
+
+def _report_no_offer(ds: Dataset, results: dict[str, NettingResult], policies: dict[str, ItemPolicy],
+                     log: ExceptionLog) -> None:
+    """Buy items that must be bought but that no supplier offers (only when offers are given at all)."""
+    if ds.supplier_offers.empty:
+        return
+    offered = set(ds.supplier_offers["item_id"])
+    for item_id, result in sorted(results.items()):
+        if policies[item_id].type != "buy" or item_id in offered or not result.planned_orders:
+            continue
+        first = min(po.due_day for po in result.planned_orders)
+        total = sum(po.quantity for po in result.planned_orders)
+        log.add("no_offer", item_id, item_id, first, total,
+                f"{fmt_qty(total)} {item_id} must be bought from {iso(first, ds.settings.as_of)} on, but no supplier "
+                f"offers it; planned with the item master's lead time. Add an offer or a substitute.")
+
+
+def _net_requirements(buy_reqs: dict[str, list[Requirement]], policies: dict[str, ItemPolicy],
+                      specs: dict[str, list[LotSpec]], customer_of: dict[str, str], as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input)."""
+    net_rows: list[tuple[str, int, float]] = []
+    peg_rows: list[tuple[str, int, str, str, float]] = []
+    for item_id, item_reqs in buy_reqs.items():
+        if not item_reqs:
+            continue
+        result = Walk(policies[item_id].lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-").run(item_reqs)
+        for po in result.planned_orders:
+            net_rows.append((item_id, po.due_day, po.receipt_quantity))
+            for seg in po.lot.segments:
+                if seg.demand_id is not None:
+                    peg_rows.append((item_id, po.due_day, seg.demand_id, customer_of.get(seg.demand_id, ""),
+                                     seg.quantity))
+    net = pd.DataFrame(net_rows, columns=["item_id", "day", "quantity"])
+    net.insert(1, "date", day_column(net.pop("day").to_numpy(), as_of))
+    pegs = pd.DataFrame(peg_rows, columns=["item_id", "day", "demand_id", "customer_id", "quantity"])
+    pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
+    pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
+    return net.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True), pegs
+
+
+def _planned_frame(orders: list[PlannedOrder], as_of) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(o.order_id, o.item_id, o.type, o.customer_id, o.quantity, o.release_day, o.due_day, o.receipt_quantity,
+          o.available_day, o.priority) for o in orders],
+        columns=["order_id", "item_id", "type", "customer_id", "quantity", "release_date", "due_date",
+                 "receipt_quantity", "available_date", "priority"])
+    for col in ("release_date", "due_date", "available_date"):
+        frame[col] = day_column(frame[col].to_numpy(), as_of)
+    frame = frame.sort_values(["item_id", "due_date", "customer_id", "order_id"], kind="stable")
+    return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
+
+
+def _pegging_frame(results: dict[str, NettingResult]) -> pd.DataFrame:
+    rows: list[tuple[str, str, str, str, float, float]] = []
+    nan = float("nan")
+    for item_id, result in results.items():
+        for lot in result.lots:
+            for seg in lot.segments:
+                rows.append((seg.demand_id or "", item_id, lot.supply_type, lot.supply_id, seg.quantity,
+                             nan if seg.level is None else seg.level))
+            if lot.remaining > 1e-9:
+                rows.append(("", item_id, lot.supply_type, lot.supply_id, lot.remaining, nan))
+    frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS["pegging"]))
+    frame = frame.groupby(["demand_id", "item_id", "supply_type", "supply_id", "level"], as_index=False,
+                          sort=True, dropna=False)["quantity"].sum()
+    frame = frame[frame["quantity"] > 1e-9]
+    frame["level"] = frame["level"].astype("Int64")
+    return frame[list(PLAN_COLUMNS["pegging"])].sort_values(
+        ["item_id", "supply_type", "supply_id", "demand_id"], kind="stable").reset_index(drop=True)
+
+
+def _material_frame(results: dict[str, NettingResult], as_of) -> pd.DataFrame:
+    rows = [(d.req.parent_id, item_id, d.lot.supply_type, d.lot.supply_id, d.quantity, d.req.day, d.lot.available)
+            for item_id, result in results.items() for d in result.draws if d.req.parent_id is not None]
+    frame = pd.DataFrame(rows, columns=["order_id", "component_id", "supply_type", "supply_id", "quantity",
+                                        "need_date", "available_date"])
+    frame = frame.groupby(["order_id", "component_id", "supply_type", "supply_id", "need_date", "available_date"],
+                          as_index=False, sort=True)["quantity"].sum()
+    for col in ("need_date", "available_date"):
+        frame[col] = day_column(frame[col].to_numpy(), as_of)
+    return frame
