@@ -86,18 +86,21 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
     results: dict[str, NettingResult] = {}
     buy_reqs: dict[str, list[Requirement]] = {}
+    plain_buys: dict[str, NettingResult] = {}
     for item_id in order:
         policy = policies[item_id]
         item_reqs = reqs.pop(item_id, [])
-        if policy.type == "buy":
+        if policy.type == "buy" and not policy.is_plain_lot_for_lot:
             buy_reqs[item_id] = [r.clone() for r in item_reqs]
         result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
         results[item_id] = result
+        if policy.type == "buy" and policy.is_plain_lot_for_lot:
+            plain_buys[item_id] = result
         _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs)
         _report(result, policy, settings, log)
 
     _report_no_offer(ds, results, policies, log)
-    net, req_pegs = _net_requirements(buy_reqs, policies, specs, customer_of, settings.as_of)
+    net, req_pegs = _net_requirements(buy_reqs, plain_buys, policies, specs, customer_of, settings.as_of)
     planned = _planned_frame([po for r in results.values() for po in r.planned_orders], settings.as_of)
     return MrpResult(
         planned_orders=planned,
@@ -159,15 +162,20 @@ def _report_no_offer(ds: Dataset, results: dict[str, NettingResult], policies: d
                 f"offers it; planned with the item master's lead time. Add an offer or a substitute.")
 
 
-def _net_requirements(buy_reqs: dict[str, list[Requirement]], policies: dict[str, ItemPolicy],
-                      specs: dict[str, list[LotSpec]], customer_of: dict[str, str], as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input)."""
+def _net_requirements(buy_reqs: dict[str, list[Requirement]], plain_buys: dict[str, NettingResult],
+                      policies: dict[str, ItemPolicy], specs: dict[str, list[LotSpec]], customer_of: dict[str, str],
+                      as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input).
+
+    Items already planned plain lot-for-lot reuse their walk; the others are walked again as L4L.
+    """
+    walks = dict(plain_buys)
+    for item_id, item_reqs in buy_reqs.items():
+        if item_reqs:
+            walks[item_id] = Walk(policies[item_id].lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-").run(item_reqs)
     net_rows: list[tuple[str, int, float]] = []
     peg_rows: list[tuple[str, int, str, str, float]] = []
-    for item_id, item_reqs in buy_reqs.items():
-        if not item_reqs:
-            continue
-        result = Walk(policies[item_id].lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-").run(item_reqs)
+    for item_id, result in walks.items():
         for po in result.planned_orders:
             net_rows.append((item_id, po.due_day, po.receipt_quantity))
             for seg in po.lot.segments:

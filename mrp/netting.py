@@ -43,6 +43,12 @@ class ItemPolicy:
         """Buying is pooled; building is per customer."""
         return self.type == "buy"
 
+    @property
+    def is_plain_lot_for_lot(self) -> bool:
+        """Netted exactly as the optimiser sees it: L4L, no minimum, no multiple beyond whole units."""
+        plain_multiple = self.order_multiple is None or (self.counted and self.order_multiple == 1.0)
+        return self.lot_rule == "L4L" and self.min_order_qty == 0 and plain_multiple
+
     def lot_for_lot(self) -> ItemPolicy:
         """The same item as plain L4L without minimum or multiple (the optimiser's view)."""
         return ItemPolicy(self.item_id, self.type, self.counted, self.lead_time_days, self.safety_stock,
