@@ -55,7 +55,7 @@ class ItemPolicy:
                           order_multiple=1.0 if self.counted else None, yield_pct=self.yield_pct)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Segment:
     """Part of a requirement or lot traced to one independent demand (None: surplus)."""
 
@@ -64,7 +64,7 @@ class Segment:
     quantity: float
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Requirement:
     """A gross requirement of one item on one day."""
 
@@ -82,7 +82,7 @@ class Requirement:
         return Requirement(self.req_id, self.day, self.quantity, self.customer, self.priority, segments, self.parent_id)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Lot:
     """A unit of supply: a reel, an open order or a planned order."""
 
@@ -102,7 +102,7 @@ class Lot:
         self.remaining = self.quantity
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedOrder:
     order_id: str
     item_id: str
@@ -118,7 +118,7 @@ class PlannedOrder:
     lot: Lot
 
 
-@dataclass
+@dataclass(slots=True)
 class Draw:
     """``quantity`` of ``lot`` serves requirement ``req``."""
 

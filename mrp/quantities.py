@@ -35,6 +35,8 @@ def apportion(total: float, weights: list[float], counted: bool) -> list[float]:
     Largest remainder keeps the parts summing exactly to ``total`` (ties go to the
     earlier part), so pegged quantities add up to the requirement they split.
     """
+    if len(weights) == 1:
+        return [total] if weights[0] > 0 else [0.0]
     weight_sum = sum(weights)
     if weight_sum <= 0:
         return [0.0] * len(weights)
