@@ -86,21 +86,20 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
     results: dict[str, NettingResult] = {}
     buy_reqs: dict[str, list[Requirement]] = {}
-    plain_buys: dict[str, NettingResult] = {}
+    served: list[tuple[str, int, str, str, float]] = []
     for item_id in order:
         policy = policies[item_id]
         item_reqs = reqs.pop(item_id, [])
-        if policy.type == "buy" and not policy.is_plain_lot_for_lot:
-            buy_reqs[item_id] = [r.clone() for r in item_reqs]
+        if policy.type == "buy":
+            buy_reqs[item_id] = item_reqs
+            served.extend(_served_demands(item_id, item_reqs, customer_of))
         result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
         results[item_id] = result
-        if policy.type == "buy" and policy.is_plain_lot_for_lot:
-            plain_buys[item_id] = result
         _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs)
         _report(result, policy, settings, log)
 
     _report_no_offer(ds, results, policies, log)
-    net, req_pegs = _net_requirements(buy_reqs, plain_buys, policies, specs, customer_of, settings.as_of)
+    net, req_pegs = _net_requirements(buy_reqs, results, policies, specs, served, settings.as_of)
     planned = _planned_frame([po for r in results.values() for po in r.planned_orders], settings.as_of)
     return MrpResult(
         planned_orders=planned,
@@ -162,30 +161,33 @@ def _report_no_offer(ds: Dataset, results: dict[str, NettingResult], policies: d
                 f"offers it; planned with the item master's lead time. Add an offer or a substitute.")
 
 
-def _net_requirements(buy_reqs: dict[str, list[Requirement]], plain_buys: dict[str, NettingResult],
-                      policies: dict[str, ItemPolicy], specs: dict[str, list[LotSpec]], customer_of: dict[str, str],
-                      as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _served_demands(item_id: str, reqs: list[Requirement], customer_of: dict[str, str]) -> list[tuple]:
+    """(item, day, demand, customer, quantity): whom each day's requirements serve, before netting consumes it."""
+    return [(item_id, r.day, s.demand_id, customer_of.get(s.demand_id, ""), s.quantity)
+            for r in reqs for s in r.segments if s.demand_id is not None]
+
+
+def _net_requirements(buy_reqs: dict[str, list[Requirement]], results: dict[str, NettingResult],
+                      policies: dict[str, ItemPolicy], specs: dict[str, list[LotSpec]],
+                      served: list[tuple], as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input).
 
-    Items already planned plain lot-for-lot reuse their walk; the others are walked again as L4L.
+    Items planned plain lot-for-lot reuse their walk; the others are walked again as L4L,
+    quantities only. The pegs say which demands the requirements of a net-requirement day serve.
     """
-    walks = dict(plain_buys)
-    for item_id, item_reqs in buy_reqs.items():
-        if item_reqs:
-            walks[item_id] = Walk(policies[item_id].lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-").run(item_reqs)
     net_rows: list[tuple[str, int, float]] = []
-    peg_rows: list[tuple[str, int, str, str, float]] = []
-    for item_id, result in walks.items():
-        for po in result.planned_orders:
-            net_rows.append((item_id, po.due_day, po.receipt_quantity))
-            for seg in po.lot.segments:
-                if seg.demand_id is not None:
-                    peg_rows.append((item_id, po.due_day, seg.demand_id, customer_of.get(seg.demand_id, ""),
-                                     seg.quantity))
+    for item_id, reqs in buy_reqs.items():
+        policy = policies[item_id]
+        if policy.is_plain_lot_for_lot:
+            walk = results[item_id]
+        else:
+            walk = Walk(policy.lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-", track=False).run(reqs)
+        net_rows.extend((item_id, po.due_day, po.receipt_quantity) for po in walk.planned_orders)
     net = pd.DataFrame(net_rows, columns=["item_id", "day", "quantity"])
-    net.insert(1, "date", day_column(net.pop("day").to_numpy(), as_of))
-    pegs = pd.DataFrame(peg_rows, columns=["item_id", "day", "demand_id", "customer_id", "quantity"])
+    pegs = pd.DataFrame(served, columns=["item_id", "day", "demand_id", "customer_id", "quantity"])
+    pegs = pegs.merge(net[["item_id", "day"]].drop_duplicates(), on=["item_id", "day"])
     pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
+    net.insert(1, "date", day_column(net.pop("day").to_numpy(), as_of))
     pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
     return net.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True), pegs
 

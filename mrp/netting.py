@@ -7,8 +7,9 @@ by id): first by pulling in open orders due within the lead time (``expedite``),
 one new planned order sized by the item's lot rule.
 
 The walk is written once and run in two modes: :class:`Walk` tracks every lot (for
-pegging, material dates and action messages); :class:`Projection` keeps only balances
-and is what a POQ order uses to look ahead over its period.
+pegging, material dates and action messages) unless told not to (the optimiser's net
+requirements need only quantities); :class:`Projection` keeps only balances and is
+what a POQ order uses to look ahead over its period.
 """
 
 from __future__ import annotations
@@ -75,11 +76,6 @@ class Requirement:
     priority: int
     segments: list[Segment]
     parent_id: str | None = None  # the order whose components these are
-
-    def clone(self) -> Requirement:
-        """A copy whose pegging a second walk may consume."""
-        segments = [Segment(s.demand_id, s.level, s.quantity) for s in self.segments]
-        return Requirement(self.req_id, self.day, self.quantity, self.customer, self.priority, segments, self.parent_id)
 
 
 @dataclass(eq=False, slots=True)
@@ -233,8 +229,9 @@ class Projection(_WalkBase):
 class Walk(_WalkBase):
     """The real walk: lots in pools, draws, expedites and planned orders, all recorded."""
 
-    def __init__(self, policy: ItemPolicy, lots: list[Lot], order_prefix: str):
+    def __init__(self, policy: ItemPolicy, lots: list[Lot], order_prefix: str, *, track: bool = True):
         self.policy = policy
+        self.track = track
         self.order_prefix = order_prefix
         self.balance = {COMPANY: 0.0}
         self.reels: dict[str, list[Lot]] = {}
@@ -320,6 +317,8 @@ class Walk(_WalkBase):
 
     def receive(self, lot: Lot, day: int, early: bool) -> None:
         super().receive(lot, day, early)
+        if not self.track:
+            return
         if early:
             lot.arrival = day
             lot.available = day
@@ -331,6 +330,8 @@ class Walk(_WalkBase):
             bisect.insort(self.receipts.setdefault(lot.pool, []), lot, key=lambda x: (x.arrival, x.supply_id))
 
     def take(self, req: Requirement, pool: str, amount: float, day: int) -> None:
+        if not self.track:
+            return
         outflow = self.pool_outflow.setdefault(pool, {})
         outflow[day] = outflow.get(day, 0.0) + amount
         for queue in (self.reels.get(pool, []), self.receipts.get(pool, [])):

@@ -1,0 +1,100 @@
+"""SMT jobs from the MRP plan: what the line sequencer schedules.
+
+A job is a planned order or open work order of an item in ``smt_process``. Its feeders
+are the item's direct ``buy`` children whose BOM line has ``feeder`` true and is valid
+on the job's release day. Its material is on hand on the latest day any feeder
+component's supply pegged to the job arrives: stock and open orders as MRP drew them,
+a planned order on the later of its due date and release + lead time — or, when the
+purchasing plan is given, the receipt of the suggestions that cover that requirement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mrp.dataset import Dataset
+from mrp.engine import MrpResult
+
+JOB_COLUMNS = ("job_id", "item_id", "quantity", "due_date", "ready_date", "feeders", "line_ids",
+               "placements_per_board", "pinned", "line_id", "start_date")
+
+
+def smt_jobs(ds: Dataset, mrp: MrpResult, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per job (columns :data:`JOB_COLUMNS`), sorted by job id."""
+    process = ds.smt_process.set_index("item_id")
+    as_of = pd.Timestamp(ds.settings.as_of)
+    planned = mrp.planned_orders[mrp.planned_orders["item_id"].isin(process.index)]
+    wo = ds.work_orders[ds.work_orders["item_id"].isin(process.index)]
+    wo_release = wo["start_date"].where(wo["start_date"] >= as_of, as_of).fillna(as_of)
+    jobs = pd.concat([
+        pd.DataFrame({"job_id": planned["order_id"], "item_id": planned["item_id"], "quantity": planned["quantity"],
+                      "due_date": planned["due_date"], "release": planned["release_date"], "released": False,
+                      "pinned": False, "line_id": "", "start_date": pd.NaT}),
+        pd.DataFrame({"job_id": wo["wo_id"], "item_id": wo["item_id"], "quantity": wo["quantity_open"],
+                      "due_date": wo["due_date"], "release": wo_release, "released": wo["status"] == "released",
+                      "pinned": wo["pinned"], "line_id": wo["line_id"], "start_date": wo["start_date"]}),
+    ], ignore_index=True)
+    if jobs.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in JOB_COLUMNS})
+    jobs["start_date"] = pd.to_datetime(jobs["start_date"])
+    buy = set(ds.items.loc[ds.items["type"] == "buy", "item_id"])
+    feeder_lines = ds.bom[ds.bom["feeder"] & ds.bom["child_id"].isin(buy) & ds.bom["parent_id"].isin(process.index)]
+    by_parent = {parent: lines for parent, lines in feeder_lines.groupby("parent_id")}
+    jobs["feeders"] = [_feeders(by_parent.get(item), release) for item, release in zip(jobs["item_id"], jobs["release"])]
+    jobs["line_ids"] = [tuple(s for s in str(process.at[item, "line_ids"]).split(";") if s.strip())
+                        for item in jobs["item_id"]]
+    jobs["placements_per_board"] = jobs["item_id"].map(process["placements_per_board"]).astype(float)
+    ready = _ready_dates(mrp, coverage, as_of)
+    jobs["ready_date"] = [_job_ready(job, released, feeders, ready, as_of)
+                          for job, released, feeders in zip(jobs["job_id"], jobs["released"], jobs["feeders"])]
+    jobs["ready_date"] = pd.to_datetime(jobs["ready_date"])
+    return jobs[list(JOB_COLUMNS)].sort_values("job_id", kind="stable").reset_index(drop=True)
+
+
+def _feeders(lines: pd.DataFrame | None, release: pd.Timestamp) -> tuple[str, ...]:
+    if lines is None:
+        return ()
+    valid = (lines["valid_from"].isna() | (lines["valid_from"] <= release)) & \
+            (lines["valid_to"].isna() | (release < lines["valid_to"]))
+    return tuple(sorted(set(lines.loc[valid, "child_id"])))
+
+
+def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None, as_of: pd.Timestamp) -> dict[tuple[str, str], pd.Timestamp]:
+    """Latest arrival of the supply drawn per (job, component); NaT when part never arrives."""
+    material = mrp.material.copy()
+    if coverage is not None and not material.empty:
+        material["available_date"] = _with_purchasing(material, mrp, coverage)
+    if material.empty:
+        return {}
+    latest = material.groupby(["order_id", "component_id"])["available_date"].agg(
+        lambda s: pd.NaT if s.isna().any() else s.max())
+    return latest.to_dict()
+
+
+def _with_purchasing(material: pd.DataFrame, mrp: MrpResult, coverage: pd.DataFrame) -> pd.Series:
+    """Arrival of planned buy supply taken from the purchasing plan's coverage of that day's need."""
+    net = mrp.net_requirements.groupby(["item_id", "date"])["quantity"].sum()
+    covered = coverage.groupby(["item_id", "need_date"]).agg(quantity=("quantity", "sum"),
+                                                             receipt=("receipt_date", "max"))
+    dates = material["available_date"].to_numpy(copy=True)
+    orders = mrp.planned_orders
+    buy_orders = set(orders.loc[orders["type"] == "buy", "order_id"])
+    for i in np.flatnonzero(material["supply_id"].isin(buy_orders).to_numpy()):
+        key = (material.at[i, "component_id"], material.at[i, "need_date"])
+        if key not in net.index:
+            continue
+        if key not in covered.index or covered.at[key, "quantity"] < net.at[key] - 1e-6:
+            dates[i] = np.datetime64("NaT")
+        else:
+            dates[i] = covered.at[key, "receipt"]
+    return pd.Series(dates, index=material.index)
+
+
+def _job_ready(job_id: str, released: bool, feeders: tuple[str, ...], ready: dict, as_of: pd.Timestamp):
+    if released:
+        return as_of
+    dates = [ready.get((job_id, c), as_of) for c in feeders]
+    if any(pd.isna(d) for d in dates):
+        return pd.NaT
+    return max([as_of, *dates])
