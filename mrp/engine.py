@@ -84,9 +84,10 @@ def plan_mrp(ds: Dataset) -> MrpResult:
                                                        row.customer_id))
 
     order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
-    results: dict[str, NettingResult] = {}
+    out = _Outputs()
     buy_reqs: dict[str, list[Requirement]] = {}
     served: list[tuple[str, int, str, str, float]] = []
+    plain_net: dict[str, list[PlannedOrder]] = {}
     for item_id in order:
         policy = policies[item_id]
         item_reqs = reqs.pop(item_id, [])
@@ -94,25 +95,51 @@ def plan_mrp(ds: Dataset) -> MrpResult:
             buy_reqs[item_id] = item_reqs
             served.extend(_served_demands(item_id, item_reqs, customer_of))
         result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
-        results[item_id] = result
         _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs)
         _report(result, policy, settings, log)
+        if policy.type == "buy" and policy.is_plain_lot_for_lot:
+            plain_net[item_id] = result.planned_orders
+        out.collect(item_id, result)
 
-    _report_no_offer(ds, results, policies, log)
-    net, req_pegs = _net_requirements(buy_reqs, results, policies, specs, served, settings.as_of)
-    planned = _planned_frame([po for r in results.values() for po in r.planned_orders], settings.as_of)
+    _report_no_offer(ds, out.planned, policies, log)
+    net, req_pegs = _net_requirements(buy_reqs, plain_net, policies, specs, served, settings.as_of)
+    planned = _planned_frame(out.planned, settings.as_of)
     return MrpResult(
         planned_orders=planned,
         exceptions=log.frame(settings.as_of),
-        pegging=_pegging_frame(results),
-        mrp_records=records.mrp_records(results, ds, settings.as_of),
+        pegging=_pegging_frame(out.pegging),
+        mrp_records=records.records_frame(out.records, settings.as_of),
         net_requirements=net,
         requirement_pegs=req_pegs,
-        material=_material_frame(results, settings.as_of),
+        material=_material_frame(out.material, settings.as_of),
         lead_time_days=lead,
         counts={"items": len(policies), "demands": len(demands), "planned_orders": len(planned),
                 "exceptions": len(log.rows)},
     )
+
+
+class _Outputs:
+    """Rows of the output tables, taken from each item's walk as soon as it is done (memory stays flat)."""
+
+    def __init__(self) -> None:
+        self.planned: list[PlannedOrder] = []
+        self.pegging: list[tuple[str, str, str, str, float, float]] = []
+        self.records: list[tuple] = []
+        self.material: list[tuple] = []
+
+    def collect(self, item_id: str, result: NettingResult) -> None:
+        nan = float("nan")
+        for lot in result.lots:
+            for seg in lot.segments:
+                self.pegging.append((seg.demand_id or "", item_id, lot.supply_type, lot.supply_id, seg.quantity,
+                                     nan if seg.level is None else seg.level))
+            if lot.remaining > 1e-9:
+                self.pegging.append(("", item_id, lot.supply_type, lot.supply_id, lot.remaining, nan))
+        for po in result.planned_orders:
+            po.lot = None
+        self.planned.extend(result.planned_orders)
+        self.records.extend(records.item_records(item_id, result))
+        self.material.extend((parent, item_id, *rest) for parent, *rest in result.material)
 
 
 def _explode_orders(item_id: str, result: NettingResult, work_orders: list[tuple[str, float, int, str]],
@@ -145,17 +172,19 @@ def _report(result: NettingResult, policy: ItemPolicy, settings, log: ExceptionL
     actions.report_defer_cancel(result, policy, settings, log)
 
 
-def _report_no_offer(ds: Dataset, results: dict[str, NettingResult], policies: dict[str, ItemPolicy],
+def _report_no_offer(ds: Dataset, planned: list[PlannedOrder], policies: dict[str, ItemPolicy],
                      log: ExceptionLog) -> None:
     """Buy items that must be bought but that no supplier offers (only when offers are given at all)."""
     if ds.supplier_offers.empty:
         return
     offered = set(ds.supplier_offers["item_id"])
-    for item_id, result in sorted(results.items()):
-        if policies[item_id].type != "buy" or item_id in offered or not result.planned_orders:
-            continue
-        first = min(po.due_day for po in result.planned_orders)
-        total = sum(po.quantity for po in result.planned_orders)
+    by_item: dict[str, list[PlannedOrder]] = {}
+    for po in planned:
+        if policies[po.item_id].type == "buy" and po.item_id not in offered:
+            by_item.setdefault(po.item_id, []).append(po)
+    for item_id, orders in sorted(by_item.items()):
+        first = min(po.due_day for po in orders)
+        total = sum(po.quantity for po in orders)
         log.add("no_offer", item_id, item_id, first, total,
                 f"{fmt_qty(total)} {item_id} must be bought from {iso(first, ds.settings.as_of)} on, but no supplier "
                 f"offers it; planned with the item master's lead time. Add an offer or a substitute.")
@@ -167,7 +196,7 @@ def _served_demands(item_id: str, reqs: list[Requirement], customer_of: dict[str
             for r in reqs for s in r.segments if s.demand_id is not None]
 
 
-def _net_requirements(buy_reqs: dict[str, list[Requirement]], results: dict[str, NettingResult],
+def _net_requirements(buy_reqs: dict[str, list[Requirement]], plain_net: dict[str, list[PlannedOrder]],
                       policies: dict[str, ItemPolicy], specs: dict[str, list[LotSpec]],
                       served: list[tuple], as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input).
@@ -177,12 +206,12 @@ def _net_requirements(buy_reqs: dict[str, list[Requirement]], results: dict[str,
     """
     net_rows: list[tuple[str, int, float]] = []
     for item_id, reqs in buy_reqs.items():
-        policy = policies[item_id]
-        if policy.is_plain_lot_for_lot:
-            walk = results[item_id]
+        if item_id in plain_net:
+            orders = plain_net[item_id]
         else:
-            walk = Walk(policy.lot_for_lot(), build_lots(specs.get(item_id, [])), "NR-", track=False).run(reqs)
-        net_rows.extend((item_id, po.due_day, po.receipt_quantity) for po in walk.planned_orders)
+            policy = policies[item_id].lot_for_lot()
+            orders = Walk(policy, build_lots(specs.get(item_id, [])), "NR-", track=False).run(reqs).planned_orders
+        net_rows.extend((item_id, po.due_day, po.receipt_quantity) for po in orders)
     net = pd.DataFrame(net_rows, columns=["item_id", "day", "quantity"])
     pegs = pd.DataFrame(served, columns=["item_id", "day", "demand_id", "customer_id", "quantity"])
     pegs = pegs.merge(net[["item_id", "day"]].drop_duplicates(), on=["item_id", "day"])
@@ -204,16 +233,7 @@ def _planned_frame(orders: list[PlannedOrder], as_of) -> pd.DataFrame:
     return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
 
 
-def _pegging_frame(results: dict[str, NettingResult]) -> pd.DataFrame:
-    rows: list[tuple[str, str, str, str, float, float]] = []
-    nan = float("nan")
-    for item_id, result in results.items():
-        for lot in result.lots:
-            for seg in lot.segments:
-                rows.append((seg.demand_id or "", item_id, lot.supply_type, lot.supply_id, seg.quantity,
-                             nan if seg.level is None else seg.level))
-            if lot.remaining > 1e-9:
-                rows.append(("", item_id, lot.supply_type, lot.supply_id, lot.remaining, nan))
+def _pegging_frame(rows: list[tuple[str, str, str, str, float, float]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS["pegging"]))
     frame = frame.groupby(["demand_id", "item_id", "supply_type", "supply_id", "level"], as_index=False,
                           sort=True, dropna=False)["quantity"].sum()
@@ -223,9 +243,7 @@ def _pegging_frame(results: dict[str, NettingResult]) -> pd.DataFrame:
         ["item_id", "supply_type", "supply_id", "demand_id"], kind="stable").reset_index(drop=True)
 
 
-def _material_frame(results: dict[str, NettingResult], as_of) -> pd.DataFrame:
-    rows = [(d.req.parent_id, item_id, d.lot.supply_type, d.lot.supply_id, d.quantity, d.req.day, d.lot.available)
-            for item_id, result in results.items() for d in result.draws if d.req.parent_id is not None]
+def _material_frame(rows: list[tuple], as_of) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["order_id", "component_id", "supply_type", "supply_id", "quantity",
                                         "need_date", "available_date"])
     frame = frame.groupby(["order_id", "component_id", "supply_type", "supply_id", "need_date", "available_date"],

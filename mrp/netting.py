@@ -111,22 +111,13 @@ class PlannedOrder:
     available_day: int
     priority: int
     late_release_day: int | None
-    lot: Lot
-
-
-@dataclass(slots=True)
-class Draw:
-    """``quantity`` of ``lot`` serves requirement ``req``."""
-
-    req: Requirement
-    lot: Lot
-    quantity: float
+    lot: Lot | None
 
 
 @dataclass
 class NettingResult:
     planned_orders: list[PlannedOrder]
-    draws: list[Draw]
+    material: list[tuple[str, str, str, float, int, int]]  # parent order, supply type/id, qty, need day, arrival
     lots: list[Lot]
     expedites: list[tuple[Lot, int]]
     net_by_day: dict[int, float]
@@ -239,7 +230,7 @@ class Walk(_WalkBase):
         self.pending = {}
         self.pending_reels = []
         self.lots = list(lots)
-        self.draw_log: list[Draw] = []
+        self.material: list[tuple[str, str, str, float, int, int]] = []
         self.planned: list[PlannedOrder] = []
         self.expedites: list[tuple[Lot, int]] = []
         self.net_by_day: dict[int, float] = {}
@@ -275,7 +266,7 @@ class Walk(_WalkBase):
                     self.plan_order(pool, day, short, ahead, needs)
                 for req, need in needs:
                     self.draw(req, pool, need, day)
-        return NettingResult(self.planned, self.draw_log, self.lots, self.expedites, self.net_by_day,
+        return NettingResult(self.planned, self.material, self.lots, self.expedites, self.net_by_day,
                              self.pool_outflow)
 
     def look_ahead(self, pool: str, day: int, later: list[int], reqs_by_day: dict[int, list[Requirement]]) -> float:
@@ -343,7 +334,8 @@ class Walk(_WalkBase):
                 if lot.remaining <= TOLERANCE:
                     lot.remaining = 0.0
                     queue.pop(0)
-                self.draw_log.append(Draw(req, lot, piece))
+                if req.parent_id is not None:
+                    self.material.append((req.parent_id, lot.supply_type, lot.supply_id, piece, day, lot.available))
                 _move_segments(req, lot, piece)
 
 

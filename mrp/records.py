@@ -14,43 +14,46 @@ from datetime import date
 import pandas as pd
 
 from mrp.calendar import day_column
-from mrp.dataset import Dataset
 from mrp.netting import NettingResult
 from mrp.plan import PLAN_COLUMNS
 
 
-def mrp_records(results: dict[str, NettingResult], ds: Dataset, as_of: date) -> pd.DataFrame:
-    rows: list[tuple[str, int, float, float, float, float, float, float]] = []
-    for item_id, result in results.items():
-        grid: dict[int, list[float]] = {}
+def item_records(item_id: str, result: NettingResult) -> list[tuple[str, int, float, float, float, float, float, float]]:
+    """One item's rows: (item, day, gross, scheduled receipts, projected on hand, net, planned receipts, releases)."""
+    grid: dict[int, list[float]] = {}
 
-        def cell(day: int) -> list[float]:
-            return grid.setdefault(day, [0.0, 0.0, 0.0, 0.0, 0.0])  # gross, sched, net, p_receipt, p_release
+    def cell(day: int) -> list[float]:
+        return grid.setdefault(day, [0.0, 0.0, 0.0, 0.0, 0.0])  # gross, sched, net, p_receipt, p_release
 
-        on_hand = 0.0
-        for lot in result.lots:
-            if lot.supply_type == "planned":
-                continue
-            if lot.is_reel and lot.arrival == 0:
-                on_hand += lot.quantity
-            else:
-                cell(lot.arrival)[1] += lot.quantity
-        for po in result.planned_orders:
-            cell(po.due_day)[3] += po.receipt_quantity
-            cell(po.release_day)[4] += po.quantity
-        for day, net in result.net_by_day.items():
-            cell(day)[2] += net
-        for day, qty in _gross_by_day(result).items():
-            cell(day)[0] += qty
-        if not grid and on_hand <= 0:
+    on_hand = 0.0
+    for lot in result.lots:
+        if lot.supply_type == "planned":
             continue
-        if on_hand > 0:
-            cell(0)
-        balance = on_hand
-        for day in sorted(grid):
-            gross, sched, net, receipt, release = grid[day]
-            balance += sched + receipt - gross
-            rows.append((item_id, day, gross, sched, balance, net, receipt, release))
+        if lot.is_reel and lot.arrival == 0:
+            on_hand += lot.quantity
+        else:
+            cell(lot.arrival)[1] += lot.quantity
+    for po in result.planned_orders:
+        cell(po.due_day)[3] += po.receipt_quantity
+        cell(po.release_day)[4] += po.quantity
+    for day, net in result.net_by_day.items():
+        cell(day)[2] += net
+    for day, qty in _gross_by_day(result).items():
+        cell(day)[0] += qty
+    if not grid and on_hand <= 0:
+        return []
+    if on_hand > 0:
+        cell(0)
+    rows = []
+    balance = on_hand
+    for day in sorted(grid):
+        gross, sched, net, receipt, release = grid[day]
+        balance += sched + receipt - gross
+        rows.append((item_id, day, gross, sched, balance, net, receipt, release))
+    return rows
+
+
+def records_frame(rows: list[tuple], as_of: date) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["item_id", "day", "gross", "scheduled_receipts", "projected_on_hand", "net",
                                        "planned_receipts", "planned_releases"])
     frame.insert(1, "date", day_column(frame.pop("day").to_numpy(), as_of))
