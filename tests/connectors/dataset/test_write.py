@@ -1,0 +1,178 @@
+"""Writing: a dataset reads back equal; a plan folder is complete, ordered and byte-for-byte stable."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from connectors.dataset import read_dataset, write_dataset, write_plan
+from connectors.dataset.cells import format_number
+from mrp.dataset import TABLES, Dataset, PlanSettings
+from mrp.plan import PLAN_COLUMNS, Plan, empty_plan_table
+from tests.connectors.dataset.helpers import VALID
+
+
+def _assert_same(a: Dataset, b: Dataset) -> None:
+    assert a.settings == b.settings
+    for name in TABLES:
+        pd.testing.assert_frame_equal(a.table(name), b.table(name), check_exact=True)
+
+
+@pytest.mark.parametrize("example", ["small", "gateway"])
+def test_a_written_dataset_reads_back_equal(tmp_path, example):
+    ds, _ = read_dataset(VALID / example, today=date(2026, 1, 1))
+    write_dataset(ds, tmp_path / "copy")
+    again, warnings = read_dataset(tmp_path / "copy", today=date(2000, 1, 1))
+    _assert_same(ds, again)
+    assert warnings == []
+
+
+def test_numbers_are_written_without_float_noise(tmp_path):
+    ds, _ = read_dataset(VALID / "small")
+    write_dataset(ds, tmp_path)
+    items = (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()
+    assert items[3] == "MCU,Microcontroller,buy,pcs,60,100,FOQ,2500,,0,2500,0.5,2,100,10"
+    bom = (tmp_path / "bom.csv").read_text(encoding="utf-8").splitlines()
+    assert bom[3] == "PCB1,RES,12,2,,R1-R12,true,,2027-03-01"
+    assert bom[5] == "PCB1,PASTE,0.0125,,,,false,,"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_written_number_reads_back_as_the_same_float(x):
+    assert float(format_number(x)) == x
+
+
+def test_text_with_commas_quotes_and_accents_reads_back(tmp_path):
+    ds, _ = read_dataset(VALID / "gateway")
+    ds.items.loc[0, "description"] = 'Gateway, rev "B" — 10 µF'
+    ds.items.loc[1, "description"] = "  padded  "
+    write_dataset(ds, tmp_path)
+    _assert_same(ds, read_dataset(tmp_path)[0])
+
+
+def test_only_tables_with_rows_are_written_and_stale_ones_removed(tmp_path):
+    ds, _ = read_dataset(VALID / "gateway")
+    (tmp_path / "smt_lines.csv").write_text("line_id,placements_per_hour,feeder_slots\nOLD,1,1\n", encoding="utf-8")
+    write_dataset(ds, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bom.csv", "demand.csv", "inventory.csv", "items.csv", "settings.toml",
+    ]
+
+
+def test_settings_are_written_as_toml_that_reads_back(tmp_path):
+    ds = Dataset(PlanSettings(as_of=date(2027, 2, 3), holding_rate=0.1 + 0.2, bake_hours=12.5),
+                 items=read_dataset(VALID / "gateway")[0].items)
+    write_dataset(ds, tmp_path)
+    text = (tmp_path / "settings.toml").read_text(encoding="utf-8")
+    assert "as_of = 2027-02-03\n" in text and 'shift_start = "06:00"\n' in text and "horizon_days = 365\n" in text
+    assert read_dataset(tmp_path)[0].settings == ds.settings
+
+
+# --- plan folder -------------------------------------------------------------------------------
+
+
+def _plan() -> Plan:
+    planned = pd.DataFrame({
+        "note": ["late", ""],  # an extra column: written after the contract's columns
+        "due_date": pd.to_datetime(["2026-12-27", "2027-01-22"]),
+        "order_id": ["PO-1", "PO-2"],
+        "item_id": ["MCU", "MCU"],
+        "type": ["buy", "buy"],
+        "customer_id": ["", ""],
+        "quantity": [2500.0, 0.1 + 0.2],
+        "release_date": pd.to_datetime(["2026-11-23", "2026-11-23"]),
+        "receipt_quantity": [2500.0, np.nan],
+        "available_date": pd.to_datetime(["2027-02-01", None]),
+        "priority": [100, 10],
+    })
+    schedule = pd.DataFrame({
+        "job_id": ["J1"], "item_id": ["PCB1"], "quantity": [500], "line_id": ["SMT1"],
+        "setup_start": pd.to_datetime(["2026-11-23 06:00"]), "start": pd.to_datetime(["2026-11-23 06:20"]),
+        "end": pd.to_datetime(["2026-11-24 00:00"]), "due": pd.to_datetime(["2026-11-30 06:00"]),
+        "changeover_minutes": [20.0], "tardiness_minutes": [0.0],
+    })
+    return Plan(
+        planned_orders=planned,
+        schedule=schedule,
+        exceptions=empty_plan_table("exceptions"),
+        summary={"as_of": date(2026, 11, 23), "counts": {"planned_orders": 2}, "gap": float("nan"),
+                 "cost": np.float64(12.5), "solver": "optimal", "started": pd.Timestamp("2026-11-23 02:00")},
+        extras={"kitting": pd.DataFrame({"reel_id": ["R1"], "quantity": [np.int64(1200)]})},
+    )
+
+
+def test_the_plan_folder_holds_the_tables_that_ran(tmp_path):
+    write_plan(_plan(), tmp_path / "plan")
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == [
+        "exceptions.csv", "kitting.csv", "planned_orders.csv", "schedule.csv", "summary.json",
+    ]
+    assert (tmp_path / "plan" / "exceptions.csv").read_text(encoding="utf-8") == "type,item_id,ref_id,date,quantity,message\n"
+    assert (tmp_path / "plan" / "kitting.csv").read_text(encoding="utf-8") == "reel_id,quantity\nR1,1200\n"
+
+
+def test_plan_tables_put_the_contract_columns_first_and_format_values(tmp_path):
+    write_plan(_plan(), tmp_path / "plan")
+    lines = (tmp_path / "plan" / "planned_orders.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(PLAN_COLUMNS["planned_orders"]) + ",note"
+    assert lines[1] == "PO-1,MCU,buy,,2500,2026-11-23,2026-12-27,2500,2027-02-01,100,late"
+    assert lines[2] == "PO-2,MCU,buy,,0.3,2026-11-23,2027-01-22,,,10,"
+    schedule = (tmp_path / "plan" / "schedule.csv").read_text(encoding="utf-8").splitlines()
+    assert schedule[1] == "J1,PCB1,500,SMT1,2026-11-23T06:00,2026-11-23T06:20,2026-11-24T00:00,2026-11-30T06:00,20,0"
+
+
+def test_a_plan_table_missing_a_contract_column_gets_it_empty(tmp_path):
+    write_plan(Plan(pegging=pd.DataFrame({"demand_id": ["D1"], "quantity": [5.0]})), tmp_path / "plan")
+    text = (tmp_path / "plan" / "pegging.csv").read_text(encoding="utf-8")
+    assert text == "demand_id,item_id,supply_type,supply_id,quantity,level\nD1,,,,5,\n"
+
+
+def test_the_summary_is_sorted_indented_json_with_iso_dates(tmp_path):
+    write_plan(_plan(), tmp_path / "plan")
+    text = (tmp_path / "plan" / "summary.json").read_text(encoding="utf-8")
+    assert json.loads(text) == {
+        "as_of": "2026-11-23", "cost": 12.5, "counts": {"planned_orders": 2}, "gap": None,
+        "solver": "optimal", "started": "2026-11-23T02:00",
+    }
+    assert text.startswith('{\n  "as_of": "2026-11-23",\n  "cost": 12.5,')
+
+
+def test_writing_the_same_plan_twice_gives_the_same_bytes(tmp_path):
+    write_plan(_plan(), tmp_path / "a")
+    write_plan(_plan(), tmp_path / "b")
+    for file in (tmp_path / "a").iterdir():
+        assert file.read_bytes() == (tmp_path / "b" / file.name).read_bytes()
+
+
+def test_a_new_plan_replaces_the_old_one_whole(tmp_path):
+    write_plan(_plan(), tmp_path / "plan")
+    write_plan(Plan(exceptions=empty_plan_table("exceptions")), tmp_path / "plan")
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == ["exceptions.csv", "summary.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no staging or old folder left behind
+
+
+def test_a_folder_holding_other_files_is_not_replaced(tmp_path):
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "thesis.docx").write_text("precious", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_plan(_plan(), tmp_path / "plan")
+    assert (tmp_path / "plan" / "thesis.docx").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_failed_write_leaves_the_old_plan_in_place(tmp_path):
+    write_plan(Plan(exceptions=empty_plan_table("exceptions")), tmp_path / "plan")
+    before = (tmp_path / "plan" / "exceptions.csv").read_bytes()
+    with pytest.raises(ValueError):
+        write_plan(Plan(summary={"x": _Unwritable()}), tmp_path / "plan")
+    assert (tmp_path / "plan" / "exceptions.csv").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+
+
+class _Unwritable:
+    def __str__(self) -> str:
+        raise ValueError("cannot be written")
