@@ -21,6 +21,7 @@ from mrp.quantities import TOLERANCE, ceil_whole, round_up_to_multiple
 
 COMPANY = ""
 EPS = 1e-7
+NEVER = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class _WalkBase:
     balance: dict[str, float]
     pending: dict[str, list[Lot]]
     pending_reels: list[Lot]
+    next_arrival: int  # no pending lot arrives before this day
 
     def floor(self, pool: str) -> float:
         return self.policy.safety_stock if pool == COMPANY else 0.0
@@ -147,20 +149,27 @@ class _WalkBase:
         return COMPANY if self.policy.pooled or not req.customer else req.customer
 
     def arrivals(self, day: int) -> None:
-        for pool in sorted(self.pending, key=_pool_order):
-            queue = self.pending[pool]
+        if day < self.next_arrival:
+            return
+        for queue in self.pending.values():
             while queue and queue[0].arrival <= day:
                 self.receive(queue.pop(0), day, early=False)
         while self.pending_reels and self.pending_reels[0].arrival <= day:
             self.receive(self.pending_reels.pop(0), day, early=False)
+        heads = [q[0].arrival for q in self.pending.values() if q]
+        if self.pending_reels:
+            heads.append(self.pending_reels[0].arrival)
+        self.next_arrival = min(heads, default=NEVER)
 
     def draws(self, reqs: list[Requirement], day: int) -> dict[str, list[tuple[Requirement, float]]]:
         """Each requirement draws its customer's pool, then the company's; returns what is left."""
         residual: dict[str, list[tuple[Requirement, float]]] = {}
+        balance = self.balance
         for req in reqs:
             need = req.quantity
-            if req.customer and req.customer in self.balance:
-                need -= self.draw(req, req.customer, need, day)
+            customer = req.customer
+            if customer and balance.get(customer, 0.0) > EPS:
+                need -= self.draw(req, customer, need, day)
             if need > EPS:
                 need -= self.draw(req, COMPANY, need, day)
             if need > EPS:
@@ -168,7 +177,8 @@ class _WalkBase:
         return residual
 
     def draw(self, req: Requirement, pool: str, amount: float, day: int) -> float:
-        take = min(amount, self.balance.get(pool, 0.0) - self.floor(pool))
+        available = self.balance.get(pool, 0.0) - (self.policy.safety_stock if pool == COMPANY else 0.0)
+        take = amount if amount < available else available
         if take <= EPS:
             return 0.0
         self.balance[pool] -= take
@@ -201,6 +211,7 @@ class Projection(_WalkBase):
         self.balance[pool] = self.floor(pool)
         self.pending = {p: list(q) for p, q in walk.pending.items()}
         self.pending_reels = list(walk.pending_reels)
+        self.next_arrival = walk.next_arrival
 
     def shortfall(self, pool: str, days: list[int], reqs_by_day: dict[int, list[Requirement]]) -> float:
         """What ``pool`` will lack on ``days``, covered by nothing but expedites."""
@@ -229,6 +240,7 @@ class Walk(_WalkBase):
         self.receipts: dict[str, list[Lot]] = {}
         self.pending = {}
         self.pending_reels = []
+        self.next_arrival = 0
         self.lots = list(lots)
         self.material: list[tuple[str, str, str, float, int, int]] = []
         self.planned: list[PlannedOrder] = []

@@ -15,6 +15,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
+    from jobs.cli import generate  # noqa: F401
     from jobs.cli import plan  # noqa: F401
     from jobs.cli import validate  # noqa: F401
 

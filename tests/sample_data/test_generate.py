@@ -1,0 +1,117 @@
+"""generate_dataset: seeded, sized as asked, consistent, and readable by the dataset reader."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from connectors.dataset import read_dataset, write_dataset
+from mrp.dataset import TABLES
+from sample_data.generate import generate_dataset
+from tests.sample_data.helpers import deepest_chain, reference_problems, schema_problems
+
+AS_OF = pd.Timestamp("2026-11-23")
+
+
+@pytest.fixture(scope="module")
+def small():
+    return generate_dataset(300, 1000, levels=4, seed=11)
+
+
+def test_same_seed_gives_identical_tables(small):
+    again = generate_dataset(300, 1000, levels=4, seed=11)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(small.table(name), again.table(name), obj=name)
+    assert small.settings == again.settings
+
+
+def test_another_seed_gives_another_dataset(small):
+    other = generate_dataset(300, 1000, levels=4, seed=12)
+    assert not small.bom.equals(other.bom)
+    assert not small.demand.equals(other.demand)
+
+
+@pytest.mark.parametrize(("n_items", "n_demands", "levels"), [(40, 0, 2), (12, 30, 6), (300, 1000, 3), (2000, 5000, 6)])
+def test_sizes_and_levels_are_as_requested(n_items, n_demands, levels):
+    ds = generate_dataset(n_items, n_demands, levels=levels, seed=1)
+    assert len(ds.items) == n_items
+    assert len(ds.demand) == n_demands
+    assert deepest_chain(ds.bom) == levels
+
+
+def test_scales_to_thirty_thousand_items_and_150000_demand_lines():
+    ds = generate_dataset(30_000, 150_000, levels=5, seed=2)
+    assert len(ds.items) == 30_000
+    assert len(ds.demand) == 150_000
+    assert deepest_chain(ds.bom) == 5
+    assert reference_problems(ds) == []
+
+
+def test_tables_follow_the_schema_exactly(small):
+    assert schema_problems(small) == []
+    assert all(isinstance(v, str) for v in small.items["item_id"])
+
+
+def test_references_are_valid(small):
+    assert reference_problems(small) == []
+
+
+def test_buy_items_are_leaves_and_every_buy_item_is_used(small):
+    buy = set(small.items.loc[small.items["type"] == "buy", "item_id"])
+    assert buy.isdisjoint(small.bom["parent_id"])
+    assert buy <= set(small.bom["child_id"])
+
+
+def test_every_smt_item_is_a_deepest_make_item_with_feeder_parts(small):
+    boards = set(small.smt_process["item_id"])
+    feeder_parents = set(small.bom.loc[small.bom["feeder"], "parent_id"])
+    assert boards == feeder_parents
+    make = small.items.loc[small.items["type"] == "make", "item_id"]
+    assert boards == {i for i in make if i.startswith("PCBA-")}
+
+
+def test_most_buy_items_have_offers_with_several_breaks(small):
+    offers = small.supplier_offers
+    buy = small.items.loc[small.items["type"] == "buy", "item_id"]
+    offered = set(offers["item_id"])
+    assert 0.9 * len(buy) <= len(offered) < len(buy)  # a few are left without: no_offer
+    per_item = offers.drop_duplicates(["supplier_id", "item_id", "mpn"]).groupby("item_id").size()
+    assert per_item.between(1, 3).all()
+    breaks = offers.groupby(["supplier_id", "item_id", "mpn"])
+    assert breaks.size().between(2, 4).all()
+    falling = breaks.apply(lambda g: g.sort_values("break_qty")["unit_price"].is_monotonic_decreasing)
+    assert falling.all()
+
+
+def test_it_holds_the_situations_planning_must_handle(small):
+    demand, reels, wos = small.demand, small.inventory, small.work_orders
+    horizon_end = AS_OF + pd.Timedelta(days=365)
+    assert ((demand["kind"] == "order") & (demand["due_date"] < AS_OF)).any()  # past due
+    assert (demand["due_date"] > horizon_end).any()  # beyond horizon
+    assert set(demand["kind"]) == {"order", "forecast"}
+    assert (reels["owner"] != "company").any()  # consigned
+    assert {"quarantine", "hold"} <= set(reels["status"])
+    assert (reels["floor_life_hours_left"] == 0).any()  # needs bake
+    assert set(wos["status"]) == {"planned", "released"}
+    pinned = wos[wos["pinned"]]
+    assert len(pinned) == 1 and pinned["line_id"].iloc[0] != "" and pinned["status"].iloc[0] == "planned"
+    assert (small.bom["valid_to"].notna()).any() and (small.bom["valid_from"].notna()).any()
+    assert (small.suppliers["min_order_value"] > 0).any()
+    assert set(small.items["lot_rule"]) == {"L4L", "FOQ", "POQ"}
+
+
+def test_a_written_dataset_reads_back_without_errors_or_warnings(small, tmp_path):
+    write_dataset(small, tmp_path)
+    ds, warnings = read_dataset(tmp_path)
+    assert warnings == []
+    assert ds.settings.as_of == date(2026, 11, 23)
+    pd.testing.assert_frame_equal(ds.bom, small.bom)
+
+
+def test_bad_shapes_are_refused():
+    with pytest.raises(ValueError, match="levels"):
+        generate_dataset(100, 10, levels=1)
+    with pytest.raises(ValueError, match="too small"):
+        generate_dataset(4, 10, levels=4)
