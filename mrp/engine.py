@@ -8,8 +8,11 @@ customer, priority and pegging of the order. Everything is keyed by planning day
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 import pandas as pd
 
@@ -36,7 +39,7 @@ class MrpResult:
     mrp_records: pd.DataFrame
     net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
     requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity
-    material: pd.DataFrame  # order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
+    material: pd.DataFrame  # SMT orders' draws: order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
     lead_time_days: dict[str, int]
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -84,6 +87,7 @@ def plan_mrp(ds: Dataset) -> MrpResult:
                                                        row.customer_id))
 
     order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
+    smt_items = set(ds.smt_process["item_id"])
     out = _Outputs()
     buy_reqs: dict[str, list[Requirement]] = {}
     served: list[tuple[str, int, str, str, float]] = []
@@ -95,7 +99,8 @@ def plan_mrp(ds: Dataset) -> MrpResult:
             buy_reqs[item_id] = item_reqs
             served.extend(_served_demands(item_id, item_reqs, customer_of))
         result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
-        _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs)
+        _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs,
+                        trace=item_id in smt_items)
         _report(result, policy, settings, log)
         if policy.type == "buy" and policy.is_plain_lot_for_lot:
             plain_net[item_id] = result.planned_orders
@@ -107,7 +112,7 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     return MrpResult(
         planned_orders=planned,
         exceptions=log.frame(settings.as_of),
-        pegging=_pegging_frame(out.pegging),
+        pegging=out.pegging_frame(),
         mrp_records=records.records_frame(out.records, settings.as_of),
         net_requirements=net,
         requirement_pegs=req_pegs,
@@ -119,31 +124,56 @@ def plan_mrp(ds: Dataset) -> MrpResult:
 
 
 class _Outputs:
-    """Rows of the output tables, taken from each item's walk as soon as it is done (memory stays flat)."""
+    """Rows of the output tables, taken from each item's walk as soon as it is done.
+
+    Pegging is kept column by column (quantities and levels as packed doubles), since at
+    factory scale it is the largest table by far.
+    """
 
     def __init__(self) -> None:
         self.planned: list[PlannedOrder] = []
-        self.pegging: list[tuple[str, str, str, str, float, float]] = []
+        self.pegging: dict[str, list] = {"demand_id": [], "item_id": [], "supply_type": [], "supply_id": []}
+        self.peg_quantity = array("d")
+        self.peg_level = array("d")
         self.records: list[tuple] = []
         self.material: list[tuple] = []
 
     def collect(self, item_id: str, result: NettingResult) -> None:
         nan = float("nan")
+        cols = self.pegging
         for lot in result.lots:
+            pegs: dict[tuple[str, float], float] = {}
             for seg in lot.segments:
-                self.pegging.append((seg.demand_id or "", item_id, lot.supply_type, lot.supply_id, seg.quantity,
-                                     nan if seg.level is None else seg.level))
+                key = (seg.demand_id or "", nan if seg.level is None else float(seg.level))
+                pegs[key] = pegs.get(key, 0.0) + seg.quantity
             if lot.remaining > 1e-9:
-                self.pegging.append(("", item_id, lot.supply_type, lot.supply_id, lot.remaining, nan))
+                pegs[("", nan)] = pegs.get(("", nan), 0.0) + lot.remaining
+            for (demand_id, level), qty in pegs.items():
+                cols["demand_id"].append(demand_id)
+                cols["item_id"].append(item_id)
+                cols["supply_type"].append(lot.supply_type)
+                cols["supply_id"].append(lot.supply_id)
+                self.peg_quantity.append(qty)
+                self.peg_level.append(level)
         for po in result.planned_orders:
             po.lot = None
         self.planned.extend(result.planned_orders)
         self.records.extend(records.item_records(item_id, result))
         self.material.extend((parent, item_id, *rest) for parent, *rest in result.material)
 
+    def pegging_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame({**self.pegging, "quantity": np.frombuffer(self.peg_quantity, dtype=float),
+                              "level": np.frombuffer(self.peg_level, dtype=float)})
+        frame = frame.groupby(["demand_id", "item_id", "supply_type", "supply_id", "level"], as_index=False,
+                              sort=True, dropna=False)["quantity"].sum()
+        frame = frame[frame["quantity"] > 1e-9]
+        frame["level"] = frame["level"].astype("Int64")
+        return frame[list(PLAN_COLUMNS["pegging"])].sort_values(
+            ["item_id", "supply_type", "supply_id", "demand_id"], kind="stable").reset_index(drop=True)
+
 
 def _explode_orders(item_id: str, result: NettingResult, work_orders: list[tuple[str, float, int, str]],
-                    lines: list[BomLine], reqs: dict[str, list[Requirement]]) -> None:
+                    lines: list[BomLine], reqs: dict[str, list[Requirement]], *, trace: bool) -> None:
     if not lines:
         return
     wo_lots = {lot.supply_id: lot for lot in result.lots if lot.supply_type == "wo"}
@@ -155,7 +185,7 @@ def _explode_orders(item_id: str, result: NettingResult, work_orders: list[tuple
         lot = wo_lots[wo_id]
         parents.append((wo_id, quantity, start_day, customer, 100, order_pegs(lot.segments, lot.remaining)))
     for order_id, started, day, customer, priority, pegs in parents:
-        for child_id, req in explode(lines, order_id, started, day, customer, priority, pegs).items():
+        for child_id, req in explode(lines, order_id, started, day, customer, priority, pegs, trace).items():
             reqs.setdefault(child_id, []).append(req)
 
 
@@ -231,16 +261,6 @@ def _planned_frame(orders: list[PlannedOrder], as_of) -> pd.DataFrame:
         frame[col] = day_column(frame[col].to_numpy(), as_of)
     frame = frame.sort_values(["item_id", "due_date", "customer_id", "order_id"], kind="stable")
     return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
-
-
-def _pegging_frame(rows: list[tuple[str, str, str, str, float, float]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(PLAN_COLUMNS["pegging"]))
-    frame = frame.groupby(["demand_id", "item_id", "supply_type", "supply_id", "level"], as_index=False,
-                          sort=True, dropna=False)["quantity"].sum()
-    frame = frame[frame["quantity"] > 1e-9]
-    frame["level"] = frame["level"].astype("Int64")
-    return frame[list(PLAN_COLUMNS["pegging"])].sort_values(
-        ["item_id", "supply_type", "supply_id", "demand_id"], kind="stable").reset_index(drop=True)
 
 
 def _material_frame(rows: list[tuple], as_of) -> pd.DataFrame:

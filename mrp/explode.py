@@ -61,8 +61,12 @@ def bom_lines(bom: pd.DataFrame, items: pd.DataFrame, counted: dict[str, bool], 
 
 
 def explode(lines: list[BomLine], order_id: str, started: float, day: int, customer: str, priority: int,
-            pegs: list[Segment]) -> dict[str, Requirement]:
-    """The component requirements of one order, pegged in proportion to the order's own pegging."""
+            pegs: list[Segment], trace: bool = False) -> dict[str, Requirement]:
+    """The component requirements of one order, pegged in proportion to the order's own pegging.
+
+    ``trace`` keeps the order's id on its requirements, so that the supply drawn for them is
+    recorded (SMT jobs need their material dates).
+    """
     totals: dict[str, float] = {}
     counted: dict[str, bool] = {}
     for line in lines:
@@ -77,7 +81,8 @@ def explode(lines: list[BomLine], order_id: str, started: float, day: int, custo
                     for s, part in zip(pegs, parts) if part > 0]
         if not segments:
             segments = [Segment(None, None, qty)]
-        out[child_id] = Requirement(order_id, day, qty, customer, priority, segments, parent_id=order_id)
+        out[child_id] = Requirement(order_id, day, qty, customer, priority, segments,
+                                    parent_id=order_id if trace else None)
     return out
 
 

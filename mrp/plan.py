@@ -55,3 +55,4 @@ class Plan:
     mrp_records: pd.DataFrame | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # rendered documents: Gantt picture, buyer workbook
