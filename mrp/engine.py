@@ -89,25 +89,23 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
     smt_items = set(ds.smt_process["item_id"])
     out = _Outputs()
-    buy_reqs: dict[str, list[Requirement]] = {}
+    net_rows: list[tuple[str, int, float]] = []
     served: list[tuple[str, int, str, str, float]] = []
-    plain_net: dict[str, list[PlannedOrder]] = {}
     for item_id in order:
         policy = policies[item_id]
         item_reqs = reqs.pop(item_id, [])
-        if policy.type == "buy":
-            buy_reqs[item_id] = item_reqs
-            served.extend(_served_demands(item_id, item_reqs, customer_of))
+        served_now = _served_demands(item_id, item_reqs, customer_of) if policy.type == "buy" else []
         result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
         _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs,
                         trace=item_id in smt_items)
         _report(result, policy, settings, log)
-        if policy.type == "buy" and policy.is_plain_lot_for_lot:
-            plain_net[item_id] = result.planned_orders
+        if policy.type == "buy" and item_reqs:
+            net_days = _net_requirement(item_id, item_reqs, result, policy, specs.get(item_id, []), net_rows)
+            served.extend(row for row in served_now if row[1] in net_days)
         out.collect(item_id, result)
 
     _report_no_offer(ds, out.planned, policies, log)
-    net, req_pegs = _net_requirements(buy_reqs, plain_net, policies, specs, served, settings.as_of)
+    net, req_pegs = _net_frames(net_rows, served, settings.as_of)
     planned = _planned_frame(out.planned, settings.as_of)
     return MrpResult(
         planned_orders=planned,
@@ -226,25 +224,25 @@ def _served_demands(item_id: str, reqs: list[Requirement], customer_of: dict[str
             for r in reqs for s in r.segments if s.demand_id is not None]
 
 
-def _net_requirements(buy_reqs: dict[str, list[Requirement]], plain_net: dict[str, list[PlannedOrder]],
-                      policies: dict[str, ItemPolicy], specs: dict[str, list[LotSpec]],
-                      served: list[tuple], as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _net_requirement(item_id: str, reqs: list[Requirement], result: NettingResult, policy: ItemPolicy,
+                     specs: list[LotSpec], rows: list[tuple[str, int, float]]) -> set[int]:
     """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input).
 
-    Items planned plain lot-for-lot reuse their walk; the others are walked again as L4L,
-    quantities only. The pegs say which demands the requirements of a net-requirement day serve.
+    An item planned plain lot-for-lot reuses its walk; others are walked again as L4L,
+    quantities only. Returns the days with a net requirement.
     """
-    net_rows: list[tuple[str, int, float]] = []
-    for item_id, reqs in buy_reqs.items():
-        if item_id in plain_net:
-            orders = plain_net[item_id]
-        else:
-            policy = policies[item_id].lot_for_lot()
-            orders = Walk(policy, build_lots(specs.get(item_id, [])), "NR-", track=False).run(reqs).planned_orders
-        net_rows.extend((item_id, po.due_day, po.receipt_quantity) for po in orders)
+    orders = result.planned_orders
+    if not policy.is_plain_lot_for_lot:
+        orders = Walk(policy.lot_for_lot(), build_lots(specs), "NR-", track=False).run(reqs).planned_orders
+    rows.extend((item_id, po.due_day, po.receipt_quantity) for po in orders)
+    return {po.due_day for po in orders}
+
+
+def _net_frames(net_rows: list[tuple[str, int, float]], served: list[tuple],
+                as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net requirements, and which demands the requirements of each net-requirement day serve."""
     net = pd.DataFrame(net_rows, columns=["item_id", "day", "quantity"])
     pegs = pd.DataFrame(served, columns=["item_id", "day", "demand_id", "customer_id", "quantity"])
-    pegs = pegs.merge(net[["item_id", "day"]].drop_duplicates(), on=["item_id", "day"])
     pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
     net.insert(1, "date", day_column(net.pop("day").to_numpy(), as_of))
     pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
