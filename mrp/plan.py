@@ -35,7 +35,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 
 EXCEPTION_TYPES = (
     "past_due", "late_release", "expedite", "defer", "cancel", "beyond_horizon",
-    "stranded_stock", "shortage", "needs_bake", "no_offer", "no_line",
+    "stranded_stock", "shortage", "needs_bake", "no_offer", "no_line", "pin_conflict",
 )
 
 
