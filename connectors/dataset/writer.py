@@ -77,6 +77,8 @@ def write_plan(plan: Plan, path: Path) -> None:
                 _write_plan_table(frame, columns, staging / f"{name}.csv")
         for name, frame in sorted(plan.extras.items()):
             _write_plan_table(frame, (), staging / f"{name}.csv")
+        for name, content in sorted(plan.files.items()):
+            (staging / name).write_bytes(content)
         summary = json.dumps(_jsonable(plan.summary), sort_keys=True, indent=2, allow_nan=False)
         (staging / SUMMARY_FILE).write_text(summary + "\n", encoding="utf-8")
         _swap_into_place(staging, path)
@@ -141,8 +143,11 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+PLAN_FILE_SUFFIXES = (".csv", ".svg", ".png", ".xlsx")
+
+
 def _is_plan_file(p: Path) -> bool:
-    return p.is_file() and (p.suffix == ".csv" or p.name == SUMMARY_FILE)
+    return p.is_file() and (p.suffix in PLAN_FILE_SUFFIXES or p.name == SUMMARY_FILE)
 
 
 def _check_replaceable(path: Path) -> None:

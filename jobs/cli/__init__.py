@@ -15,8 +15,10 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from jobs.cli import generate  # noqa: F401
     from jobs.cli import plan  # noqa: F401
+    from jobs.cli import generate  # noqa: F401
+    from jobs.cli import runs, store  # noqa: F401
+    from jobs.cli import serve  # noqa: F401
     from jobs.cli import validate  # noqa: F401
 
 

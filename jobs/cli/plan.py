@@ -1,12 +1,16 @@
 """``reelplan plan``: dataset folder (or the store) in, plan folder out.
 
-Exit codes follow the dataset format: 0 planned, 2 bad input, 1 anything else.
+Exit codes follow the dataset format: 0 planned, 2 bad input, 1 anything else. Without a
+dataset folder the command plans the store's dataset (``--db``, else ``REELPLAN_DB_URL``,
+else ``./reelplan.db``); it writes the plan folder and leaves the store as it was (the
+nightly run, ``reelplan run-now``, is what publishes into the store).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+import dataclasses
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,10 +18,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from connectors.dataset import DatasetError, read_dataset, write_plan
+from connectors.dataset import DatasetError, read_dataset, validate_dataset, write_plan
+from connectors.dataset.issues import Issue, has_errors
 from connectors.dataset.report import render_issues
+from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
+from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.pipeline import run_plan
+from mrp.dataset import Dataset
 from mrp.plan import Plan
 
 EXIT_BAD_INPUT = 2
@@ -26,31 +34,33 @@ EXIT_FAILED = 1
 
 @app.command()
 def plan(
-    dataset_dir: Annotated[Path, typer.Argument(help="Dataset folder (items.csv, bom.csv, ...).")],
-    out: Annotated[Path, typer.Option("--out", help="Plan folder to write (replaced as a whole).")],
-    as_of: Annotated[
-        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Planning date (overrides settings.toml).")
-    ] = None,
-    horizon_days: Annotated[
-        int | None, typer.Option("--horizon-days", min=0, help="Horizon in days (overrides settings.toml).")
-    ] = None,
+    dataset_dir: Annotated[Path | None, typer.Argument(help="Dataset folder (items.csv, bom.csv, ...); "
+                                                           "leave out to plan the store's dataset.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Plan folder to write (replaced as a whole).")] = Path("plan_out"),
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    horizon_days: HorizonOption = None,
     skip_optimize: Annotated[bool, typer.Option("--skip-optimize", help="Leave out purchasing optimisation.")] = False,
     skip_schedule: Annotated[bool, typer.Option("--skip-schedule", help="Leave out SMT sequencing.")] = False,
     optimize_time_limit: Annotated[float, typer.Option(help="Seconds for the purchasing solver.")] = 60.0,
     schedule_time_limit: Annotated[float, typer.Option(help="Seconds for the sequencing solver.")] = 30.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
-    """Validate DATASET_DIR, plan it (MRP, purchasing, SMT sequencing) and write the plan folder OUT."""
+    """Validate DATASET_DIR (or the store), plan it (MRP, purchasing, SMT sequencing) and write the plan folder OUT."""
     console = Console()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    source = str(dataset_dir) if dataset_dir else "store"
+    day = as_of.date() if as_of else None
     try:
-        dataset, warnings = read_dataset(dataset_dir, as_of=as_of.date() if as_of else None,
-                                         horizon_days=horizon_days, today=date.today())
+        if dataset_dir is None:
+            dataset, warnings = _from_store(db, day, horizon_days)
+        else:
+            dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
     except DatasetError as exc:
-        render_issues(exc.issues, console, title=str(dataset_dir))
+        render_issues(exc.issues, console, title=source)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if warnings:
-        render_issues(warnings, console, title=str(dataset_dir))
+        render_issues(warnings, console, title=source)
     try:
         with console.status("planning") as status:
             result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule,
@@ -62,6 +72,18 @@ def plan(
         console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     print_summary(result, out, console)
+
+
+def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue]]:
+    """The store's dataset, checked again: the store may have been changed since its import."""
+    with read_snapshot(open_store(db)) as session:
+        dataset = load_dataset(session, as_of=as_of)
+    if horizon_days is not None:
+        dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
+    issues = validate_dataset(dataset)
+    if has_errors(issues):
+        raise DatasetError(issues)
+    return dataset, issues
 
 
 def print_summary(result: Plan, out: Path, console: Console) -> None:

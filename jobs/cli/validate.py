@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from rich.console import Console
 from connectors.dataset import DatasetError, read_dataset
 from connectors.dataset.report import render_issues
 from jobs.cli import app
+from jobs.cli.options import AsOfOption, HorizonOption
 
 EXIT_BAD_INPUT = 2
 
@@ -19,12 +20,8 @@ EXIT_BAD_INPUT = 2
 @app.command()
 def validate(
     dataset_dir: Annotated[Path, typer.Argument(help="Folder holding items.csv and the other dataset files.")],
-    as_of: Annotated[
-        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Planning date (overrides settings.toml).")
-    ] = None,
-    horizon_days: Annotated[
-        int | None, typer.Option("--horizon-days", min=0, help="Planning horizon in days (overrides settings.toml).")
-    ] = None,
+    as_of: AsOfOption = None,
+    horizon_days: HorizonOption = None,
 ) -> None:
     """Check DATASET_DIR against the dataset format; exit 2 if it has errors (warnings are shown)."""
     console = Console()

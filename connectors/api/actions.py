@@ -1,0 +1,46 @@
+"""The planning actions the API exposes, handed in by ``jobs`` (imports go jobs -> connectors).
+
+``reelplan serve`` fills this with the functions of :mod:`jobs.decisions` and
+:mod:`jobs.runs` — the very functions the CLI calls. An action left ``None`` has no route:
+the API does not pretend to offer what it cannot do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from connectors.erp.orders import PurchaseOrderSink
+
+
+@dataclass(frozen=True)
+class PlanningActions:
+    #: ``run_now(engine, as_of)`` plans the store's dataset and publishes it (blocking).
+    run_now: Callable[[Engine, dt.date], Any] | None = None
+    #: Raised by ``run_now`` when another run holds the planning lock.
+    run_in_progress: type[Exception] = RuntimeError
+    #: ``changes_since(session, run_id, since_run)``: table name -> rows with a ``change`` column.
+    changes_since: Callable[[Session, int, int], dict[str, pd.DataFrame]] | None = None
+    approve_suggestion: Callable[..., Any] | None = None
+    edit_suggestion: Callable[..., Any] | None = None
+    reject_suggestion: Callable[..., Any] | None = None
+    cancel_po: Callable[..., Any] | None = None
+    pin_job: Callable[..., Any] | None = None
+    unpin_job: Callable[..., Any] | None = None
+    freeze_schedule: Callable[..., Any] | None = None
+    #: Raised by the decision functions when a decision cannot be taken (answered 409).
+    decision_error: type[Exception] = ValueError
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """Where approved purchase orders go right after approval (``reelplan erp send-orders`` retries)."""
+
+    name: str
+    sink: PurchaseOrderSink

@@ -1,0 +1,60 @@
+"""Named dependencies of the routes: the store's sessions, the caller, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from connectors.api.auth import Permission, Principal, require
+from connectors.api.settings import ApiSettings
+from connectors.store import read_snapshot, write_session
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_settings(request: Request) -> ApiSettings:
+    return request.app.state.settings
+
+
+def snapshot(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """A read-only session over one consistent snapshot (a plan read never mixes two runs)."""
+    with read_snapshot(engine) as session:
+        yield session
+
+
+def writer(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """A session whose transaction commits when the route returns, and rolls back if it raises."""
+    with write_session(engine) as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(snapshot)]
+WriteSession = Annotated[Session, Depends(writer)]
+
+
+class Page:
+    """``limit``/``offset`` paging, bounded by the server's ``max_page_size``."""
+
+    def __init__(
+        self,
+        request: Request,
+        limit: Annotated[int | None, Query(ge=1, description="rows per page (server maximum applies)")] = None,
+        offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="rows to skip")] = 0,
+    ) -> None:
+        settings: ApiSettings = request.app.state.settings
+        self.limit = min(limit or settings.default_page_size, settings.max_page_size)
+        self.offset = offset
+
+
+PageDep = Annotated[Page, Depends()]
+
+
+def caller(permission: Permission) -> type[Principal]:
+    """``Annotated[Principal, Depends(require(permission))]``: the caller, if allowed."""
+    return Annotated[Principal, Depends(require(permission))]  # type: ignore[return-value]

@@ -1,0 +1,119 @@
+"""Run status and history; starting a run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from connectors.api import audit
+from connectors.api.actions import PlanningActions
+from connectors.api.audit import jsonable
+from connectors.api.auth import Permission
+from connectors.api.deps import PageDep, ReadSession, caller
+from connectors.api.routes.plan import resolve_run
+from connectors.api.schemas import RunOut, RunsOut
+from connectors.store import read_snapshot, write_session
+from connectors.store.models import CurrentPlan, PlanningRun
+
+router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
+
+
+def run_out(run: PlanningRun, current_id: int | None) -> dict:
+    return {**run.model_dump(), "current": run.id == current_id}
+
+
+def _current_id(session: Session) -> int | None:
+    current = session.get(CurrentPlan, 1)
+    return current.run_id if current else None
+
+
+@router.get("", response_model=RunsOut, summary="Run history, newest first")
+def list_runs(session: ReadSession, page: PageDep, who: caller(Permission.READ_RUNS)) -> dict:
+    total = session.exec(select(func.count()).select_from(PlanningRun)).one()
+    runs = session.exec(select(PlanningRun).order_by(col(PlanningRun.id).desc()).offset(page.offset).limit(page.limit))
+    current = _current_id(session)
+    return {"total": total, "limit": page.limit, "offset": page.offset, "items": [run_out(r, current) for r in runs]}
+
+
+@router.get("/{run_id}", response_model=RunOut, summary="One run: status, stage, timings, counts")
+def read_run(run_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: ReadSession,
+             who: caller(Permission.READ_RUNS)) -> dict:
+    run = session.get(PlanningRun, run_id)
+    if run is None:
+        raise HTTPException(404, detail=f"no run {run_id}")
+    return run_out(run, _current_id(session))
+
+
+class RunIn(BaseModel):
+    as_of: dt.date | None = Field(None, description="planning date; default: today (the server's local date)")
+
+
+#: How long a trigger waits for the run to be recorded before answering.
+STARTUP_WAIT_S = 10.0
+
+
+def build_action_router(actions: PlanningActions) -> APIRouter:
+    """Starting a run, and the changes between runs: present when ``jobs`` handed them in."""
+    router = APIRouter(prefix="/api/v1", tags=["runs"])
+
+    if actions.run_now is not None:
+        run_now = actions.run_now
+
+        @router.post("/runs", status_code=202, response_model=RunOut,
+                     responses={409: {"description": "A run is already in progress."}},
+                     summary="Start a planning run now (answers once it is recorded; poll /runs/{id})")
+        def trigger_run(request: Request, who: caller(Permission.TRIGGER_RUN),
+                        body: Annotated[RunIn, Body()] = RunIn()) -> dict:
+            engine = request.app.state.engine
+            with read_snapshot(engine) as session:
+                last = session.exec(select(func.max(PlanningRun.id))).one() or 0
+            outcome: dict[str, BaseException] = {}
+
+            def work() -> None:
+                try:
+                    run_now(engine, body.as_of or dt.date.today())
+                except BaseException as exc:  # recorded on the run by jobs.runs; kept here for the caller
+                    outcome["error"] = exc
+
+            worker = threading.Thread(target=work, name="reelplan-api-run", daemon=True)
+            worker.start()
+            deadline = time.monotonic() + STARTUP_WAIT_S
+            while True:
+                with read_snapshot(engine) as session:
+                    run = session.exec(select(PlanningRun).where(PlanningRun.id > last)
+                                       .order_by(col(PlanningRun.id))).first()
+                    if run is not None:
+                        with write_session(engine) as audit_session:
+                            audit.record(audit_session, who, "run.trigger", f"run:{run.id}",
+                                         after={"as_of": run.as_of})
+                        return run_out(run, _current_id(session))
+                if isinstance(outcome.get("error"), actions.run_in_progress):
+                    raise HTTPException(409, detail=str(outcome["error"]))
+                if not worker.is_alive() or time.monotonic() > deadline:
+                    raise HTTPException(503, detail="the run could not be started; see the server log")
+                time.sleep(0.05)
+
+    if actions.changes_since is not None:
+        changes_since = actions.changes_since
+
+        @router.get("/plan/changes", summary="What changed in the plan since an earlier run",
+                    tags=["plan"])
+        def read_changes(session: ReadSession, who: caller(Permission.READ_PLAN),
+                         since_run: Annotated[int, Query(ge=1, le=2**31 - 1, description="the earlier run")],
+                         run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1,
+                                                             description="the later run; default: the published plan")
+                                           ] = None) -> dict:
+            run = resolve_run(session, run_id)
+            before = resolve_run(session, since_run)
+            tables = changes_since(session, run.id, before.id)
+            return {"run_id": run.id, "since_run": before.id,
+                    "changes": {name: jsonable(frame.to_dict("records")) for name, frame in tables.items()}}
+
+    return router

@@ -1,0 +1,115 @@
+"""The dataset in and out of the store: import (all or nothing), load for planning, export.
+
+An import replaces the whole dataset in one transaction: the folder is read and checked by
+the CSV reader first (every problem reported, nothing changed), then every table is emptied
+and bulk-inserted (``COPY`` on PostgreSQL, one ``executemany`` on SQLite). A reader sees the
+old dataset or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, update
+from sqlmodel import Session, select
+
+from connectors.dataset import Issue, read_dataset, write_dataset
+from connectors.store.engine import write_session
+from connectors.store.frames import insert_frame, rows_to_frame
+from connectors.store.models import DATASET_MODELS, PlanSetting, PurchaseOrderLine, SuggestionDecision
+from mrp.dataset import TABLES, Dataset, PlanSettings, dtype_of
+
+_SETTING_DEFAULTS = PlanSettings(as_of=dt.date(2000, 1, 1))
+
+
+def import_folder(
+    engine: Engine, path: Path, *, as_of: dt.date | None = None, horizon_days: int | None = None
+) -> tuple[Dataset, list[Issue]]:
+    """Read a dataset folder and make it the store's dataset; returns it with the reader's warnings.
+
+    Raises :class:`connectors.dataset.DatasetError` (store untouched) when the folder has errors.
+    """
+    dataset, warnings = read_dataset(Path(path), as_of=as_of, horizon_days=horizon_days)
+    with write_session(engine) as session:
+        import_dataset(session, dataset)
+    return dataset, warnings
+
+
+def import_dataset(session: Session, dataset: Dataset) -> None:
+    """Replace the store's dataset and settings by ``dataset`` within the session's transaction.
+
+    Purchase orders that reelplan sent (approved suggestions) and that now appear among the
+    dataset's open orders are marked ``confirmed``: the ERP has them, so runs stop adding them.
+    """
+    connection = session.connection()
+    for name, model in DATASET_MODELS.items():
+        table = model.__table__
+        connection.execute(delete(table))
+        insert_frame(connection, dataset.table(name), table, TABLES[name].column_names)
+    connection.execute(delete(PlanSetting.__table__))
+    connection.execute(insert(PlanSetting.__table__), _settings_rows(dataset.settings))
+    decisions = SuggestionDecision.__table__
+    connection.execute(
+        update(decisions)
+        .where(decisions.c.po_status == "sent", decisions.c.po_id.in_(select(PurchaseOrderLine.po_id)))
+        .values(po_status="confirmed")
+    )
+
+
+def load_dataset(session: Session, *, as_of: dt.date | None = None) -> Dataset:
+    """The store's dataset, typed exactly as :mod:`mrp.dataset` says, ready to plan.
+
+    ``as_of`` overrides the stored planning date (the nightly run plans from its own date);
+    a store that never had settings plans from today.
+    """
+    connection = session.connection()
+    tables: dict[str, pd.DataFrame] = {}
+    for name, model in DATASET_MODELS.items():
+        table = model.__table__
+        columns = TABLES[name].column_names
+        order = [table.c.row_no, *table.primary_key.columns]
+        rows = connection.execute(select(*(table.c[c] for c in columns)).order_by(*order)).all()
+        frame = rows_to_frame(rows, table, columns)
+        tables[name] = frame.astype({c: dtype_of(name, c) for c in columns})
+    return Dataset(settings=load_settings(session, as_of=as_of), **tables)
+
+
+def load_settings(session: Session, *, as_of: dt.date | None = None) -> PlanSettings:
+    """The stored plan settings; ``as_of`` overrides the stored date (default: today when none is stored)."""
+    stored = dict(session.connection().execute(select(PlanSetting.key, PlanSetting.value)).all())
+    return _settings(stored, as_of)
+
+
+def export_dataset(session: Session, path: Path) -> Dataset:
+    """Write the store's dataset as a dataset folder (CSV files and ``settings.toml``)."""
+    dataset = load_dataset(session)
+    write_dataset(dataset, Path(path))
+    return dataset
+
+
+def _settings_rows(settings: PlanSettings) -> list[dict[str, str]]:
+    return [{"key": f.name, "value": _setting_text(getattr(settings, f.name))} for f in fields(PlanSettings)]
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def _settings(stored: dict[str, str], as_of: dt.date | None) -> PlanSettings:
+    values: dict[str, Any] = {}
+    for f in fields(PlanSettings):
+        if f.name == "as_of" or f.name not in stored:
+            continue
+        default = getattr(_SETTING_DEFAULTS, f.name)
+        text = stored[f.name]
+        values[f.name] = dt.time.fromisoformat(text) if isinstance(default, dt.time) else type(default)(text)
+    stored_as_of = dt.date.fromisoformat(stored["as_of"]) if "as_of" in stored else None
+    return PlanSettings(as_of=as_of or stored_as_of or dt.date.today(), **values)

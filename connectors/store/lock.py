@@ -1,0 +1,66 @@
+"""The planning lock: at most one planning run at a time on a store, across processes.
+
+PostgreSQL: a session-level advisory lock held on a dedicated connection. SQLite: an
+exclusive ``flock`` on a file beside the database (``reelplan.db.runlock``). Both are
+released by the system when the holder dies, even by ``kill -9``, so a crashed run never
+blocks the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from connectors.store.engine import is_sqlite
+
+
+class LockBusy(RuntimeError):
+    """Another process (or thread) holds the lock."""
+
+
+def _advisory_key(name: str) -> int:
+    return zlib.crc32(f"reelplan:{name}".encode())
+
+
+@contextmanager
+def exclusive_lock(engine: Engine, name: str = "planning") -> Iterator[None]:
+    """Hold the store-wide lock ``name`` for the block; raises :class:`LockBusy` at once if taken."""
+    if is_sqlite(engine):
+        with _file_lock(engine, name):
+            yield
+        return
+    key = _advisory_key(name)
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar():
+            raise LockBusy(name)
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+
+
+@contextmanager
+def _file_lock(engine: Engine, name: str) -> Iterator[None]:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise ValueError("a planning lock needs a database file or server, not an in-memory SQLite database")
+    path = Path(database).with_name(f"{Path(database).name}.{name}.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockBusy(name) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

@@ -1,0 +1,406 @@
+"""The store's tables (SQLModel): the dataset, its settings, plans by run, runs and decisions.
+
+Dataset tables mirror :data:`mrp.dataset.TABLES` column for column (same names, same
+meaning; a test holds them together). Each also has ``row_no``, the row's position in the
+dataset, so an export gives the rows back in the order they were imported. Tables with a key
+in the schema use it as primary key; ``bom`` has none and is keyed by ``row_no``.
+
+There are no foreign keys between dataset tables: the dataset is checked as a whole by the
+validation stage of every run (the same checks as the CSV reader), which reports every
+problem at once instead of failing on the first insert.
+
+Plan tables hold the outputs of :data:`mrp.plan.PLAN_COLUMNS`, one set per run (``run_id``);
+which run is the published plan is recorded in ``current_plan`` (one row).
+
+Datetimes are stored without a time zone: run and decision timestamps in UTC, schedule
+times (job starts, pins) in the factory's local time like the dataset's dates.
+
+The initial Alembic revision (``migrations/versions/0001_initial.py``) creates exactly these
+tables; a test compares the migrated database with this module.
+"""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# --- dataset -----------------------------------------------------------------------------
+
+
+class Item(SQLModel, table=True):
+    __tablename__ = "items"
+
+    item_id: str = Field(primary_key=True)
+    row_no: int = 0
+    description: str = ""
+    type: str
+    uom: str = "pcs"
+    lead_time_days: int = 0
+    safety_stock: float = 0.0
+    lot_rule: str = "L4L"
+    lot_size: float | None = None
+    lot_period_days: int | None = None
+    min_order_qty: float = 0.0
+    order_multiple: float | None = None
+    attrition_pct: float = 0.0
+    setup_loss_qty: float = 0.0
+    yield_pct: float = 100.0
+    min_usable_qty: float = 0.0
+
+
+class BomLine(SQLModel, table=True):
+    __tablename__ = "bom"
+
+    row_no: int = Field(primary_key=True)
+    parent_id: str = Field(index=True)
+    child_id: str = Field(index=True)
+    qty_per: float
+    attrition_pct: float | None = None
+    setup_loss_qty: float | None = None
+    ref_des: str = ""
+    feeder: bool = True
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+class Demand(SQLModel, table=True):
+    __tablename__ = "demand"
+
+    demand_id: str = Field(primary_key=True)
+    row_no: int = 0
+    customer_id: str
+    item_id: str = Field(index=True)
+    due_date: dt.date
+    quantity: float
+    kind: str = "order"
+    priority: int = 100
+
+
+class Reel(SQLModel, table=True):
+    """One reel, tray, tube or lot on hand (``inventory.csv``)."""
+
+    __tablename__ = "inventory"
+
+    reel_id: str = Field(primary_key=True)
+    row_no: int = 0
+    item_id: str = Field(index=True)
+    quantity: float
+    owner: str = "company"
+    status: str = "available"
+    location: str = ""
+    date_code: str = ""
+    lot: str = ""
+    msl_level: str = ""
+    floor_life_hours_left: float | None = None
+
+
+class PurchaseOrderLine(SQLModel, table=True):
+    __tablename__ = "purchase_orders"
+
+    po_id: str = Field(primary_key=True)
+    line: str = Field(default="1", primary_key=True)
+    row_no: int = 0
+    item_id: str = Field(index=True)
+    supplier_id: str = ""
+    quantity_open: float
+    due_date: dt.date
+    unit_price: float | None = None
+
+
+class WorkOrder(SQLModel, table=True):
+    __tablename__ = "work_orders"
+
+    wo_id: str = Field(primary_key=True)
+    row_no: int = 0
+    item_id: str = Field(index=True)
+    quantity_open: float
+    start_date: dt.date | None = None
+    due_date: dt.date
+    status: str = "planned"
+    customer_id: str = ""
+    line_id: str = ""
+    pinned: bool = False
+
+
+class Supplier(SQLModel, table=True):
+    __tablename__ = "suppliers"
+
+    supplier_id: str = Field(primary_key=True)
+    row_no: int = 0
+    name: str = ""
+    on_time_pct: float | None = None
+    min_order_value: float | None = None
+
+
+class OfferBreak(SQLModel, table=True):
+    """One price break of a supplier offer (``supplier_offers.csv``)."""
+
+    __tablename__ = "supplier_offers"
+
+    supplier_id: str = Field(primary_key=True)
+    item_id: str = Field(primary_key=True)
+    mpn: str = Field(default="", primary_key=True)
+    break_qty: float = Field(primary_key=True)
+    row_no: int = 0
+    manufacturer: str = ""
+    lead_time_days: int
+    min_order_qty: float = 0.0
+    order_multiple: float = 1.0
+    unit_price: float
+    stock_qty: float | None = None
+    stock_lead_time_days: int = 2
+    max_qty: float | None = None
+
+
+class SmtLine(SQLModel, table=True):
+    __tablename__ = "smt_lines"
+
+    line_id: str = Field(primary_key=True)
+    row_no: int = 0
+    placements_per_hour: float
+    feeder_slots: int
+    hours_per_day: float = 16.0
+    changeover_base_minutes: float = 20.0
+    minutes_per_feeder_change: float = 2.0
+
+
+class SmtProcess(SQLModel, table=True):
+    __tablename__ = "smt_process"
+
+    item_id: str = Field(primary_key=True)
+    row_no: int = 0
+    placements_per_board: float
+    line_ids: str = ""
+
+
+class PlanSetting(SQLModel, table=True):
+    """One plan parameter of :class:`mrp.dataset.PlanSettings`, as text (ISO dates, ``HH:MM``)."""
+
+    __tablename__ = "plan_settings"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+#: dataset table name -> its model, in the order of :data:`mrp.dataset.TABLES`.
+DATASET_MODELS: dict[str, type[SQLModel]] = {
+    model.__tablename__: model
+    for model in (Item, BomLine, Demand, Reel, PurchaseOrderLine, WorkOrder, Supplier, OfferBreak, SmtLine, SmtProcess)
+}
+#: Columns the store adds to every dataset table.
+STORE_COLUMNS = ("row_no",)
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+class PlanningRun(SQLModel, table=True):
+    """One planning run: what it did, how long each stage took, and how it ended.
+
+    ``status`` is ``running``, ``published`` or ``failed``; ``stage`` is the stage running
+    (or the one that failed). Times are UTC.
+    """
+
+    __tablename__ = "planning_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: str = "manual"
+    status: str = Field(default="running", index=True)
+    stage: str = ""
+    as_of: dt.date
+    started_at: dt.datetime = Field(sa_type=DateTime)
+    finished_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    published_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    host: str = ""
+    pid: int = 0
+    error: str = Field(default="", sa_type=Text)
+    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    stage_seconds: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    costs: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    #: Plan tables this run produced (a skipped stage leaves its tables out).
+    tables: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class CurrentPlan(SQLModel, table=True):
+    """The published plan: a single row (``id`` 1) pointing at a run; switched in one transaction."""
+
+    __tablename__ = "current_plan"
+
+    id: int = Field(default=1, primary_key=True)
+    run_id: int = Field(foreign_key="planning_runs.id")
+    published_at: dt.datetime = Field(sa_type=DateTime)
+
+
+# --- plan outputs, one set per run ---------------------------------------------------------
+
+
+def _run_id() -> Any:
+    return Field(sa_column=Column(Integer, ForeignKey("planning_runs.id"), primary_key=True))
+
+
+class PlannedOrderRow(SQLModel, table=True):
+    __tablename__ = "plan_planned_orders"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    order_id: str | None = None
+    item_id: str | None = None
+    type: str | None = None
+    customer_id: str | None = None
+    quantity: float | None = None
+    release_date: dt.date | None = None
+    due_date: dt.date | None = None
+    receipt_quantity: float | None = None
+    available_date: dt.date | None = None
+    priority: int | None = None
+
+
+class SuggestionRow(SQLModel, table=True):
+    __tablename__ = "plan_purchase_suggestions"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    suggestion_id: str | None = None
+    item_id: str | None = None
+    supplier_id: str | None = None
+    mpn: str | None = None
+    quantity: float | None = None
+    order_date: dt.date | None = None
+    receipt_date: dt.date | None = None
+    unit_price: float | None = None
+    extended_price: float | None = None
+    from_stock: bool | None = None
+
+
+class ScheduleRow(SQLModel, table=True):
+    __tablename__ = "plan_schedule"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    job_id: str | None = None
+    item_id: str | None = None
+    quantity: float | None = None
+    line_id: str | None = None
+    setup_start: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    start: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    end: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    due: dt.datetime | None = Field(default=None, sa_type=DateTime)
+    changeover_minutes: float | None = None
+    tardiness_minutes: float | None = None
+
+
+class ExceptionRow(SQLModel, table=True):
+    __tablename__ = "plan_exceptions"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    type: str | None = None
+    item_id: str | None = None
+    ref_id: str | None = None
+    date: dt.date | None = None
+    quantity: float | None = None
+    message: str | None = Field(default=None, sa_type=Text)
+
+
+class PeggingRow(SQLModel, table=True):
+    __tablename__ = "plan_pegging"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    demand_id: str | None = None
+    item_id: str | None = None
+    supply_type: str | None = None
+    supply_id: str | None = None
+    quantity: float | None = None
+    level: int | None = None
+
+
+class MrpRecordRow(SQLModel, table=True):
+    __tablename__ = "plan_mrp_records"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    item_id: str | None = None
+    date: dt.date | None = None
+    gross: float | None = None
+    scheduled_receipts: float | None = None
+    projected_on_hand: float | None = None
+    net: float | None = None
+    planned_receipts: float | None = None
+    planned_releases: float | None = None
+
+
+#: plan table name (as in :data:`mrp.plan.PLAN_COLUMNS`) -> its model.
+PLAN_MODELS: dict[str, type[SQLModel]] = {
+    "planned_orders": PlannedOrderRow,
+    "purchase_suggestions": SuggestionRow,
+    "schedule": ScheduleRow,
+    "exceptions": ExceptionRow,
+    "pegging": PeggingRow,
+    "mrp_records": MrpRecordRow,
+}
+#: Columns the store adds to every plan table.
+PLAN_STORE_COLUMNS = ("run_id", "row_no")
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+class SuggestionDecision(SQLModel, table=True):
+    """A buyer's decision on one purchase suggestion of a published plan.
+
+    The ``item_id`` … ``unit_price`` columns keep the suggestion as it was made (a rejection
+    is matched on them); the ``po_*`` columns hold the purchase order line as edited and,
+    once ``action`` is ``approved``, sent (``po_status`` ``sent``, then ``confirmed`` when
+    the ERP's open orders list it, or ``cancelled``).
+    """
+
+    __tablename__ = "suggestion_decisions"
+    __table_args__ = (UniqueConstraint("run_id", "suggestion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="planning_runs.id")
+    suggestion_id: str
+    action: str = Field(index=True)
+    item_id: str
+    supplier_id: str = ""
+    mpn: str = ""
+    quantity: float
+    order_date: dt.date | None = None
+    receipt_date: dt.date | None = None
+    unit_price: float | None = None
+    po_id: str = ""
+    po_status: str = ""
+    po_supplier_id: str = ""
+    po_mpn: str = ""
+    po_quantity: float | None = None
+    po_due_date: dt.date | None = None
+    po_unit_price: float | None = None
+    note: str = ""
+    decided_by: str = ""
+    decided_at: dt.datetime = Field(sa_type=DateTime)
+
+
+class JobPin(SQLModel, table=True):
+    """A planner's pin: this job runs on ``line_id`` from ``start`` (local time).
+
+    ``work_order`` pins an open work order (by ``job_id``); otherwise the job is a planned
+    order, identified across runs by ``item_id`` and ``due_date``. ``source`` is ``pin`` or
+    ``freeze``; a pin stays ``active`` until removed.
+    """
+
+    __tablename__ = "job_pins"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="planning_runs.id")
+    job_id: str
+    item_id: str
+    due_date: dt.date | None = None
+    work_order: bool = False
+    line_id: str
+    start: dt.datetime = Field(sa_type=DateTime)
+    source: str = "pin"
+    active: bool = Field(default=True, index=True)
+    pinned_by: str = ""
+    pinned_at: dt.datetime = Field(sa_type=DateTime)

@@ -1,0 +1,113 @@
+"""Plan outputs by run, and the published ("current") plan.
+
+A run's outputs are written and the current-plan pointer switched in the caller's single
+transaction (:func:`publish_plan`), so a reader sees the old plan or the new one, never a
+mix; a run that dies before committing leaves no rows and the published plan as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from connectors.store.frames import insert_frame, rows_to_frame
+from connectors.store.models import PLAN_MODELS, CurrentPlan, PlanningRun
+from mrp.plan import PLAN_COLUMNS, Plan
+
+
+def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
+    """Store ``plan`` under ``run``, make it the current plan and mark the run published.
+
+    The run records the plan's summary (as JSON), the tables it has and their row counts
+    (``counts["outputs"]``).
+
+    Outputs of published runs older than the latest ``keep_plans`` are deleted; their run
+    records stay, with status ``archived``.
+    """
+    connection = session.connection()
+    tables: list[str] = []
+    for name, model in PLAN_MODELS.items():
+        frame = getattr(plan, name)
+        if frame is None:
+            continue
+        tables.append(name)
+        columns = [c for c in PLAN_COLUMNS[name] if c in frame.columns]
+        insert_frame(connection, frame, model.__table__, columns, run_id=run.id)
+    current = session.get(CurrentPlan, 1)
+    if current is None:
+        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
+    else:
+        current.run_id, current.published_at = run.id, now
+    run.tables = tables
+    run.summary = plain_json(plan.summary)
+    run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
+    run.status, run.stage = "published", "published"
+    run.finished_at = run.published_at = now
+    session.add(run)
+    session.flush()
+    _prune(session, keep_plans)
+
+
+def current_run_id(session: Session) -> int | None:
+    """The run whose plan is published, or None before the first publish."""
+    return session.exec(select(CurrentPlan.run_id).where(CurrentPlan.id == 1)).first()
+
+
+def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
+    """One output table of a run, in the order the pipeline produced it (PLAN_COLUMNS)."""
+    table = PLAN_MODELS[name].__table__
+    columns = PLAN_COLUMNS[name]
+    rows = session.connection().execute(
+        select(*(table.c[c] for c in columns)).where(table.c.run_id == run_id).order_by(table.c.row_no)
+    ).all()
+    return rows_to_frame(rows, table, columns)
+
+
+def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
+    """The plan of ``run_id`` (default: the published one); None when there is none.
+
+    Tables of stages the run skipped stay None, as in the pipeline's Plan; ``summary`` is
+    the pipeline's summary as stored.
+    """
+    run_id = run_id if run_id is not None else current_run_id(session)
+    run = session.get(PlanningRun, run_id) if run_id is not None else None
+    if run is None or run.status != "published":
+        return None
+    plan = Plan(summary=dict(run.summary))
+    for name in run.tables:
+        setattr(plan, name, load_plan_table(session, name, run.id))
+    return plan
+
+
+def _prune(session: Session, keep_plans: int) -> None:
+    published = session.exec(
+        select(PlanningRun.id).where(PlanningRun.status == "published").order_by(PlanningRun.id.desc())
+    ).all()
+    old = list(published[max(keep_plans, 1):])
+    if not old:
+        return
+    connection = session.connection()
+    for model in PLAN_MODELS.values():
+        connection.execute(delete(model.__table__).where(model.__table__.c.run_id.in_(old)))
+    for run in session.exec(select(PlanningRun).where(PlanningRun.id.in_(old))):
+        run.status = "archived"
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` as plain JSON values: numpy numbers as numbers, dates as ISO text, NaN as None."""
+    def default(v: Any) -> Any:
+        if isinstance(v, np.generic):
+            return v.item()
+        if isinstance(v, (dt.date, dt.time, pd.Timestamp)):
+            return v.isoformat()
+        if isinstance(v, (set, tuple)):
+            return list(v)
+        return str(v)
+
+    return json.loads(json.dumps(value, default=default), parse_constant=lambda _: None)

@@ -1,0 +1,81 @@
+"""Run records: one row per planning run, written as the run goes so a crash leaves a trace.
+
+``status`` goes ``running`` -> ``published`` (or ``failed``); a published run whose
+outputs were pruned becomes ``archived``. A run still ``running`` when the next one takes
+the planning lock died without finishing (crash, ``kill -9``): :func:`recover_interrupted`
+marks it failed at the stage it had reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.store.engine import write_session
+from connectors.store.models import PlanningRun
+
+INTERRUPTED = "interrupted: the process ended without finishing this stage (killed or crashed)"
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, without time zone, as the store keeps timestamps."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[str, Any]) -> PlanningRun:
+    run = PlanningRun(
+        trigger=trigger, status="running", stage="snapshot", as_of=as_of, started_at=utc_now(),
+        host=socket.gethostname(), pid=os.getpid(), options=options,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def update_run(engine: Engine, run_id: int, **values: Any) -> None:
+    """Record ``values`` on a run in a short transaction of its own, visible at once (stage, timings)."""
+    with write_session(engine) as session:
+        run = session.get(PlanningRun, run_id)
+        for name, value in values.items():
+            setattr(run, name, value)
+        session.add(run)
+
+
+def record_failure(engine: Engine, run_id: int, *, stage: str, error: str, stage_seconds: dict[str, float]) -> None:
+    update_run(engine, run_id, status="failed", stage=stage[:200], error=error, finished_at=utc_now(),
+               stage_seconds=stage_seconds)
+
+
+def recover_interrupted(session: Session) -> list[int]:
+    """Mark runs left ``running`` as failed; call only while holding the planning lock."""
+    runs = session.exec(select(PlanningRun).where(PlanningRun.status == "running")).all()
+    for run in runs:
+        run.status, run.error, run.finished_at = "failed", INTERRUPTED, utc_now()
+        session.add(run)
+    return [run.id for run in runs]
+
+
+def running_run(session: Session) -> PlanningRun | None:
+    """The latest run marked ``running`` (the one holding the lock, if any holds it)."""
+    return session.exec(
+        select(PlanningRun).where(PlanningRun.status == "running").order_by(PlanningRun.id.desc())
+    ).first()
+
+
+def list_runs(session: Session, *, limit: int = 20) -> list[PlanningRun]:
+    """The latest runs, newest first."""
+    return list(session.exec(select(PlanningRun).order_by(PlanningRun.id.desc()).limit(limit)).all())
+
+
+def previous_published(session: Session, run_id: int) -> PlanningRun | None:
+    """The last run published before ``run_id`` whose outputs are still stored."""
+    return session.exec(
+        select(PlanningRun)
+        .where(PlanningRun.id < run_id, PlanningRun.status == "published")
+        .order_by(PlanningRun.id.desc())
+    ).first()

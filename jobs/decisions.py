@@ -1,0 +1,343 @@
+"""Buyers' and planners' decisions on the published plan, and how the next run honours them.
+
+Every function takes an open :class:`sqlmodel.Session` (the caller commits: the CLI, the
+HTTP API and the web pages share these functions) and raises :class:`DecisionError` with a
+sentence for the user when a decision cannot be taken.
+
+Decisions act on the **published** plan (``current_plan``):
+
+- A buyer **approves** a purchase suggestion, possibly **edited** first (quantity, due
+  date, offer = supplier and MPN; the unit price is then re-read from the offer's price
+  breaks), or **rejects** it. An approved suggestion becomes an open purchase order line
+  ``RP-<run id>-<suggestion id>``, line ``1``, status ``sent`` (awaiting the ERP). When the
+  ERP's open orders, imported into the store, list that ``po_id`` it becomes ``confirmed``
+  and the ERP's line counts instead; ``cancel_po`` withdraws a sent line.
+- A planner **pins** a scheduled job to a line and a start, or **freezes** the first N
+  hours of the published schedule (every job starting in that window is pinned where it
+  is). Pins stay until removed with ``unpin_job``.
+
+Contract with the pipeline (:func:`decision_inputs`, applied to the run's dataset snapshot
+before ``jobs.pipeline.run_plan``):
+
+- ``purchase_orders``: each ``sent`` line is appended (po_id, line ``1``, item_id,
+  supplier_id, quantity_open, due_date, unit_price), so MRP counts it as a scheduled receipt.
+- ``work_orders``: a pinned open work order gets ``line_id``, ``pinned = True`` and
+  ``start_date`` = the pin's date (the spec starts a pinned work order at ``shift_start``
+  of its ``start_date``).
+- ``pins`` (keyword ``pins=`` of ``run_plan``): one row per pinned *planned-order* job whose
+  pin starts on or after ``as_of``. Columns ``job_id`` (str, the job's id in the plan it was
+  pinned on — informative, planned-order ids change between runs), ``item_id`` (str),
+  ``due_date`` (datetime64[ns], the job's due date: with ``item_id`` the key that finds the
+  job again), ``line_id`` (str), ``start`` (datetime64[ns], local time).
+- ``rejected`` (keyword ``rejected=`` of ``run_plan``): one row per rejected suggestion,
+  columns ``item_id``, ``supplier_id``, ``mpn`` (str), ``quantity`` (float64),
+  ``order_date`` (datetime64[ns]); the pipeline does not suggest an identical line again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from connectors.store.dataset_io import load_settings
+from connectors.store.models import (
+    JobPin,
+    OfferBreak,
+    PlanningRun,
+    ScheduleRow,
+    SmtLine,
+    SuggestionDecision,
+    SuggestionRow,
+    WorkOrder,
+)
+from connectors.store.plans import current_run_id
+from connectors.store.runs import utc_now
+from mrp.dataset import Dataset, dtype_of
+
+PINS_COLUMNS = {"job_id": "object", "item_id": "object", "due_date": "datetime64[ns]", "line_id": "object",
+                "start": "datetime64[ns]"}
+REJECTED_COLUMNS = {"item_id": "object", "supplier_id": "object", "mpn": "object", "quantity": "float64",
+                    "order_date": "datetime64[ns]"}
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be taken; the message says why, for the user."""
+
+
+@dataclass
+class DecisionInputs:
+    """A dataset snapshot with the decisions applied, and the tables the pipeline takes beside it."""
+
+    dataset: Dataset
+    pins: pd.DataFrame
+    rejected: pd.DataFrame
+
+
+# --- purchase suggestions -------------------------------------------------------------------
+
+
+def edit_suggestion(
+    session: Session, suggestion_id: str, *, quantity: float | None = None, due_date: dt.date | None = None,
+    supplier_id: str | None = None, mpn: str | None = None, by: str = "", note: str = "",
+) -> SuggestionDecision:
+    """Change a suggestion before approving it (the edit is kept; approval sends it)."""
+    decision = _decision(session, suggestion_id)
+    if decision.action == "approved":
+        raise DecisionError(f"Suggestion {suggestion_id} is already approved as {decision.po_id}; cancel that PO first.")
+    _apply_edit(session, decision, quantity=quantity, due_date=due_date, supplier_id=supplier_id, mpn=mpn)
+    decision.action = "edited"
+    return _stamp(session, decision, by, note)
+
+
+def approve_suggestion(
+    session: Session, suggestion_id: str, *, quantity: float | None = None, due_date: dt.date | None = None,
+    supplier_id: str | None = None, mpn: str | None = None, by: str = "", note: str = "",
+) -> SuggestionDecision:
+    """Approve a suggestion (with optional last edits): it becomes a sent purchase order line."""
+    decision = _decision(session, suggestion_id)
+    if decision.action == "approved":
+        raise DecisionError(f"Suggestion {suggestion_id} is already approved as {decision.po_id}.")
+    _apply_edit(session, decision, quantity=quantity, due_date=due_date, supplier_id=supplier_id, mpn=mpn)
+    decision.action, decision.po_status = "approved", "sent"
+    decision.po_id = f"RP-{decision.run_id}-{suggestion_id}"
+    return _stamp(session, decision, by, note)
+
+
+def reject_suggestion(session: Session, suggestion_id: str, *, by: str = "", note: str = "") -> SuggestionDecision:
+    """Reject a suggestion: the next runs do not suggest the same line again."""
+    decision = _decision(session, suggestion_id)
+    if decision.action == "approved":
+        raise DecisionError(f"Suggestion {suggestion_id} is already approved as {decision.po_id}; cancel that PO instead.")
+    decision.action = "rejected"
+    return _stamp(session, decision, by, note)
+
+
+def cancel_po(session: Session, po_id: str, *, by: str = "", note: str = "") -> SuggestionDecision:
+    """Withdraw a purchase order line reelplan sent: runs stop counting it."""
+    decision = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first()
+    if decision is None:
+        raise DecisionError(f"No purchase order {po_id} was sent by reelplan.")
+    if decision.po_status != "sent":
+        raise DecisionError(f"Purchase order {po_id} is {decision.po_status}; only a sent one can be cancelled here.")
+    decision.po_status = "cancelled"
+    return _stamp(session, decision, by, note)
+
+
+def list_decisions(session: Session) -> list[SuggestionDecision]:
+    """Every suggestion decision, newest first."""
+    return list(session.exec(select(SuggestionDecision).order_by(SuggestionDecision.id.desc())).all())
+
+
+def offer_unit_price(session: Session, item_id: str, supplier_id: str, mpn: str, quantity: float) -> float:
+    """The all-units price of ``quantity`` from an offer: the price of the largest break not above it."""
+    breaks = session.exec(
+        select(OfferBreak).where(OfferBreak.item_id == item_id, OfferBreak.supplier_id == supplier_id, OfferBreak.mpn == mpn)
+        .order_by(OfferBreak.break_qty)
+    ).all()
+    if not breaks:
+        raise DecisionError(f"Supplier {supplier_id} has no offer for {item_id} with MPN '{mpn}'.")
+    below = [b for b in breaks if b.break_qty <= quantity + 1e-9]
+    if not below:
+        raise DecisionError(
+            f"{quantity:g} is below the smallest price break ({breaks[0].break_qty:g}) of {supplier_id} {mpn} for {item_id}."
+        )
+    return below[-1].unit_price
+
+
+def _decision(session: Session, suggestion_id: str) -> SuggestionDecision:
+    """The decision row of a suggestion of the published plan (a pending one if none yet)."""
+    run_id = _published_run(session)
+    decision = session.exec(
+        select(SuggestionDecision).where(SuggestionDecision.run_id == run_id, SuggestionDecision.suggestion_id == suggestion_id)
+    ).first()
+    if decision is not None:
+        return decision
+    row = session.exec(
+        select(SuggestionRow).where(SuggestionRow.run_id == run_id, SuggestionRow.suggestion_id == suggestion_id)
+    ).first()
+    if row is None:
+        raise DecisionError(f"The published plan (run {run_id}) has no purchase suggestion {suggestion_id}.")
+    return SuggestionDecision(
+        run_id=run_id, suggestion_id=suggestion_id, action="pending", item_id=row.item_id or "",
+        supplier_id=row.supplier_id or "", mpn=row.mpn or "", quantity=row.quantity, order_date=row.order_date,
+        receipt_date=row.receipt_date, unit_price=row.unit_price, po_supplier_id=row.supplier_id or "",
+        po_mpn=row.mpn or "", po_quantity=row.quantity, po_due_date=row.receipt_date, po_unit_price=row.unit_price,
+        decided_at=utc_now(),
+    )
+
+
+def _apply_edit(
+    session: Session, decision: SuggestionDecision, *, quantity: float | None, due_date: dt.date | None,
+    supplier_id: str | None, mpn: str | None,
+) -> None:
+    if quantity is not None and quantity <= 0:
+        raise DecisionError(f"The quantity must be above zero, not {quantity:g}.")
+    new_offer = (supplier_id is not None and supplier_id != decision.po_supplier_id) or (
+        mpn is not None and mpn != decision.po_mpn)
+    if supplier_id is not None:
+        decision.po_supplier_id = supplier_id
+        if mpn is None and new_offer:
+            decision.po_mpn = _single_mpn(session, decision.item_id, supplier_id)
+    if mpn is not None:
+        decision.po_mpn = mpn
+    if quantity is not None:
+        decision.po_quantity = quantity
+    if due_date is not None:
+        decision.po_due_date = due_date
+    if new_offer or quantity is not None:
+        decision.po_unit_price = offer_unit_price(
+            session, decision.item_id, decision.po_supplier_id, decision.po_mpn, decision.po_quantity)
+
+
+def _single_mpn(session: Session, item_id: str, supplier_id: str) -> str:
+    mpns = sorted(set(session.exec(
+        select(OfferBreak.mpn).where(OfferBreak.item_id == item_id, OfferBreak.supplier_id == supplier_id)).all()))
+    if len(mpns) != 1:
+        found = ", ".join(repr(m) for m in mpns) or "none"
+        raise DecisionError(f"Give the MPN: supplier {supplier_id} offers {item_id} as {found}.")
+    return mpns[0]
+
+
+def _stamp(session: Session, decision: SuggestionDecision, by: str, note: str) -> SuggestionDecision:
+    decision.decided_by, decision.decided_at = by, utc_now()
+    decision.note = note or decision.note
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+# --- schedule pins --------------------------------------------------------------------------
+
+
+def pin_job(session: Session, job_id: str, *, line_id: str, start: dt.datetime, by: str = "") -> JobPin:
+    """Pin a job of the published schedule to ``line_id`` from ``start`` (local time)."""
+    run_id = _published_run(session)
+    job = session.exec(select(ScheduleRow).where(ScheduleRow.run_id == run_id, ScheduleRow.job_id == job_id)).first()
+    if job is None:
+        raise DecisionError(f"The published schedule (run {run_id}) has no job {job_id}.")
+    if session.get(SmtLine, line_id) is None:
+        raise DecisionError(f"There is no SMT line {line_id}.")
+    return _pin(session, run_id, job, line_id=line_id, start=start, by=by, source="pin")
+
+
+def freeze_schedule(session: Session, hours: float, *, by: str = "") -> list[JobPin]:
+    """Pin every job of the published schedule that starts within ``hours`` of the plan's first shift."""
+    if hours <= 0:
+        raise DecisionError(f"Give a number of hours above zero, not {hours:g}.")
+    run_id = _published_run(session)
+    run = session.get(PlanningRun, run_id)
+    opening = dt.datetime.combine(run.as_of, load_settings(session, as_of=run.as_of).shift_start)
+    until = opening + dt.timedelta(hours=hours)
+    jobs = session.exec(
+        select(ScheduleRow).where(ScheduleRow.run_id == run_id, ScheduleRow.start < until).order_by(ScheduleRow.start)
+    ).all()
+    return [
+        _pin(session, run_id, job, line_id=job.line_id, start=job.start, by=by, source="freeze")
+        for job in jobs if job.line_id
+    ]
+
+
+def unpin_job(session: Session, job_id: str, *, by: str = "") -> int:
+    """Remove the active pins of ``job_id``; returns how many there were."""
+    pins = session.exec(select(JobPin).where(JobPin.job_id == job_id, JobPin.active)).all()
+    for pin in pins:
+        pin.active = False
+        pin.pinned_by, pin.pinned_at = by or pin.pinned_by, utc_now()
+        session.add(pin)
+    session.flush()
+    return len(pins)
+
+
+def active_pins(session: Session) -> list[JobPin]:
+    return list(session.exec(select(JobPin).where(JobPin.active).order_by(JobPin.start)).all())
+
+
+def _pin(session: Session, run_id: int, job: ScheduleRow, *, line_id: str, start: dt.datetime, by: str,
+         source: str) -> JobPin:
+    work_order = session.get(WorkOrder, job.job_id) is not None
+    due_date = job.due.date() if job.due is not None else None
+    same = select(JobPin).where(JobPin.active)
+    same = same.where(JobPin.job_id == job.job_id) if work_order else same.where(
+        JobPin.work_order == False, JobPin.item_id == job.item_id, JobPin.due_date == due_date)  # noqa: E712
+    for old in session.exec(same).all():
+        old.active = False
+        session.add(old)
+    pin = JobPin(
+        run_id=run_id, job_id=job.job_id, item_id=job.item_id or "", due_date=due_date, work_order=work_order,
+        line_id=line_id, start=start, source=source, pinned_by=by, pinned_at=utc_now(),
+    )
+    session.add(pin)
+    session.flush()
+    return pin
+
+
+def _published_run(session: Session) -> int:
+    run_id = current_run_id(session)
+    if run_id is None:
+        raise DecisionError("No plan is published yet; run `reelplan run-now` first.")
+    return run_id
+
+
+# --- into the next run ----------------------------------------------------------------------
+
+
+def decision_inputs(session: Session, dataset: Dataset) -> DecisionInputs:
+    """Apply the standing decisions to a dataset snapshot (see the module docstring)."""
+    sent = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_status == "sent")
+                        .order_by(SuggestionDecision.id)).all()
+    known = set(dataset.purchase_orders["po_id"])
+    orders = pd.DataFrame({
+        "po_id": [d.po_id for d in sent if d.po_id not in known],
+        "line": "1",
+        "item_id": [d.item_id for d in sent if d.po_id not in known],
+        "supplier_id": [d.po_supplier_id for d in sent if d.po_id not in known],
+        "quantity_open": [d.po_quantity for d in sent if d.po_id not in known],
+        "due_date": [d.po_due_date for d in sent if d.po_id not in known],
+        "unit_price": [d.po_unit_price for d in sent if d.po_id not in known],
+    })
+    pins = active_pins(session)
+    as_of = pd.Timestamp(dataset.settings.as_of)
+    work_orders = _pin_work_orders(dataset.work_orders, [p for p in pins if p.work_order])
+    planned = [p for p in pins if not p.work_order and pd.Timestamp(p.start).normalize() >= as_of]
+    rejected = session.exec(select(SuggestionDecision).where(SuggestionDecision.action == "rejected")
+                            .order_by(SuggestionDecision.id)).all()
+    return DecisionInputs(
+        dataset=replace(dataset, purchase_orders=_append(dataset.purchase_orders, orders), work_orders=work_orders),
+        pins=_frame(PINS_COLUMNS, [(p.job_id, p.item_id, p.due_date, p.line_id, p.start) for p in planned]),
+        rejected=_frame(REJECTED_COLUMNS, sorted({
+            (d.item_id, d.supplier_id, d.mpn, d.quantity, d.order_date) for d in rejected}, key=str)),
+    )
+
+
+def _append(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return table
+    typed = rows.astype({c: dtype_of("purchase_orders", c) for c in table.columns})[list(table.columns)]
+    if table.empty:
+        return typed.reset_index(drop=True)
+    return pd.concat([table, typed], ignore_index=True)
+
+
+def _pin_work_orders(work_orders: pd.DataFrame, pins: list[JobPin]) -> pd.DataFrame:
+    by_wo = {p.job_id: p for p in pins}
+    hit = work_orders["wo_id"].isin(list(by_wo))
+    if not hit.any():
+        return work_orders
+    pinned = work_orders.copy()
+    chosen = [by_wo[w] for w in pinned.loc[hit, "wo_id"]]
+    pinned.loc[hit, "line_id"] = [p.line_id for p in chosen]
+    pinned.loc[hit, "pinned"] = True
+    pinned.loc[hit, "start_date"] = pd.to_datetime([p.start.date() for p in chosen]).astype("datetime64[ns]")
+    return pinned
+
+
+def _frame(columns: dict[str, str], rows: list[tuple]) -> pd.DataFrame:
+    data = list(zip(*rows)) if rows else [[] for _ in columns]
+    return pd.DataFrame({
+        name: pd.Series(pd.to_datetime(pd.Series(list(values), dtype=object)) if kind.startswith("datetime")
+                        else list(values), dtype=kind)
+        for (name, kind), values in zip(columns.items(), data)
+    })

@@ -1,0 +1,277 @@
+"""One planning run on the store: snapshot -> validate -> plan -> publish, recorded as it goes.
+
+``execute_run`` is what ``reelplan run-now`` and the nightly scheduler call. It holds the
+store's planning lock for the whole run (a second run, from any process, is refused with
+:class:`RunInProgress`), records each stage as it starts, and publishes the plan in one
+transaction. Any failure — bad data, a solver error, a crash — is recorded on the run with
+its stage and error, and the published plan stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from connectors.dataset import validate_dataset
+from connectors.store.dataset_io import load_dataset
+from connectors.store.engine import read_snapshot, write_session
+from connectors.store.lock import LockBusy, exclusive_lock
+from connectors.store.models import PlanningRun
+from connectors.store.plans import load_plan_table, publish_plan
+from connectors.store.runs import (
+    previous_published,
+    record_failure,
+    recover_interrupted,
+    running_run,
+    start_run,
+    update_run,
+    utc_now,
+)
+from jobs.decisions import decision_inputs
+from mrp.plan import Plan
+
+Planner = Callable[..., Plan]
+#: Input tables whose row counts a run records.
+_INPUT_TABLES = ("items", "bom", "demand", "inventory", "purchase_orders", "work_orders", "supplier_offers")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run does; ``keep_plans`` published plans keep their outputs (older ones are archived)."""
+
+    optimize: bool = True
+    schedule: bool = True
+    optimize_time_limit_s: float = 60.0
+    schedule_time_limit_s: float = 30.0
+    keep_plans: int = 30
+
+
+class RunInProgress(RuntimeError):
+    """Another planning run holds the store's planning lock."""
+
+
+class RunFailed(RuntimeError):
+    """The run failed and was recorded as such; the published plan is unchanged."""
+
+    def __init__(self, run_id: int, stage: str, error: str) -> None:
+        self.run_id, self.stage, self.error = run_id, stage, error
+        super().__init__(f"run {run_id} failed at {stage}: {error}")
+
+
+class InvalidData(ValueError):
+    """The store's dataset does not pass validation."""
+
+
+def default_planner() -> Planner:
+    """The pipeline that plans a dataset (imported when a run starts)."""
+    from jobs.pipeline import run_plan
+
+    return run_plan
+
+
+def execute_run(
+    engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
+    planner: Planner | None = None,
+) -> PlanningRun:
+    """Plan the store's dataset as of ``as_of`` and publish the result; returns the published run.
+
+    Raises :class:`RunInProgress` (nothing recorded) when another run is going, and
+    :class:`RunFailed` after recording a failed run.
+    """
+    planner = planner or default_planner()
+    try:
+        with exclusive_lock(engine, "planning"):
+            return _run_locked(engine, as_of=as_of, trigger=trigger, options=options, planner=planner)
+    except LockBusy:
+        raise RunInProgress(_busy_message(engine)) from None
+
+
+def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOptions, planner: Planner) -> PlanningRun:
+    with write_session(engine) as session:
+        recover_interrupted(session)
+        run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options))
+    timer = _StageTimer(engine, run.id)
+    try:
+        with timer.stage("snapshot"):
+            with read_snapshot(engine) as session:
+                inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
+        with timer.stage("validate"):
+            errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
+            if errors:
+                raise InvalidData(_issues_text(errors))
+        with timer.stage("plan"):
+            plan = planner(
+                inputs.dataset, optimize=options.optimize, schedule=options.schedule,
+                optimize_time_limit_s=options.optimize_time_limit_s,
+                schedule_time_limit_s=options.schedule_time_limit_s,
+                progress=timer.progress, pins=inputs.pins, rejected=inputs.rejected,
+            )
+        with timer.stage("publish"):
+            with write_session(engine) as session:
+                run = session.get(PlanningRun, run.id)
+                run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
+                publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
+                costs = run.summary.get("costs")
+                run.costs = costs if isinstance(costs, dict) else {}
+    except BaseException as exc:
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if not isinstance(exc, InvalidData):
+            error += "\n" + "".join(traceback.format_exception(exc)[-3:])
+        record_failure(engine, run.id, stage=timer.current, error=error, stage_seconds=timer.seconds(None))
+        if isinstance(exc, Exception):
+            raise RunFailed(run.id, timer.current, error.splitlines()[0]) from exc
+        raise
+    run.stage_seconds = timer.seconds(run.summary.get("stage_seconds"))
+    update_run(engine, run.id, stage_seconds=run.stage_seconds)
+    return run
+
+
+
+
+class _StageTimer:
+    """Times the run's stages and records each one on the run as it starts."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine, self.run_id = engine, run_id
+        self.current = "snapshot"
+        self._seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.current = name
+        if name != "snapshot":  # start_run recorded it
+            update_run(self.engine, self.run_id, stage=name)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._seconds[name] = round(time.perf_counter() - started, 3)
+
+    def progress(self, message: str) -> None:
+        """The pipeline's progress callback: the run's stage shows where planning is."""
+        self.current = f"plan: {message}"[:200]
+        update_run(self.engine, self.run_id, stage=self.current)
+
+    def seconds(self, pipeline: Any) -> dict[str, float]:
+        """Seconds per stage, the pipeline's own stages (mrp, purchasing, sequencing) in place of "plan"."""
+        out: dict[str, float] = {}
+        for name, seconds in self._seconds.items():
+            if name == "plan" and isinstance(pipeline, dict) and pipeline:
+                out.update({str(k): float(v) for k, v in pipeline.items()})
+            else:
+                out[name] = seconds
+        return out
+
+
+def _issues_text(errors: list[Any], limit: int = 20) -> str:
+    lines = [f"{len(errors)} error(s) in the stored dataset:"]
+    for issue in errors[:limit]:
+        where = ", ".join(str(p) for p in (issue.file, f"row {issue.row}" if issue.row else None, issue.column) if p)
+        lines.append(f"- {where}: {issue.message}")
+    if len(errors) > limit:
+        lines.append(f"- ... and {len(errors) - limit} more")
+    return "\n".join(lines)
+
+
+def _busy_message(engine: Engine) -> str:
+    with read_snapshot(engine) as session:
+        run = running_run(session)
+    if run is None:
+        return "A planning run is already in progress on this database; try again when it has finished."
+    return (
+        f"Planning run {run.id} ({run.trigger}) is in progress since {run.started_at:%Y-%m-%d %H:%M} UTC "
+        f"on {run.host} (pid {run.pid}), at stage '{run.stage}'; try again when it has finished."
+    )
+
+
+# --- what changed since the previous published plan -----------------------------------------
+
+
+@dataclass
+class PlanChanges:
+    """New, changed and dropped purchase suggestions and jobs between two published plans.
+
+    Each frame has a ``change`` column (``new``/``changed``/``dropped``) and the row's columns
+    from the newer plan (the older one for dropped rows), with ``previous_*`` columns for
+    the compared fields of changed rows.
+    """
+
+    run_id: int
+    previous_run_id: int | None
+    suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    jobs: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            name: {c: int((frame["change"] == c).sum()) if "change" in frame else 0 for c in ("new", "changed", "dropped")}
+            for name, frame in (("suggestions", self.suggestions), ("jobs", self.jobs))
+        }
+
+
+#: A suggestion is the same line in two plans when item, offer and order date agree; it
+#: changed when its quantity, receipt date or price did. A job is the same when item and due
+#: date agree (planned-order ids are not stable between runs); it changed when its line,
+#: start, end or quantity did.
+SUGGESTION_KEY = ("item_id", "supplier_id", "mpn", "order_date")
+SUGGESTION_COMPARED = ("quantity", "receipt_date", "unit_price")
+JOB_KEY = ("item_id", "due")
+JOB_COMPARED = ("line_id", "start", "end", "quantity")
+
+
+def plan_changes(session: Session, run_id: int) -> PlanChanges:
+    """What run ``run_id`` changed against the plan published before it (all new if none)."""
+    previous = previous_published(session, run_id)
+    run = session.get(PlanningRun, run_id)
+    changes = PlanChanges(run_id=run_id, previous_run_id=previous.id if previous else None)
+    for attr, name, key, compared in (
+        ("suggestions", "purchase_suggestions", SUGGESTION_KEY, SUGGESTION_COMPARED),
+        ("jobs", "schedule", JOB_KEY, JOB_COMPARED),
+    ):
+        if run is None or name not in run.tables:
+            continue
+        new = load_plan_table(session, name, run_id)
+        old = load_plan_table(session, name, previous.id) if previous and name in previous.tables else new.iloc[0:0]
+        setattr(changes, attr, diff_tables(old, new, key, compared))
+    return changes
+
+
+def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: tuple[str, ...], compared: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``new`` not in ``old`` (new), in both but different on ``compared`` (changed), only in ``old`` (dropped).
+
+    Rows sharing a key are paired in order (first with first), so two identical lines in both
+    plans are unchanged and a third one is new.
+    """
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.sort_values([*key, *compared], kind="stable")
+        return frame.assign(_nth=frame.groupby(list(key), dropna=False).cumcount())
+
+    columns = [c for c in new.columns if c not in key]
+    merged = keyed(new).merge(
+        keyed(old).rename(columns={c: f"previous_{c}" for c in columns}), on=[*key, "_nth"], how="outer", indicator=True,
+    )
+    differs = pd.Series(False, index=merged.index)
+    for c in compared:
+        a, b = merged[c], merged[f"previous_{c}"]
+        differs |= ~((a == b) | (a.isna() & b.isna()))
+    change = pd.Series(np.select(
+        [merged["_merge"] == "left_only", merged["_merge"] == "right_only", differs],
+        ["new", "dropped", "changed"], default="",
+    ), index=merged.index)
+    dropped = change == "dropped"
+    for c in columns:
+        merged[c] = merged[c].where(~dropped, merged[f"previous_{c}"])
+    out = merged.assign(change=change)[change != ""]
+    out = out[["change", *new.columns, *(f"previous_{c}" for c in compared)]]
+    order = out["change"].map({"new": 0, "changed": 1, "dropped": 2})
+    return out.assign(_order=order).sort_values(["_order", *key], kind="stable").drop(columns="_order") \
+        .reset_index(drop=True)

@@ -1,0 +1,108 @@
+"""Plans by run and the published plan: a reader sees the old plan or the new one, never a mix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from connectors.store import create_store_engine, read_snapshot, write_session
+from connectors.store.models import PLAN_MODELS, PlanningRun
+from connectors.store import plans
+from connectors.store.plans import current_run_id, load_plan, publish_plan
+from connectors.store.runs import start_run, utc_now
+from tests.connectors.store.sample_plans import sample_plan
+
+
+def _publish(engine, plan, *, keep_plans: int = 30) -> int:
+    with write_session(engine) as session:
+        run = start_run(session, trigger="test", as_of=dt.date(2026, 11, 23), options={})
+        publish_plan(session, run, plan, now=utc_now(), keep_plans=keep_plans)
+        return run.id
+
+
+def _rows_of(session, run_id: int) -> dict[str, int]:
+    return {
+        name: session.connection().execute(
+            select(func.count()).select_from(model.__table__).where(model.__table__.c.run_id == run_id)).scalar()
+        for name, model in PLAN_MODELS.items()
+    }
+
+
+def test_a_published_plan_reads_back_as_it_was_given(engine):
+    plan = sample_plan("A")
+    run_id = _publish(engine, plan)
+    with read_snapshot(engine) as session:
+        assert current_run_id(session) == run_id
+        back = load_plan(session)
+    for name in ("purchase_suggestions", "schedule", "mrp_records"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(plan, name), obj=name)
+    assert back.planned_orders is None and back.exceptions is None  # stages that did not run stay absent
+    assert back.summary == plan.summary
+
+
+def test_a_reader_during_publish_sees_the_old_plan_whole_then_the_new_one_whole(engine, store_url, monkeypatch):
+    old_plan, new_plan = sample_plan("A", records=50), sample_plan("B", records=2000)
+    old_run = _publish(engine, old_plan)
+    old_rows = {"purchase_suggestions": 2, "schedule": 1, "mrp_records": 50}
+
+    writer = create_store_engine(store_url)
+    halfway, resume = threading.Event(), threading.Event()
+    insert_frame = plans.insert_frame
+
+    def pause_after_the_schedule(connection, frame, table, *args, **kwargs):
+        count = insert_frame(connection, frame, table, *args, **kwargs)
+        if table.name == "plan_schedule":
+            halfway.set()  # suggestions and the schedule are written, MRP records not yet
+            resume.wait(30)
+        return count
+
+    monkeypatch.setattr(plans, "insert_frame", pause_after_the_schedule)
+
+    publisher = threading.Thread(target=lambda: results.append(_publish(writer, new_plan)))
+    results: list[int] = []
+    publisher.start()
+    try:
+        assert halfway.wait(30), "the publisher never got half-way"
+        with read_snapshot(engine) as session:
+            seen = current_run_id(session)
+            rows = _rows_of(session, seen)
+            unpublished = session.connection().execute(select(func.max(PlanningRun.id))).scalar()
+        assert seen == old_run
+        assert {k: v for k, v in rows.items() if v} == old_rows
+        assert unpublished == old_run  # not even the new run record is visible yet
+    finally:
+        resume.set()
+        publisher.join(30)
+        writer.dispose()
+    with read_snapshot(engine) as session:
+        assert current_run_id(session) == results[0]
+        assert {k: v for k, v in _rows_of(session, results[0]).items() if v} == {
+            "purchase_suggestions": 2, "schedule": 1, "mrp_records": 2000}
+
+
+def test_only_the_latest_plans_keep_their_outputs(engine):
+    first = _publish(engine, sample_plan("A"), keep_plans=2)
+    second = _publish(engine, sample_plan("B"), keep_plans=2)
+    third = _publish(engine, sample_plan("A"), keep_plans=2)
+    with read_snapshot(engine) as session:
+        assert session.get(PlanningRun, first).status == "archived"
+        assert sum(_rows_of(session, first).values()) == 0
+        assert load_plan(session, first) is None
+        assert [session.get(PlanningRun, r).status for r in (second, third)] == ["published", "published"]
+        assert load_plan(session, second).purchase_suggestions["quantity"].tolist() == [20100.0, 2500.0]
+
+
+@pytest.mark.parametrize("bad", ["planned_orders"])
+def test_a_plan_table_missing_contract_columns_stores_what_it_has(engine, bad):
+    plan = sample_plan("A")
+    plan.planned_orders = pd.DataFrame({"order_id": ["P1"], "item_id": ["X"], "quantity": [5.0]}).astype(
+        {"order_id": object, "item_id": object})
+    run_id = _publish(engine, plan)
+    with read_snapshot(engine) as session:
+        back = load_plan(session, run_id).planned_orders
+    assert back.loc[0, ["order_id", "item_id", "quantity"]].tolist() == ["P1", "X", 5.0]
+    assert back.loc[0, "customer_id"] == "" and pd.isna(back.loc[0, "due_date"])

@@ -1,0 +1,86 @@
+"""``reelplan run-now``, ``runs`` and ``decisions``: thin commands over the run and decision
+functions; what matters here is what they print and how they exit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert
+from typer.testing import CliRunner
+
+import jobs.cli.runs  # noqa: F401  (registers the commands)
+import jobs.cli.store  # noqa: F401
+import jobs.runs
+from connectors.store import open_store, write_session
+from connectors.store.lock import exclusive_lock
+from connectors.store.models import BomLine
+from jobs.cli import app
+from tests.connectors.store.fixtures import SMALL
+from tests.jobs.planners import RecordingPlanner, decision_plan, failing_planner
+
+
+def _reelplan(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "250", "REELPLAN_TIMEZONE": "UTC"})
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert _reelplan("import", SMALL, "--db", url).exit_code == 0
+    monkeypatch.setattr(jobs.runs, "default_planner", lambda: RecordingPlanner(decision_plan()))
+    return url
+
+
+def test_run_now_publishes_and_runs_list_it(db):
+    result = _reelplan("run-now", "--db", db, "--as-of", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    assert "Run 1 published (as of 2026-11-23)" in result.output
+
+    listed = _reelplan("runs", "--db", db)
+    assert "1*" in listed.output and "published" in listed.output and "3 suggestions" not in listed.output
+    shown = _reelplan("runs", "show", "1", "--db", db)
+    assert "Changes since nothing (first plan): suggestions 2 new" in shown.output
+
+
+def test_run_now_is_refused_while_another_run_holds_the_lock(db):
+    engine = open_store(db)
+    with exclusive_lock(engine, "planning"):
+        result = _reelplan("run-now", "--db", db)
+    engine.dispose()
+    assert result.exit_code == 3
+    assert "Refused: A planning run is already in progress" in result.output
+
+
+def test_a_failed_run_exits_one_and_bad_stored_data_two(db, monkeypatch):
+    monkeypatch.setattr(jobs.runs, "default_planner", lambda: failing_planner)
+    failed = _reelplan("run-now", "--db", db)
+    assert failed.exit_code == 1
+    assert "Run 1 failed at plan: purchasing" in failed.output and "published plan is unchanged" in failed.output
+
+    engine = open_store(db)
+    with write_session(engine) as session:
+        session.connection().execute(insert(BomLine.__table__), [{"row_no": 99, "parent_id": "PCB1",
+                                                                   "child_id": "NOPE", "qty_per": 1.0}])
+    engine.dispose()
+    assert _reelplan("run-now", "--db", db).exit_code == 2
+
+
+def test_a_buyer_approves_and_rejects_from_the_command_line(db):
+    assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
+    approved = _reelplan("decisions", "approve", "S1", "--quantity", "10000", "--by", "ann", "--db", db)
+    assert approved.exit_code == 0, approved.output
+    assert "RP-1-S1 (sent) 10000 from ARROW STM32F4" in approved.output
+    assert _reelplan("decisions", "reject", "S2", "--db", db).exit_code == 0
+    refused = _reelplan("decisions", "approve", "S2", "--quantity", "-1", "--db", db)
+    assert refused.exit_code == 1 and "already" not in refused.output
+
+    listed = _reelplan("decisions", "list", "--db", db)
+    assert "approved" in listed.output and "rejected" in listed.output
+
+
+def test_a_planner_pins_and_freezes_from_the_command_line(db):
+    assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
+    pinned = _reelplan("decisions", "pin", "P7", "--line", "SMT2", "--start", "2026-12-01T07:30", "--db", db)
+    assert pinned.exit_code == 0 and "Pinned P7 to SMT2 at 2026-12-01 07:30" in pinned.output
+    frozen = _reelplan("decisions", "freeze", "24", "--db", db)
+    assert "Froze 2 job(s): P7, WO-1" in frozen.output
+    assert "Removed 1 pin(s) of WO-1" in _reelplan("decisions", "unpin", "WO-1", "--db", db).output

@@ -1,0 +1,188 @@
+"""Decisions on the published plan, and how the next run honours them (the contract in
+``jobs/decisions.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+
+from connectors.store import import_folder, read_snapshot, write_session
+from connectors.store.models import SuggestionDecision
+from connectors.store.plans import load_plan
+from jobs import decisions
+from jobs.decisions import DecisionError
+from jobs.runs import RunOptions, execute_run
+from tests.connectors.store.fixtures import SMALL, engine, postgres_database, store_url  # noqa: F401
+from tests.jobs.planners import RecordingPlanner, decision_plan
+
+AS_OF = dt.date(2026, 11, 23)  # the small dataset's shift starts at 07:30; see decision_plan
+
+
+@pytest.fixture
+def store(engine):
+    import_folder(engine, SMALL)
+    execute_run(engine, as_of=AS_OF, planner=RecordingPlanner(decision_plan()))
+    return engine
+
+
+def _decide(engine, action, *args, **kwargs):
+    with write_session(engine) as session:
+        return action(session, *args, **kwargs)
+
+
+def _next_run(engine, as_of: dt.date = AS_OF) -> dict:
+    planner = RecordingPlanner(decision_plan())
+    execute_run(engine, as_of=as_of, planner=planner)
+    return planner.last
+
+
+def test_an_approved_suggestion_is_an_open_po_the_next_run_counts(store):
+    decision = _decide(store, decisions.approve_suggestion, "S1", quantity=10000, due_date=dt.date(2027, 1, 10),
+                       by="ann")
+    assert (decision.po_id, decision.po_status, decision.decided_by) == ("RP-1-S1", "sent", "ann")
+    assert decision.po_unit_price == 3.1  # 10,000 reaches the offer's second price break
+
+    orders = _next_run(store)["dataset"].purchase_orders
+    assert list(orders["po_id"]) == ["PO-100", "PO-100", "PO-101", "RP-1-S1"]
+    added = orders.iloc[3]
+    assert (added["line"], added["item_id"], added["supplier_id"], added["quantity_open"], added["unit_price"]) == (
+        "1", "MCU", "ARROW", 10000.0, 3.1)
+    assert added["due_date"] == pd.Timestamp("2027-01-10")
+    assert orders["due_date"].dtype == "datetime64[ns]" and orders["line"].dtype == object
+
+
+def test_an_edit_is_kept_until_the_suggestion_is_approved(store):
+    _decide(store, decisions.edit_suggestion, "S2", quantity=10000, note="one reel more")
+    assert list(_next_run(store)["dataset"].purchase_orders["po_id"]) == ["PO-100", "PO-100", "PO-101"]
+
+
+def test_an_edit_to_a_quantity_below_the_first_price_break_is_refused(store):
+    with pytest.raises(DecisionError, match="below the smallest price break \\(2500\\)"):
+        _decide(store, decisions.approve_suggestion, "S1", quantity=1000)
+
+
+def test_an_offer_must_exist_for_the_item(store):
+    with pytest.raises(DecisionError, match="PCBWAY has no offer for MCU"):
+        _decide(store, decisions.edit_suggestion, "S1", supplier_id="PCBWAY", mpn="")
+
+
+def test_a_suggestion_is_approved_once(store):
+    _decide(store, decisions.approve_suggestion, "S1")
+    with pytest.raises(DecisionError, match="already approved as RP-1-S1"):
+        _decide(store, decisions.approve_suggestion, "S1")
+    with pytest.raises(DecisionError, match="already approved"):
+        _decide(store, decisions.reject_suggestion, "S1")
+
+
+def test_a_rejected_suggestion_is_handed_to_the_next_run_as_rejected(store):
+    _decide(store, decisions.reject_suggestion, "S2", by="bob", note="too early")
+    rejected = _next_run(store)["rejected"]
+    assert rejected.to_dict("records") == [{
+        "item_id": "RES", "supplier_id": "ARROW", "mpn": "RC0603-10K", "quantity": 5000.0,
+        "order_date": pd.Timestamp("2026-12-01")}]
+    assert dict(rejected.dtypes.astype(str)) == {"item_id": "object", "supplier_id": "object", "mpn": "object",
+                                                 "quantity": "float64", "order_date": "datetime64[ns]"}
+
+
+def test_a_po_the_erp_confirms_is_counted_once_and_a_cancelled_one_not_at_all(store, tmp_path):
+    _decide(store, decisions.approve_suggestion, "S1")
+    _decide(store, decisions.approve_suggestion, "S2")
+    erp = tmp_path / "erp"
+    shutil.copytree(SMALL, erp)
+    with (erp / "purchase_orders.csv").open("a") as orders:
+        orders.write("RP-1-S1,1,MCU,ARROW,2500,2027-01-18,3.4\n")
+    import_folder(store, erp)
+    _decide(store, decisions.cancel_po, "RP-1-S2")
+
+    with read_snapshot(store) as session:
+        status = {d.po_id: d.po_status for d in decisions.list_decisions(session)}
+    assert status == {"RP-1-S1": "confirmed", "RP-1-S2": "cancelled"}
+    assert list(_next_run(store)["dataset"].purchase_orders["po_id"]) == ["PO-100", "PO-100", "PO-101", "RP-1-S1"]
+
+
+def test_a_pinned_work_order_and_a_pinned_planned_job_reach_the_next_run(store):
+    _decide(store, decisions.pin_job, "WO-1", line_id="SMT2", start=dt.datetime(2026, 12, 2, 7, 30))
+    _decide(store, decisions.pin_job, "P7", line_id="SMT1", start=dt.datetime(2026, 12, 10, 12, 0))
+    _decide(store, decisions.pin_job, "P7", line_id="SMT2", start=dt.datetime(2026, 12, 11, 7, 30))  # re-pinned
+
+    given = _next_run(store)
+    wo = given["dataset"].work_orders.set_index("wo_id").loc["WO-1"]
+    assert (wo["line_id"], wo["pinned"], wo["start_date"]) == ("SMT2", True, pd.Timestamp("2026-12-02"))
+    assert given["pins"].to_dict("records") == [{
+        "job_id": "P7", "item_id": "PCB1", "due_date": pd.Timestamp("2026-12-20"), "line_id": "SMT2",
+        "start": pd.Timestamp("2026-12-11 07:30")}]
+
+
+def test_unpinning_frees_the_job(store):
+    _decide(store, decisions.pin_job, "P7", line_id="SMT1", start=dt.datetime(2026, 12, 10, 12, 0))
+    assert _decide(store, decisions.unpin_job, "P7") == 1
+    assert _next_run(store)["pins"].empty
+
+
+def test_a_pin_on_an_unknown_line_or_job_is_refused(store):
+    with pytest.raises(DecisionError, match="no SMT line SMT9"):
+        _decide(store, decisions.pin_job, "P7", line_id="SMT9", start=dt.datetime(2026, 12, 10))
+    with pytest.raises(DecisionError, match="has no job P99"):
+        _decide(store, decisions.pin_job, "P99", line_id="SMT1", start=dt.datetime(2026, 12, 10))
+
+
+def test_freezing_pins_every_job_starting_in_the_first_hours(store):
+    # The plan opens at 07:30 on 23 Nov: 24 hours reach 07:30 on the 24th.
+    pins = _decide(store, decisions.freeze_schedule, 24)
+    assert [(p.job_id, p.line_id, p.start, p.source) for p in pins] == [
+        ("P7", "SMT1", dt.datetime(2026, 11, 23, 9, 0), "freeze"),
+        ("WO-1", "SMT1", dt.datetime(2026, 11, 24, 7, 0), "freeze"),
+    ]
+    given = _next_run(store)
+    assert list(given["pins"]["job_id"]) == ["P7"]
+    assert given["dataset"].work_orders.set_index("wo_id").loc["WO-1", "pinned"]
+
+
+def test_pins_of_planned_jobs_that_should_have_started_are_dropped(store):
+    _decide(store, decisions.freeze_schedule, 4)
+    assert _next_run(store, as_of=dt.date(2026, 11, 24))["pins"].empty
+
+
+def test_decisions_need_a_published_plan(engine):
+    import_folder(engine, SMALL)
+    with pytest.raises(DecisionError, match="No plan is published"):
+        _decide(engine, decisions.approve_suggestion, "S1")
+
+
+def test_decisions_on_an_older_plan_are_kept_when_a_new_plan_is_published(store):
+    _decide(store, decisions.reject_suggestion, "S2")
+    _next_run(store)
+    _decide(store, decisions.reject_suggestion, "S2")  # the same line in the new plan, rejected again
+    with read_snapshot(store) as session:
+        taken = decisions.list_decisions(session)
+    assert [(d.run_id, d.suggestion_id, d.action) for d in taken] == [(2, "S2", "rejected"), (1, "S2", "rejected")]
+    assert len(_next_run(store)["rejected"]) == 1  # identical rejections are passed once
+    assert isinstance(taken[0], SuggestionDecision)
+
+
+def test_the_pipeline_honours_the_decisions_of_the_previous_plan(engine):
+    import_folder(engine, SMALL)
+    options = RunOptions(optimize_time_limit_s=5.0, schedule_time_limit_s=5.0)
+    execute_run(engine, as_of=AS_OF, options=options)
+    with read_snapshot(engine) as session:
+        first = load_plan(session)
+    approved, rejected = first.purchase_suggestions.iloc[0], first.purchase_suggestions.iloc[-1]
+    job = first.schedule[first.schedule["job_id"].str.startswith("PL-")].iloc[0]
+    pinned_start = job["start"].to_pydatetime() + dt.timedelta(days=1)
+    _decide(engine, decisions.approve_suggestion, approved["suggestion_id"])
+    _decide(engine, decisions.reject_suggestion, rejected["suggestion_id"])
+    _decide(engine, decisions.pin_job, job["job_id"], line_id="SMT2", start=pinned_start)
+
+    execute_run(engine, as_of=AS_OF, options=options)
+    with read_snapshot(engine) as session:
+        second = load_plan(session)
+    line = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
+    again = second.purchase_suggestions[line].apply(tuple, axis=1).tolist()
+    assert tuple(rejected[line]) not in again and tuple(approved[line]) not in again
+    moved = second.schedule[(second.schedule["item_id"] == job["item_id"]) & (second.schedule["due"] == job["due"])]
+    # The sequencer starts a pinned job at the shift start of the pinned day, as a pinned work order.
+    assert moved["line_id"].tolist() == ["SMT2"]
+    assert moved["start"].dt.normalize().tolist() == [pd.Timestamp(pinned_start.date())]
