@@ -2,7 +2,8 @@
 
 The pipeline composes the pure stages and times them; it reads no files and no clock
 other than the stage timer. ``reelplan plan``, the nightly job and the API all call
-:func:`run_plan`.
+:func:`run_plan`. Decisions taken on earlier plans arrive as ``pins`` and ``rejected``
+(contract in :mod:`jobs.decisions`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,19 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.workbook import workbook_bytes
 from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
-from mrp.plan import Plan
+from mrp.plan import PLAN_COLUMNS, Plan
+from mrp.smt import smt_jobs
+from optimizer.purchasing import PurchasingResult, optimize_purchasing
+from optimizer.sequencing import SequencingResult, render_gantt, sequence_jobs
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
+SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
 
 
 @contextmanager
@@ -49,24 +56,91 @@ def run_plan(
     timings: dict[str, float] = {}
     with _stage("mrp", timings, progress):
         mrp = plan_mrp(dataset)
-    plan = Plan(
-        planned_orders=mrp.planned_orders,
-        exceptions=mrp.exceptions,
-        pegging=mrp.pegging,
-        mrp_records=mrp.mrp_records,
-    )
-    plan.summary = _summary(dataset, mrp, timings)
+    plan = Plan(planned_orders=mrp.planned_orders, pegging=mrp.pegging, mrp_records=mrp.mrp_records)
+    exceptions = [mrp.exceptions]
+    summary: dict[str, Any] = {}
+
+    purchasing: PurchasingResult | None = None
+    if optimize:
+        with _stage("purchasing", timings, progress):
+            buy_orders = mrp.planned_orders[mrp.planned_orders["type"] == "buy"]
+            purchasing = optimize_purchasing(
+                mrp.net_requirements, buy_orders, dataset.supplier_offers, dataset.suppliers, dataset.items,
+                dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=optimize_time_limit_s,
+                workers=SOLVER_WORKERS)
+        plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
+        exceptions.append(purchasing.exceptions)
+        summary["purchasing"] = purchasing.summary
+        plan.files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions, purchasing.summary)
+
+    if schedule:
+        with _stage("sequencing", timings, progress):
+            jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
+            sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
+                                                         time_limit_s=schedule_time_limit_s)
+        plan.schedule = sequencing.schedule
+        exceptions.append(sequencing.exceptions)
+        summary["sequencing"] = sequencing.summary
+        if not sequencing.schedule.empty:
+            plan.files["schedule_gantt.svg"] = render_gantt(sequencing.schedule, dataset.smt_lines, dataset.settings)
+
+    plan.exceptions = _exceptions(exceptions)
+    plan.summary = _summary(dataset, mrp, plan, summary, timings)
     return plan
 
 
-def _summary(dataset: Dataset, mrp: MrpResult, timings: dict[str, float]) -> dict[str, Any]:
-    exceptions = mrp.exceptions["type"].value_counts().sort_index()
-    return {
+def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
+    """A planner's pin on a planned-order job finds the job again by item and due date."""
+    if pins is None or pins.empty or jobs.empty:
+        return jobs
+    jobs = jobs.copy()
+    key = pd.MultiIndex.from_frame(jobs[["item_id", "due_date"]])
+    for pin in pins.itertuples(index=False):
+        hit = key.get_indexer([(pin.item_id, pd.Timestamp(pin.due_date))])[0]
+        if hit >= 0 and not jobs.at[hit, "pinned"]:
+            jobs.at[hit, "pinned"] = True
+            jobs.at[hit, "line_id"] = pin.line_id
+            jobs.at[hit, "start_date"] = pd.Timestamp(pin.start).normalize()
+    return jobs
+
+
+def _without_rejected(suggestions: pd.DataFrame, rejected: pd.DataFrame | None) -> pd.DataFrame:
+    """A suggestion the buyer rejected is not made again unchanged."""
+    if rejected is None or rejected.empty or suggestions.empty:
+        return suggestions
+    marks = rejected[REJECTED_KEY].assign(_rejected=True)
+    merged = suggestions.merge(marks.drop_duplicates(REJECTED_KEY), on=REJECTED_KEY, how="left")
+    return suggestions[merged["_rejected"].isna().to_numpy()].reset_index(drop=True)
+
+
+def _exceptions(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = list(PLAN_COLUMNS["exceptions"])
+    frames = [p[columns] for p in parts if p is not None and not p.empty]
+    if not frames:
+        return parts[0]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values(["type", "item_id", "ref_id", "date"], kind="stable").reset_index(drop=True)
+
+
+def _summary(dataset: Dataset, mrp: MrpResult, plan: Plan, stages: dict[str, Any],
+             timings: dict[str, float]) -> dict[str, Any]:
+    exceptions = plan.exceptions["type"].value_counts().sort_index()
+    counts = {**mrp.counts, "exceptions": len(plan.exceptions),
+              "exceptions_by_type": {str(k): int(v) for k, v in exceptions.items()}}
+    summary: dict[str, Any] = {
         "as_of": dataset.settings.as_of.isoformat(),
         "horizon_days": dataset.settings.horizon_days,
-        "counts": {
-            **mrp.counts,
-            "exceptions_by_type": {str(k): int(v) for k, v in exceptions.items()},
-        },
+        "counts": counts,
         "stage_seconds": timings,
+        **stages,
     }
+    if plan.purchase_suggestions is not None:
+        counts["purchase_suggestions"] = len(plan.purchase_suggestions)
+        purchasing = stages["purchasing"]
+        summary["costs"] = {k: purchasing[k] for k in ("optimised_cost", "mrp_cost", "saving") if k in purchasing}
+    if plan.schedule is not None:
+        counts["scheduled_jobs"] = len(plan.schedule)
+        sequencing = stages["sequencing"]
+        summary["schedule"] = {k: sequencing[k] for k in ("total_tardiness_minutes", "total_changeover_minutes")
+                               if k in sequencing}
+    return summary

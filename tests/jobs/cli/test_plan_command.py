@@ -55,32 +55,36 @@ def test_as_of_and_horizon_flags_win_over_settings(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_plans(tmp_path_factory) -> tuple[Path, Path]:
-    outs = []
-    for name in ("first", "second"):
-        out = tmp_path_factory.mktemp("sample") / name
-        result = reelplan("plan", SAMPLE, "--out", out, "--optimize-time-limit", "20", "--schedule-time-limit", "10")
-        assert result.exit_code == 0, result.output
-        outs.append(out)
-    return outs[0], outs[1]
+def sample_plan(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "plan"
+    result = reelplan("plan", SAMPLE, "--out", out, "--optimize-time-limit", "10", "--schedule-time-limit", "5")
+    assert result.exit_code == 0, result.output
+    return out
 
 
-def test_the_sample_factory_gets_every_plan_file(sample_plans):
-    first, _ = sample_plans
-    names = {p.name for p in first.iterdir()}
-    assert MRP_FILES | {"purchase_suggestions.csv", "schedule.csv"} <= names
-    summary = json.loads((first / "summary.json").read_text())
+def test_the_sample_factory_gets_every_plan_file(sample_plan):
+    names = {p.name for p in sample_plan.iterdir()}
+    assert MRP_FILES | {"purchase_suggestions.csv", "purchase_suggestions.xlsx", "schedule.csv",
+                        "schedule_gantt.svg"} <= names
+    summary = json.loads((sample_plan / "summary.json").read_text())
     assert set(summary["stage_seconds"]) == {"mrp", "purchasing", "sequencing"}
     assert summary["costs"]["optimised_cost"] <= summary["costs"]["mrp_cost"] + 1e-6
 
 
-def test_the_same_input_gives_the_same_plan_byte_for_byte(sample_plans):
-    first, second = sample_plans
+def test_the_same_input_gives_the_same_plan_byte_for_byte(tmp_path):
+    # Purchasing is left out: a MILP stopped by its time limit may stop elsewhere on another run
+    # (docs/purchasing.md); MRP and the sequencer's deterministic work budget repeat exactly.
+    outs = []
+    for name in ("first", "second"):
+        out = tmp_path / name
+        result = reelplan("plan", SAMPLE, "--out", out, "--skip-optimize", "--schedule-time-limit", "5")
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    first, second = outs
     for file in sorted(first.iterdir()):
-        if file.suffix == ".csv":
+        if file.suffix in (".csv", ".svg"):
             assert file.read_bytes() == (second / file.name).read_bytes(), file.name
-    # solver statistics (seconds, bounds reached by a time limit) may differ; what was planned may not
-    plan_figures = lambda s: {k: s[k] for k in ("as_of", "horizon_days", "counts", "costs", "schedule")}  # noqa: E731
+    plan_figures = lambda s: {k: s[k] for k in ("as_of", "horizon_days", "counts", "schedule")}  # noqa: E731
     assert plan_figures(json.loads((first / "summary.json").read_text())) == plan_figures(
         json.loads((second / "summary.json").read_text()))
 

@@ -1,0 +1,76 @@
+"""The plain MRP plan as order lines: the baseline every optimised plan is measured against.
+
+Spec: each of MRP's planned orders of a buy item is bought on its release date from the
+offer that delivers it cheapest — an offer whose minimum, smallest break or multiple the
+quantity does not meet buys it rounded up to them — ties by supplier_id, then mpn.
+"Cheapest" is the order's own plan cost: purchase of the rounded quantity, order_cost,
+holding or lateness of the order's quantity against its due date (arrival = release +
+the offer's lead time) and the rounding surplus held to the horizon end. Shelf stock is
+not used (plain MRP knows no distributor stock). An allocation cap is respected: an offer
+whose remaining cap cannot take the order is passed over; when none can, the order is
+split over offers by unit price, and what no cap allows stays short.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from mrp.dataset import PlanSettings
+from optimizer.purchasing.cost import Line
+from optimizer.purchasing.data import CostRates, ItemProblem, Offer, day_offsets, round_down_to_step
+
+
+def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
+                   settings: PlanSettings) -> list[Line]:
+    """The plain MRP plan of ``items``: one or (caps) more lines per planned order."""
+    orders = planned_orders.loc[planned_orders.item_id.isin(list(items)) & (planned_orders.quantity > 0)].copy()
+    orders["release_day"] = day_offsets(orders.release_date, settings)
+    orders["due_day"] = day_offsets(orders.due_date, settings)
+    orders = orders.sort_values(["item_id", "release_day", "due_day", "order_id"], kind="stable")
+    left: dict[tuple[str, str, str], float] = {}
+    lines: list[Line] = []
+    for order in orders.itertuples():
+        item = items[order.item_id]
+        remaining = {o: left.setdefault((item.item_id, o.supplier_id, o.mpn), o.cap(False)) for o in item.offers}
+        bought = _cheapest_whole(item, float(order.quantity), int(order.release_day), int(order.due_day), remaining, rates)
+        if bought is None:
+            bought = _split_by_price(item, float(order.quantity), int(order.release_day), remaining)
+        for line in bought:
+            left[(item.item_id, line.offer.supplier_id, line.offer.mpn)] -= line.quantity
+        lines.extend(bought)
+    return lines
+
+
+def _cheapest_whole(item: ItemProblem, quantity: float, release_day: int, due_day: int,
+                    remaining: dict[Offer, float], rates: CostRates) -> list[Line] | None:
+    best: tuple[float, int] | None = None
+    for index, offer in enumerate(item.offers):
+        q = offer.round_up(quantity)
+        if q > remaining[offer] + 1e-9:
+            continue
+        price = offer.price_at(q)
+        arrival = release_day + offer.lead_time_days
+        cost = (q * price + rates.order_cost + quantity * rates.unit_cost(price, arrival, due_day)
+                + (q - quantity) * rates.surplus_cost(price, arrival))
+        if best is None or cost < best[0]:
+            best = (cost, index)
+    if best is None:
+        return None
+    offer = item.offers[best[1]]
+    return [Line(item.item_id, offer, False, release_day, offer.round_up(quantity))]
+
+
+def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remaining: dict[Offer, float]) -> list[Line]:
+    lines = []
+    need = quantity
+    for offer in sorted(item.offers, key=lambda o: (o.price_at(o.min_qty), o.supplier_id, o.mpn)):
+        if need <= 1e-9:
+            break
+        room = round_down_to_step(remaining[offer], offer.step) if math.isfinite(remaining[offer]) else math.inf
+        q = min(offer.round_up(need), room)
+        if q >= offer.min_qty - 1e-9 and q > 0:
+            lines.append(Line(item.item_id, offer, False, release_day, q))
+            need -= q
+    return lines

@@ -1,0 +1,145 @@
+"""The plan cost of a set of order lines (spec, "Purchasing optimisation"), one way for all.
+
+Both the optimised plan and the plain MRP plan are costed here, so their difference is
+what optimising saved: purchase cost (all-units price of each line's own quantity), the
+least-cost matching of units to requirements (holding early, penalty late, surplus held
+to the horizon end) and ``order_cost`` per line. Units no line delivers are left short
+and out of all costs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.purchasing.chains import Chains, add_chains, fifo_pairs
+from optimizer.purchasing.data import CostRates, ItemProblem, Offer
+from optimizer.purchasing.solver import MatrixBuilder, solve
+
+#: Columns per evaluation program; items are costed in programs of about this size.
+_COLUMNS_PER_PROGRAM = 200_000
+_LP_TIME_LIMIT_S = 600.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One purchase order line: an offer, an order day (from as_of), from stock or not, a quantity."""
+
+    item_id: str
+    offer: Offer
+    from_stock: bool
+    order_day: int
+    quantity: float
+
+    @property
+    def arrival_day(self) -> int:
+        return self.order_day + self.offer.lead_time(self.from_stock)
+
+    @property
+    def unit_price(self) -> float:
+        return self.offer.price_at(self.quantity)
+
+
+@dataclass(frozen=True)
+class CostParts:
+    purchase: float = 0.0
+    holding: float = 0.0
+    late: float = 0.0
+    order: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.purchase + self.holding + self.late + self.order
+
+    def __add__(self, other: CostParts) -> CostParts:
+        return CostParts(self.purchase + other.purchase, self.holding + other.holding,
+                         self.late + other.late, self.order + other.order)
+
+    def as_dict(self) -> dict[str, float]:
+        return {"purchase": self.purchase, "holding": self.holding, "late": self.late,
+                "order": self.order, "total": self.total}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Cost per item, the matching as (line, need day) pairs, and what stays short."""
+
+    costs: dict[str, CostParts]
+    pairs: pd.DataFrame  # item_id, line (index into the costed lines), need_day (-1: surplus), quantity
+    shortage: pd.DataFrame  # item_id, need_day, quantity
+
+    def total(self, item_ids: Sequence[str] | None = None) -> CostParts:
+        keys = self.costs.keys() if item_ids is None else item_ids
+        return sum((self.costs[k] for k in keys), CostParts())
+
+
+def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> Evaluation:
+    """Costs ``lines`` against the items' requirements with the least-cost matching."""
+    by_item: dict[str, list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        by_item[line.item_id].append(index)
+    costs: dict[str, CostParts] = {}
+    pairs: list[tuple[str, int, int, float]] = []
+    shortage: list[tuple[str, int, float]] = []
+    batch: list[ItemProblem] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += 4 * len(item.need_days) * max(len(by_item[item.item_id]), 1)
+        if size >= _COLUMNS_PER_PROGRAM:
+            _evaluate_batch(batch, lines, by_item, rates, costs, pairs, shortage)
+            batch, size = [], 0
+    if batch:
+        _evaluate_batch(batch, lines, by_item, rates, costs, pairs, shortage)
+    return Evaluation(
+        costs,
+        pd.DataFrame(pairs, columns=["item_id", "line", "need_day", "quantity"]),
+        pd.DataFrame(shortage, columns=["item_id", "need_day", "quantity"]),
+    )
+
+
+def _evaluate_batch(batch: list[ItemProblem], lines: Sequence[Line], by_item: dict[str, list[int]], rates: CostRates,
+                    costs: dict[str, CostParts], pairs: list, shortage: list) -> None:
+    builder = MatrixBuilder()
+    built = []
+    for item in batch:
+        own = by_item[item.item_id]
+        arrival = np.array([lines[i].arrival_day for i in own], dtype=np.int64)
+        price = np.array([lines[i].unit_price for i in own], dtype=float)
+        qty = np.array([lines[i].quantity for i in own], dtype=float)
+        events = np.unique(np.concatenate([item.need_days, arrival, [rates.horizon_days]]).astype(np.int64))
+        prices = np.unique(price)
+        receipts = np.zeros((len(prices), len(events)))
+        np.add.at(receipts, (np.searchsorted(prices, price), np.searchsorted(events, arrival)), qty)
+        short = max(item.total_need - qty.sum(), 0.0)
+        chains = add_chains(builder, item, rates, arrival, price, receipts, short if short > 1e-9 else 0.0)
+        built.append((item, own, arrival, price, qty, chains))
+    outcome = solve(builder.build(), _LP_TIME_LIMIT_S, 0.0)
+    if outcome.values is None or outcome.status != "optimal":
+        raise RuntimeError(f"costing the plan failed: {outcome.solver} {outcome.status}")
+    x = outcome.values
+    for item, own, arrival, price, qty, chains in built:
+        holding = float(x[chains.holding_cols].ravel() @ _cost_of(chains, rates.holding_per_day))
+        late = float(x[chains.late_cols].ravel() @ _cost_of(chains, rates.late_per_day))
+        purchase = float(qty @ price)
+        costs[item.item_id] = CostParts(purchase, holding, late, rates.order_cost * len(own))
+        chain_of = chains.chain_index(price)
+        for c in range(len(chains.prices)):
+            mine = np.flatnonzero(chain_of == c)
+            demand_days = np.concatenate([item.need_days, chains.events[chains.surplus_events]])
+            demand_qty = np.concatenate([x[chains.draw_cols[c]], x[chains.surplus_cols[c]]])
+            for r, d, q in fifo_pairs(arrival[mine], qty[mine], demand_days, demand_qty):
+                need_day = int(demand_days[d]) if d < len(item.need_days) else -1
+                pairs.append((item.item_id, own[mine[r]], need_day, q))
+        if len(chains.short_cols):
+            for day, q in zip(item.need_days, x[chains.short_cols]):
+                if q > 1e-9:
+                    shortage.append((item.item_id, int(day), float(q)))
+
+
+def _cost_of(chains: Chains, per_day: float) -> np.ndarray:
+    return (per_day * np.outer(chains.prices, np.diff(chains.events).astype(float))).ravel()
