@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,6 +145,9 @@ _HIGHS_STATUS = {
 }
 
 
+_STDOUT_SWAP = threading.Lock()  # blocks solve in threads; only one may swap the process's stdout
+
+
 @contextmanager
 def _banner_silenced() -> Iterator[None]:
     """highspy prints its banner to the process's stdout when a solver is created, before any
@@ -151,15 +155,16 @@ def _banner_silenced() -> Iterator[None]:
     if HIGHS_LOG:
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    with _STDOUT_SWAP:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _solve_highs(program: Program, time_limit_s: float, mip_gap: float,
