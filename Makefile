@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PLAN_OUT ?= plan_out
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test clean
 
 $(BIN)/reelplan: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,9 +18,6 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -n 2
-
-bench: setup
-	$(BIN)/python -m tests.benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) $(PLAN_OUT) .pytest_cache
