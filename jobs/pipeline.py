@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
+GANTT_NEAR_DAYS = 14
 SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
 
 
@@ -82,11 +83,20 @@ def run_plan(
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
         if not sequencing.schedule.empty:
-            plan.files["schedule_gantt.svg"] = render_gantt(sequencing.schedule, dataset.smt_lines, dataset.settings)
+            plan.files.update(_gantt_pictures(sequencing.schedule, dataset))
 
     plan.exceptions = _exceptions(exceptions)
     plan.summary = _summary(dataset, mrp, plan, summary, timings)
     return plan
+
+
+def _gantt_pictures(schedule: pd.DataFrame, dataset: Dataset) -> dict[str, bytes]:
+    """The whole schedule, and the next two weeks a planner works in, readable job by job."""
+    pictures = {"schedule_gantt.svg": render_gantt(schedule, dataset.smt_lines, dataset.settings)}
+    soon = schedule[schedule["start"] < pd.Timestamp(dataset.settings.as_of) + pd.Timedelta(days=GANTT_NEAR_DAYS)]
+    if not soon.empty:
+        pictures[f"schedule_gantt_{GANTT_NEAR_DAYS}d.svg"] = render_gantt(soon, dataset.smt_lines, dataset.settings)
+    return pictures
 
 
 def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
