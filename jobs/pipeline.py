@@ -110,7 +110,7 @@ def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
         if hit >= 0 and not jobs.at[hit, "pinned"]:
             jobs.at[hit, "pinned"] = True
             jobs.at[hit, "line_id"] = pin.line_id
-            jobs.at[hit, "start_date"] = pd.Timestamp(pin.start).normalize()
+            jobs.at[hit, "start_date"] = pd.Timestamp(pin.start)
     return jobs
 
 

@@ -93,7 +93,7 @@ def build_problem(jobs: pd.DataFrame, lines: pd.DataFrame, settings: PlanSetting
          for k in ks}
         for row, ks in zip(kept, eligible)
     ]
-    pins, pin_issues = _pinned_starts(kept, eligible, durations, changeovers, minutes_per_day, as_of)
+    pins, pin_issues = _pinned_starts(kept, eligible, durations, changeovers, minutes_per_day, pd.Timestamp(origin))
     issues += pin_issues
 
     built_jobs, facts = [], []
@@ -179,13 +179,14 @@ def _changeover_matrices(rows: list[dict], lines: pd.DataFrame) -> list[np.ndarr
     return matrices
 
 
-def _pinned_starts(rows, eligible, durations, changeovers, minutes_per_day, as_of) -> tuple[dict[int, int], list[dict]]:
+def _pinned_starts(rows, eligible, durations, changeovers, minutes_per_day,
+                   origin: pd.Timestamp) -> tuple[dict[int, int], list[dict]]:
     """Pinned starts in working minutes; overlapping pins on a line are pushed back in order."""
     by_line: dict[int, list[tuple[int, int]]] = {}
     for j, row in enumerate(rows):
         if _is_pinned(row) and not pd.isna(row["start_date"]):
             k = eligible[j][0]
-            wanted = day_start(max(0, _day(row["start_date"], as_of)), minutes_per_day[k])
+            wanted = max(0, _pinned_minute(pd.Timestamp(row["start_date"]), origin, minutes_per_day[k]))
             by_line.setdefault(k, []).append((wanted, j))
     starts, issues = {}, []
     for k, pinned in sorted(by_line.items()):
@@ -200,6 +201,16 @@ def _pinned_starts(rows, eligible, durations, changeovers, minutes_per_day, as_o
                 )
             previous, free_at = j, starts[j] + durations[j][k]
     return starts, issues
+
+
+def _pinned_minute(start: pd.Timestamp, origin: pd.Timestamp, minutes_per_day: int) -> int:
+    """Working minute of a pinned start. A date alone (midnight) means ``shift_start`` that day,
+    as the format says for work orders; a planner's time of day is kept, or moved to the next
+    shift start when the line is off shift then."""
+    if start == start.normalize():
+        return day_start(int((start - origin.normalize()).days), minutes_per_day)
+    day, minute = divmod(int((start - origin).total_seconds() // 60), MINUTES_PER_DAY)
+    return day_start(day, minutes_per_day) + minute if minute < minutes_per_day else day_start(day + 1, minutes_per_day)
 
 
 def _exception(kind: str, row: dict, message: str, date=None) -> dict:

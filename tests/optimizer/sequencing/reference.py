@@ -73,6 +73,15 @@ def shift_start_of(date_value, settings: PlanSettings) -> datetime:
     return datetime.combine(pd.Timestamp(date_value).date(), settings.shift_start)
 
 
+def pinned_start_of(value, settings: PlanSettings, calendar: Calendar) -> datetime:
+    """A date alone pins to ``shift_start`` that day; a planner's time of day to the first
+    working moment from it."""
+    t = pd.Timestamp(value)
+    if t == t.normalize():
+        return shift_start_of(value, settings)
+    return calendar.next_working(t.to_pydatetime())
+
+
 def eligible(job: dict, line: dict) -> bool:
     fits = line["feeder_slots"] >= len(job["feeders"])
     if job["pinned"] and job["line_id"]:
@@ -113,7 +122,7 @@ def check_schedule(result, jobs: pd.DataFrame, lines: pd.DataFrame, settings: Pl
             assert start >= origin
             pinned = job["pinned"] and job["line_id"] and not pd.isna(job["start_date"])
             if pinned:
-                wanted = max(shift_start_of(job["start_date"], settings), origin)
+                wanted = max(pinned_start_of(job["start_date"], settings, calendar), origin)
                 assert start == wanted or (row["job_id"] in moved_pins and start > wanted), f"{row['job_id']} pin"
             elif not pd.isna(job["ready_date"]):
                 assert start >= shift_start_of(job["ready_date"], settings), f"{row['job_id']} before its material"
@@ -159,7 +168,7 @@ def _time_line(line, calendar: Calendar, order, origin, settings):
         co = changeover_minutes(line, previous, job)
         earliest = calendar.advance(free_at, co) if co else free_at
         if job["pinned"] and not pd.isna(job["start_date"]):
-            start = max(shift_start_of(job["start_date"], settings), origin)
+            start = max(pinned_start_of(job["start_date"], settings, calendar), origin)
             if start < earliest:
                 return (math.inf, math.inf)
         else:

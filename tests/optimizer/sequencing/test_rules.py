@@ -162,6 +162,15 @@ class TestPins:
         assert row(result, "A")["line_id"] == "L2"
         assert row(result, "A")["start"] == at(1, 6)
 
+    def test_a_planner_pins_a_time_of_day(self):
+        # a 16 h line works 06:00-22:00: 10:30 is kept; 04:00 waits for the shift; 23:00 goes to the next one
+        for pinned, expected in ((at(1, 10, 30), at(1, 10, 30)), (at(1, 4), at(1, 6)), (at(1, 23), at(2, 6))):
+            jobs = jobs_table({"job_id": "A", "pinned": True, "line_id": "L1", "start_date": pinned})
+            assert row(run(jobs, lines_table({"line_id": "L1", "hours_per_day": 16.0})), "A")["start"] == expected
+        # a 24 h line is never off shift
+        jobs = jobs_table({"job_id": "A", "pinned": True, "line_id": "L1", "start_date": at(1, 4)})
+        assert row(run(jobs, lines_table({"line_id": "L1"})), "A")["start"] == at(1, 4)
+
     def test_a_pin_overrides_missing_material_but_not_clear_to_build(self):
         jobs = jobs_table({"job_id": "A", "pinned": True, "line_id": "L1", "start_date": day(0), "ready_date": day(3)})
         result = run(jobs, lines_table({"line_id": "L1"}))
