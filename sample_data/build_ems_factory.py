@@ -7,6 +7,12 @@ Cardia's medical monitor board (Class 3, with an analog front-end daughter board
 Drivetek's motor controller (control, power and HMI boards in an aluminium housing).
 ``sample_data/README.md`` lists which rows exercise which planning rule.
 
+Like a factory that has been running for years, it has a pipeline: besides the scenario POs,
+every part has open order lines that keep stock ahead of its needs until its lead time has
+passed, except a handful of parts left short on purpose (``SHORT_UNTIL``). The needs are
+worked out here with the planning rules in short (``_part_requirements``), so the lines
+arrive a few days before they are needed and MRP has no action message on them.
+
 The catalogue below is written as text tables (``id | description | mpn | maker | price
 | lead days | msl``); passives are derived from value lists with the manufacturers' part
 number patterns (Murata GRM, Yageo RC, Panasonic ERA).
@@ -17,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +31,8 @@ import pandas as pd
 
 from connectors.dataset import write_dataset
 from mrp.dataset import Dataset, PlanSettings
+from mrp.leadtime import offer_entry_prices
+from mrp.quantities import ceil_whole, round_up_to_multiple
 from sample_data.tables import schema_frame
 
 AS_OF = date(2026, 11, 23)
@@ -96,7 +105,7 @@ IC-STM32G031   | MCU Arm Cortex-M0+ 64 MHz UFQFPN32                | STM32G031K8
 """
 
 MODULES = """
-MOD-BG95-M3    | LTE Cat M1/NB2 + GNSS module LGA                  | BG95-M3             | Quectel            | 13.90 | 126 | 3
+MOD-BG95-M3    | LTE Cat M1/NB2 + GNSS module LGA                  | BG95-M3             | Quectel            | 13.90 | 364 | 3
 MOD-EG25G      | LTE Cat 4 modem Mini PCIe card                    | EG25GGB-MINIPCIE    | Quectel            | 38.50 | 112 |
 """
 
@@ -362,13 +371,16 @@ def build() -> Dataset:
     parts = {i: p for i, p in catalogue.items() if any(line["child_id"] == i for line in bom)}
     need_per_day = _need_per_day(bom, parts)
     offers = _offers(rng, parts)
+    demand = _demand()
+    inventory = _inventory(rng, parts, need_per_day)
+    needs = _part_requirements(bom, parts, demand)
     return Dataset(
         settings=PlanSettings(as_of=AS_OF),
         items=_items(parts),
         bom=_bom_table(bom),
-        demand=_demand(),
-        inventory=_inventory(rng, parts, need_per_day),
-        purchase_orders=_purchase_orders(offers),
+        demand=demand,
+        inventory=inventory,
+        purchase_orders=_purchase_orders(rng, parts, needs, inventory, offers),
         work_orders=_work_orders(),
         suppliers=schema_frame("suppliers", {
             "supplier_id": [HANSEN, MURATA, NBE, SUNRISE],
@@ -786,6 +798,117 @@ def _reel_row(rng: np.random.Generator, reel_id: str, p: Part, qty: float, owner
     }
 
 
+# --- requirements: what the pipeline of open orders was sized on -------------------------
+def _part_requirements(lines: list[dict], parts: dict[str, Part], demand: pd.DataFrame) -> dict[str, dict[date, float]]:
+    """Day-by-day gross requirements of every purchased part inside the horizon: the planning
+    rules in short (forecast consumption, work orders, lot rules, yields, attrition, setup
+    loss, engineering changes, lead times) for make items that hold no stock and serve one
+    customer each. The open orders are timed on it; the plan itself is the engine's."""
+    gross = _independent_demand(demand)
+    make = {item: (lead, rule, lot, yield_pct) for item, _, lead, rule, lot, yield_pct in MAKE_ITEMS}
+    children: dict[str, list[dict]] = {}
+    for line in lines:
+        children.setdefault(line["parent_id"], []).append(line)
+    for item in sorted(make, key=lambda i: (_level(i, children), i)):
+        lead, rule, lot, yield_pct = make[item]
+        receipts = [(max(w[4], AS_OF), float(w[2])) for w in WORK_ORDERS if w[1] == item]
+        starts = [(max(w[3], AS_OF), float(w[2])) for w in WORK_ORDERS if w[1] == item and w[5] == "planned"]
+        for due, received in _net_make_item(gross.get(item, {}), receipts, lead, rule, lot):
+            starts.append((max(due - timedelta(days=lead), AS_OF), ceil_whole(received * 100.0 / yield_pct)))
+        for release, quantity in starts:
+            for line in children.get(item, []):
+                if (line["valid_from"] or date.min) <= release < (line["valid_to"] or date.max):
+                    child = gross.setdefault(line["child_id"], {})
+                    needed = _line_quantity(line, parts.get(line["child_id"]), quantity)
+                    child[release] = child.get(release, 0.0) + needed
+    return {item: need for item, need in gross.items() if item in parts}
+
+
+def _level(item: str, children: dict[str, list[dict]]) -> int:
+    """Low-level code: the deepest a make item sits under any end item."""
+    parents = [line["parent_id"] for lines in children.values() for line in lines if line["child_id"] == item]
+    return max((_level(parent, children) + 1 for parent in parents), default=0)
+
+
+def _line_quantity(line: dict, part: Part | None, started: float) -> float:
+    """Rule 3 for one BOM line: attrition rounded up for counted parts, plus the setup loss."""
+    _, attrition, setup, _, _ = KINDS[part.kind] if part else (0, 0.0, 0.0, 0, False)
+    attrition = line["attrition_pct"] if line["attrition_pct"] is not None else attrition
+    setup = line["setup_loss_qty"] if line["setup_loss_qty"] is not None else setup
+    quantity = started * line["qty_per"] * (1 + attrition / 100)
+    if part is not None and part.uom != "pcs":
+        return quantity + setup
+    return ceil_whole(quantity) + setup
+
+
+def _independent_demand(demand: pd.DataFrame) -> dict[str, dict[date, float]]:
+    """Rule 1: orders consume forecast of their customer and item within 30 days (backwards
+    first, latest first; then forwards); past-due orders count on ``as_of``; expired forecast
+    and demand beyond the 365-day horizon drop out."""
+    rows = [{"id": r.demand_id, "customer": r.customer_id, "item": r.item_id, "due": r.due_date.date(),
+             "left": float(r.quantity), "kind": r.kind, "priority": int(r.priority)}
+            for r in demand.itertuples(index=False)]
+    window = timedelta(days=30)
+    for order in sorted((r for r in rows if r["kind"] == "order"), key=lambda r: (r["due"], r["priority"], r["id"])):
+        same = [f for f in rows if f["kind"] == "forecast" and (f["customer"], f["item"]) == (order["customer"],
+                                                                                             order["item"])]
+        back = sorted((f for f in same if order["due"] - window <= f["due"] <= order["due"]),
+                      key=lambda f: (-f["due"].toordinal(), f["priority"], f["id"]))
+        ahead = sorted((f for f in same if order["due"] < f["due"] <= order["due"] + window),
+                       key=lambda f: (f["due"], f["priority"], f["id"]))
+        wanted = order["left"]
+        for forecast in back + ahead:
+            taken = min(wanted, forecast["left"])
+            forecast["left"] -= taken
+            wanted -= taken
+    gross: dict[str, dict[date, float]] = {}
+    horizon_end = AS_OF + timedelta(days=365)
+    for r in rows:
+        day = max(r["due"], AS_OF) if r["kind"] == "order" else r["due"]
+        if r["left"] > 0 and AS_OF <= day <= horizon_end:
+            need = gross.setdefault(r["item"], {})
+            need[day] = need.get(day, 0.0) + r["left"]
+    return gross
+
+
+def _net_make_item(gross: dict[date, float], receipts: list[tuple[date, float]], lead: int, rule: str,
+                   lot: int | None) -> list[tuple[date, float]]:
+    """Rule 6 for a make item without stock: work orders arrive (or are pulled in within the
+    lead time), each shortfall becomes a planned receipt by the lot rule. Returns (due, quantity)."""
+    pending = sorted(receipts)
+    balance = 0.0
+    planned = []
+    days = sorted(gross)
+
+    def step(day: date, balance: float, pending: list[tuple[date, float]]) -> float:
+        while pending and pending[0][0] <= day:
+            balance += pending.pop(0)[1]
+        balance -= gross[day]
+        while balance < -1e-9 and pending and pending[0][0] <= day + timedelta(days=lead):
+            balance += pending.pop(0)[1]
+        return balance
+
+    for k, day in enumerate(days):
+        balance = step(day, balance, pending)
+        if balance >= -1e-9:
+            continue
+        quantity = -balance
+        if rule == "POQ":
+            ahead, look = 0.0, list(pending)
+            for later in days[k + 1:]:
+                if later >= day + timedelta(days=lot):
+                    break
+                ahead = step(later, ahead, look)
+                if ahead < 0:
+                    quantity, ahead = quantity - ahead, 0.0
+        elif rule == "FOQ":
+            quantity = round_up_to_multiple(quantity, lot)
+        quantity = ceil_whole(quantity)
+        planned.append((day, quantity))
+        balance += quantity
+    return planned
+
+
 # --- suppliers, offers, open orders ----------------------------------------------------
 SCARCE = {"IC-STM32G474": 3.1, "IC-STM32U585": 2.6, "IC-DRV8353RS": 2.8, "IC-NRF52840": 2.2, "MOD-BG95-M3": 1.9}
 
@@ -836,10 +959,10 @@ def _offers(rng: np.random.Generator, parts: dict[str, Part]) -> pd.DataFrame:
             breaks = [(1, p.price * 1.35), (100, p.price * 1.1), (500, p.price), (2500, p.price * 0.92)]
         offer(NBE, p, p.mpn, p.manufacturer, p.lead_time_days, 0.0, multiple, breaks, stock=stock,
               max_qty=allocation)
-        if p.item_id in SCARCE:
+        if p.item_id in SCARCE:  # a broker sells what it holds: its stock is all it can deliver
+            lot = float(int(rng.integers(3, 15)) * 100)
             offer(SUNRISE, p, p.mpn, p.manufacturer, 7, 50.0, 10.0,
-                  [(50, p.price * SCARCE[p.item_id]), (250, p.price * SCARCE[p.item_id] * 0.9)],
-                  stock=float(int(rng.integers(3, 15)) * 100))
+                  [(50, p.price * SCARCE[p.item_id]), (250, p.price * SCARCE[p.item_id] * 0.9)], stock=lot, max_qty=lot)
     rows.sort(key=lambda r: (r["supplier_id"], r["item_id"], r["mpn"], r["break_qty"]))
     columns = {k: [r[k] for r in rows] for k in rows[0]}
     for k in ("stock_qty", "max_qty"):
@@ -856,29 +979,124 @@ PURCHASE_ORDERS = [
     ("PO-45188", "2", "CAP-0402-10N-50V", MURATA, 50000, date(2026, 12, 14)),
     ("PO-45188", "3", "CAP-0603-10U-16V", MURATA, 20000, date(2026, 12, 1)),  # early: defer
     ("PO-45230", "1", "IC-PCA9555", NBE, 2500, date(2026, 11, 30)),  # early: defer
-    ("PO-45241", "1", "IC-STM32U585", NBE, 3000, date(2027, 1, 22)),  # needed in December: expedite
+    ("PO-45241", "1", "IC-STM32U585", NBE, 4000, date(2027, 1, 22)),  # needed in November: expedite
     ("PO-45260", "1", "IC-ATECC608A", NBE, 3000, date(2026, 12, 14)),  # superseded part: cancel
     ("PO-45270", "1", "PCB-GW4200-MAIN", HANSEN, 3000, date(2026, 12, 7)),
     ("PO-45270", "2", "ENC-GW4200-TOP", HANSEN, 4000, date(2026, 12, 14)),
     ("PO-45270", "3", "ENC-GW4200-BOT", HANSEN, 4000, date(2026, 12, 14)),
     ("PO-45281", "1", "MOD-BG95-M3", NBE, 1200, date(2027, 1, 11)),
     ("PO-45290", "1", "IC-STM32G474", SUNRISE, 300, date(2026, 11, 27)),
-    ("PO-45295", "1", "IC-DRV8353RS", NBE, 1000, date(2027, 2, 8)),
+    ("PO-45295", "1", "IC-DRV8353RS", NBE, 1600, date(2027, 2, 8)),  # needed at once: expedite
 ]
+#: The parts in trouble (README "Short parts"): stock and open orders cover their needs only
+#: up to this day, though it lies inside their lead time. Every other part's pipeline covers
+#: its whole lead time, as in a factory that has been buying for years.
+SHORT_UNTIL = {
+    "IC-STM32G474": date(2027, 3, 31),  # allocated: the distributor confirmed the backlog, no more
+    "MOD-BG95-M3": date(2027, 9, 30),  # 52 weeks: ordered on last year's lower forecast
+    "IC-DRV8353RS": date(2027, 2, 28),  # PO-45295 is all there is; 168 days reach into May
+    "IC-ADS1292R": date(2027, 1, 31),  # Cardia consigns it; its next lot is not announced
+    "CAP-0402-1U-16V": date(2027, 1, 15),  # a reel on hold; direct orders take 98 days
+}
+#: Open order lines arrive 1 to 4 days before the need they cover (numpy's half-open range).
+ARRIVE_EARLY_DAYS = (1, 5)
+FIRST_PO_NUMBER = 44310
 
 
-def _purchase_orders(offers: pd.DataFrame) -> pd.DataFrame:
-    """Open PO lines priced at the break each quantity reaches on its supplier's offer."""
-    prices = []
-    for _, _, item, supplier, qty, _ in PURCHASE_ORDERS:
-        rows = offers[(offers["item_id"] == item) & (offers["supplier_id"] == supplier) & (offers["break_qty"] <= qty)]
-        prices.append(float(rows["unit_price"].min()))
-    return schema_frame("purchase_orders", {
-        "po_id": [r[0] for r in PURCHASE_ORDERS], "line": [r[1] for r in PURCHASE_ORDERS],
-        "item_id": [r[2] for r in PURCHASE_ORDERS], "supplier_id": [r[3] for r in PURCHASE_ORDERS],
-        "quantity_open": [float(r[4]) for r in PURCHASE_ORDERS],
-        "due_date": [np.datetime64(r[5]) for r in PURCHASE_ORDERS], "unit_price": prices,
-    })
+def _purchase_orders(rng: np.random.Generator, parts: dict[str, Part], needs: dict[str, dict[date, float]],
+                     inventory: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
+    """The scenario lines above plus the pipeline: for every part, order lines from its usual
+    offer that keep stock and open orders ahead of its needs until its lead time has passed
+    (``SHORT_UNTIL`` parts stop early), grouped into POs per supplier and week of ordering."""
+    usual = _usual_offers(offers)
+    lines = [(po, line, item, supplier, float(qty), due, _price(offers, item, supplier, None, qty))
+             for po, line, item, supplier, qty, due in PURCHASE_ORDERS]
+    pipeline = []
+    for item_id in sorted(needs):
+        if item_id in usual:
+            pipeline += _pipeline_lines(rng, parts[item_id], needs[item_id], inventory, usual[item_id])
+    pipeline.sort(key=lambda r: (r["ordered"].isocalendar()[:2], r["supplier_id"], r["due"], r["item_id"]))
+    number = FIRST_PO_NUMBER
+    for _, group in groupby(pipeline, key=lambda r: (r["ordered"].isocalendar()[:2], r["supplier_id"])):
+        for k, r in enumerate(group, start=1):
+            lines.append((f"PO-{number}", str(k), r["item_id"], r["supplier_id"], r["quantity"], r["due"],
+                          _price(offers, r["item_id"], r["supplier_id"], r["mpn"], r["quantity"])))
+        number += 1
+    lines.sort(key=lambda r: (r[0], int(r[1])))
+    names = ("po_id", "line", "item_id", "supplier_id", "quantity_open", "due_date", "unit_price")
+    columns = {n: [r[i] for r in lines] for i, n in enumerate(names)}
+    columns["due_date"] = [np.datetime64(d) for d in columns["due_date"]]
+    return schema_frame("purchase_orders", columns)
+
+
+def _price(offers: pd.DataFrame, item: str, supplier: str, mpn: str | None, qty: float) -> float:
+    """All-units price of ``qty`` on the supplier's offer (its cheapest MPN if not named)."""
+    rows = offers[(offers["item_id"] == item) & (offers["supplier_id"] == supplier) & (offers["break_qty"] <= qty)]
+    if mpn is not None:
+        rows = rows[rows["mpn"] == mpn]
+    return float(rows["unit_price"].min())
+
+
+@dataclass(frozen=True)
+class UsualOffer:
+    """The offer MRP plans a part on (rule 7: cheapest at its minimum), as a buyer uses it."""
+
+    supplier_id: str
+    mpn: str
+    lead_time_days: int
+    min_qty: float
+    multiple: float
+
+
+def _usual_offers(offers: pd.DataFrame) -> dict[str, UsualOffer]:
+    entry = offer_entry_prices(offers).sort_values(["item_id", "entry_price", "lead_time_days"], kind="stable")
+    heads = offers.groupby(["supplier_id", "item_id", "mpn"])["order_multiple"].first()
+    return {
+        row.item_id: UsualOffer(row.supplier_id, row.mpn, int(row.lead_time_days), float(row.entry_qty),
+                                float(heads[(row.supplier_id, row.item_id, row.mpn)]))
+        for row in entry.drop_duplicates("item_id").itertuples(index=False)
+    }
+
+
+def _order_cover_days(p: Part) -> int:
+    """How far ahead one order line buys: a month of dear parts, a quarter of cheap ones."""
+    return 28 if p.price >= 1.0 else (56 if p.price >= 0.1 else 91)
+
+
+def _pipeline_lines(rng: np.random.Generator, p: Part, need: dict[date, float], inventory: pd.DataFrame,
+                    offer: UsualOffer) -> list[dict]:
+    """Order lines due a few days before each day the part would otherwise run short (stock,
+    scenario POs and safety stock counted), until its lead time has passed: what a buyer who
+    ordered on the forecast months ago now has open. Quantities cover ``_order_cover_days``,
+    in reels (or packs, or lots) and at least the offer's minimum."""
+    until = min(AS_OF + timedelta(days=offer.lead_time_days - 1), SHORT_UNTIL.get(p.item_id, date.max))
+    # Consigned reels count too: every consigned part serves the one customer that consigned it.
+    reels = inventory[(inventory["item_id"] == p.item_id) & (inventory["status"] == "available")]
+    min_usable = KINDS[p.kind][3]
+    supply = float(reels.loc[reels["quantity"] >= min_usable, "quantity"].sum()) - SAFETY_STOCK.get(p.item_id, 0.0)
+    scenario = [(due, qty) for _, _, item, _, qty, due in PURCHASE_ORDERS if item == p.item_id]
+    supply += sum(qty for _, qty in scenario)
+    not_before = max([AS_OF] + [due + timedelta(days=1) for due, _ in scenario])  # scenario lines come first
+    rule, lot, moq = BUY_LOT_RULES.get(p.item_id, ("L4L", None, 0))
+    pack = lot if rule == "FOQ" else max(p.reel_qty, 100 if p.uom == "pcs" else 5)  # reels, lots, trays, cans
+    step = float(math.lcm(int(offer.multiple), int(pack)))
+    days = sorted(d for d in need if d <= until)
+    lines = []
+    needed = 0.0
+    for k, day in enumerate(days):
+        needed += need[day]
+        if needed <= supply + 1e-9:
+            continue
+        cover_to = min(day + timedelta(days=_order_cover_days(p)), until + timedelta(days=1))
+        wanted = needed + sum(need[d] for d in days[k + 1:] if d < cover_to) - supply
+        quantity = round_up_to_multiple(max(wanted, offer.min_qty, float(moq)), step)
+        due = day - timedelta(days=int(rng.integers(*ARRIVE_EARLY_DAYS)))
+        due -= timedelta(days=max(due.weekday() - 4, 0))  # suppliers deliver Monday to Friday
+        due = max(due, not_before)
+        lines.append({"item_id": p.item_id, "supplier_id": offer.supplier_id, "mpn": offer.mpn, "quantity": quantity,
+                      "due": due, "ordered": due - timedelta(days=offer.lead_time_days)})
+        supply += quantity
+    return lines
 
 
 WORK_ORDERS = [
