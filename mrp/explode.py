@@ -9,7 +9,7 @@ children. Lines are rounded one by one, then lines of the same child add up.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from mrp.netting import Requirement, Segment
 from mrp.quantities import apportion, ceil_whole
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BomLine:
     child_id: str
     qty_per: float
@@ -29,12 +29,16 @@ class BomLine:
     valid_to_day: float  # +inf when open
     feeder: bool
     child_counted: bool
+    attrition_factor: float = field(init=False)  # 1 + attrition/100, computed once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attrition_factor", 1.0 + self.attrition_pct / 100.0)
 
     def valid_on(self, day: int) -> bool:
         return self.valid_from_day <= day < self.valid_to_day
 
     def quantity(self, started: float) -> float:
-        qty = started * self.qty_per * (1.0 + self.attrition_pct / 100.0)
+        qty = started * self.qty_per * self.attrition_factor
         if self.child_counted:
             qty = ceil_whole(qty)
         qty += self.setup_loss_qty
@@ -70,30 +74,39 @@ def explode(lines: list[BomLine], order_id: str, started: float, day: int, custo
     totals: dict[str, float] = {}
     counted: dict[str, bool] = {}
     for line in lines:
-        if line.valid_on(day):
-            totals[line.child_id] = totals.get(line.child_id, 0.0) + line.quantity(started)
-            counted[line.child_id] = line.child_counted
-    weights = [s.quantity for s in pegs]
+        if line.valid_from_day <= day < line.valid_to_day:
+            child_id = line.child_id
+            totals[child_id] = totals.get(child_id, 0.0) + line.quantity(started)
+            counted[child_id] = line.child_counted
+    parent_id = order_id if trace else None
     out: dict[str, Requirement] = {}
+    if len(pegs) == 1:
+        demand_id, level, weight = pegs[0]
+        if weight > 0:
+            level = None if level is None else level + 1
+            for child_id, qty in totals.items():
+                segment = (demand_id, level, qty) if qty > 0 else (None, None, qty)
+                out[child_id] = Requirement(order_id, day, qty, customer, priority, [segment], parent_id)
+            return out
+    weights = [s[2] for s in pegs]
     for child_id, qty in totals.items():
         parts = apportion(qty, weights, counted[child_id]) if weights else []
-        segments = [Segment(s.demand_id, None if s.level is None else s.level + 1, part)
-                    for s, part in zip(pegs, parts) if part > 0]
+        segments = [(demand_id, None if level is None else level + 1, part)
+                    for (demand_id, level, _), part in zip(pegs, parts) if part > 0]
         if not segments:
-            segments = [Segment(None, None, qty)]
-        out[child_id] = Requirement(order_id, day, qty, customer, priority, segments,
-                                    parent_id=order_id if trace else None)
+            segments = [(None, None, qty)]
+        out[child_id] = Requirement(order_id, day, qty, customer, priority, segments, parent_id)
     return out
 
 
 def order_pegs(segments: list[Segment], surplus: float) -> list[Segment]:
     """An order's pegging with neighbouring pieces of the same demand merged, surplus last."""
     merged: list[Segment] = []
-    for seg in segments:
-        if merged and merged[-1].demand_id == seg.demand_id and merged[-1].level == seg.level:
-            merged[-1] = Segment(seg.demand_id, seg.level, merged[-1].quantity + seg.quantity)
+    for demand_id, level, quantity in segments:
+        if merged and merged[-1][0] == demand_id and merged[-1][1] == level:
+            merged[-1] = (demand_id, level, merged[-1][2] + quantity)
         else:
-            merged.append(Segment(seg.demand_id, seg.level, seg.quantity))
+            merged.append((demand_id, level, quantity))
     if surplus > 1e-9:
-        merged.append(Segment(None, None, surplus))
+        merged.append((None, None, surplus))
     return merged

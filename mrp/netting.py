@@ -57,18 +57,18 @@ class ItemPolicy:
                           order_multiple=1.0 if self.counted else None, yield_pct=self.yield_pct)
 
 
-@dataclass(eq=False, slots=True)
-class Segment:
-    """Part of a requirement or lot traced to one independent demand (None: surplus)."""
-
-    demand_id: str | None
-    level: int | None
-    quantity: float
+#: Part of a requirement or lot traced to one independent demand: (demand_id, level, quantity);
+#: demand and level are None for surplus. Plain tuples: there are millions of them.
+Segment = tuple[str | None, int | None, float]
 
 
 @dataclass(eq=False, slots=True)
 class Requirement:
-    """A gross requirement of one item on one day."""
+    """A gross requirement of one item on one day.
+
+    Its segments are handed out to the supply that covers it front to back: ``seg_pos``
+    is the first segment not yet fully pegged and ``seg_left`` what is left of it.
+    """
 
     req_id: str
     day: int
@@ -77,6 +77,11 @@ class Requirement:
     priority: int
     segments: list[Segment]
     parent_id: str | None = None  # the order whose components these are
+    seg_pos: int = 0
+    seg_left: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.seg_left = self.segments[0][2] if self.segments else 0.0
 
 
 @dataclass(eq=False, slots=True)
@@ -117,7 +122,8 @@ class PlannedOrder:
 
 @dataclass
 class NettingResult:
-    planned_orders: list[PlannedOrder]
+    planned_orders: list[PlannedOrder]  # empty when the walk does not track lots
+    planned_receipts: list[tuple[int, float]]  # (due day, quantity received) of every planned order
     material: list[tuple[str, str, str, float, int, int]]  # parent order, supply type/id, qty, need day, arrival
     lots: list[Lot]
     expedites: list[tuple[Lot, int]]
@@ -131,6 +137,14 @@ def _req_key(r: Requirement) -> tuple[int, str, str]:
 
 def _pool_order(pool: str) -> tuple[bool, str]:
     return (pool != COMPANY, pool)
+
+
+def _reel_order(lot: Lot) -> str:
+    return lot.supply_id
+
+
+def _receipt_order(lot: Lot) -> tuple[int, str]:
+    return (lot.arrival, lot.supply_id)
 
 
 class _WalkBase:
@@ -165,15 +179,27 @@ class _WalkBase:
         """Each requirement draws its customer's pool, then the company's; returns what is left."""
         residual: dict[str, list[tuple[Requirement, float]]] = {}
         balance = self.balance
+        safety_stock = self.policy.safety_stock
         for req in reqs:
             need = req.quantity
             customer = req.customer
-            if customer and balance.get(customer, 0.0) > EPS:
-                need -= self.draw(req, customer, need, day)
+            if customer:
+                available = balance.get(customer, 0.0)
+                if available > EPS:
+                    take = need if need < available else available
+                    if take > EPS:
+                        balance[customer] -= take
+                        self.take(req, customer, take, day)
+                        need -= take
             if need > EPS:
-                need -= self.draw(req, COMPANY, need, day)
-            if need > EPS:
-                residual.setdefault(self.covering_pool(req), []).append((req, need))
+                available = balance[COMPANY] - safety_stock
+                take = need if need < available else available
+                if take > EPS:
+                    balance[COMPANY] -= take
+                    self.take(req, COMPANY, take, day)
+                    need -= take
+                if need > EPS:
+                    residual.setdefault(self.covering_pool(req), []).append((req, need))
         return residual
 
     def draw(self, req: Requirement, pool: str, amount: float, day: int) -> float:
@@ -244,6 +270,7 @@ class Walk(_WalkBase):
         self.lots = list(lots)
         self.material: list[tuple[str, str, str, float, int, int]] = []
         self.planned: list[PlannedOrder] = []
+        self.planned_receipts: list[tuple[int, float]] = []
         self.expedites: list[tuple[Lot, int]] = []
         self.net_by_day: dict[int, float] = {}
         self.pool_outflow: dict[str, dict[int, float]] = {}
@@ -268,9 +295,9 @@ class Walk(_WalkBase):
             if day == 0 and self.balance[COMPANY] < self.policy.safety_stock - EPS:
                 restore = self.policy.safety_stock - self.balance[COMPANY]
                 residual.setdefault(COMPANY, [])
-            for pool in sorted(residual, key=_pool_order):
+            for pool in sorted(residual, key=_pool_order) if len(residual) > 1 else residual:
                 needs = residual[pool]
-                short = sum(n for _, n in needs) + (restore if pool == COMPANY else 0.0)
+                short = sum([n for _, n in needs]) + (restore if pool == COMPANY else 0.0)
                 short = self.expedite(pool, day, short)
                 if short > EPS:
                     self.net_by_day[day] = self.net_by_day.get(day, 0.0) + short
@@ -278,8 +305,8 @@ class Walk(_WalkBase):
                     self.plan_order(pool, day, short, ahead, needs)
                 for req, need in needs:
                     self.draw(req, pool, need, day)
-        return NettingResult(self.planned, self.material, self.lots, self.expedites, self.net_by_day,
-                             self.pool_outflow)
+        return NettingResult(self.planned, self.planned_receipts, self.material, self.lots, self.expedites,
+                             self.net_by_day, self.pool_outflow)
 
     def look_ahead(self, pool: str, day: int, later: list[int], reqs_by_day: dict[int, list[Requirement]]) -> float:
         period = self.policy.lot_period_days
@@ -303,6 +330,10 @@ class Walk(_WalkBase):
                    needs: list[tuple[Requirement, float]]) -> None:
         p = self.policy
         receipt = self.lot_quantity(short, ahead)
+        self.planned_receipts.append((day, receipt))
+        if not self.track:
+            self.balance[pool] = self.balance.get(pool, 0.0) + receipt
+            return
         started = receipt
         if p.type == "make" and p.yield_pct < 100.0:
             started = receipt / (p.yield_pct / 100.0)
@@ -310,7 +341,7 @@ class Walk(_WalkBase):
                 started = ceil_whole(started)
         release = day - p.lead_time_days
         clipped = max(release, 0)
-        order_id = f"{self.order_prefix}{len(self.planned) + 1:04d}"
+        order_id = f"{self.order_prefix}{len(self.planned_receipts):04d}"
         lot = Lot("planned", order_id, pool, day, receipt, due=day, available=max(day, clipped + p.lead_time_days))
         self.lots.append(lot)
         self.receive(lot, day, early=False)
@@ -328,9 +359,9 @@ class Walk(_WalkBase):
             lot.expedited = True
             self.expedites.append((lot, day))
         if lot.is_reel:
-            bisect.insort(self.reels.setdefault(lot.pool, []), lot, key=lambda x: x.supply_id)
+            bisect.insort(self.reels.setdefault(lot.pool, []), lot, key=_reel_order)
         else:
-            bisect.insort(self.receipts.setdefault(lot.pool, []), lot, key=lambda x: (x.arrival, x.supply_id))
+            bisect.insort(self.receipts.setdefault(lot.pool, []), lot, key=_receipt_order)
 
     def take(self, req: Requirement, pool: str, amount: float, day: int) -> None:
         if not self.track:
@@ -340,7 +371,8 @@ class Walk(_WalkBase):
         for queue in (self.reels.get(pool, []), self.receipts.get(pool, [])):
             while amount > EPS and queue:
                 lot = queue[0]
-                piece = min(amount, lot.remaining)
+                remaining = lot.remaining
+                piece = amount if amount <= remaining else remaining
                 lot.remaining -= piece
                 amount -= piece
                 if lot.remaining <= TOLERANCE:
@@ -354,13 +386,20 @@ class Walk(_WalkBase):
 def _move_segments(req: Requirement, lot: Lot, amount: float) -> None:
     """Peg ``amount`` of ``lot`` to the requirement's demands, first come first served."""
     segments = req.segments
-    while amount > EPS and segments:
-        head = segments[0]
-        piece = min(amount, head.quantity)
-        lot.segments.append(Segment(head.demand_id, head.level, piece))
-        head.quantity -= piece
+    count = len(segments)
+    pos = req.seg_pos
+    left = req.seg_left
+    pieces = lot.segments
+    while amount > EPS and pos < count:
+        demand_id, level, _ = segments[pos]
+        piece = amount if amount <= left else left
+        pieces.append((demand_id, level, piece))
+        left -= piece
         amount -= piece
-        if head.quantity <= EPS:
-            segments.pop(0)
+        if left <= EPS:
+            pos += 1
+            left = segments[pos][2] if pos < count else 0.0
+    req.seg_pos = pos
+    req.seg_left = left
     if amount > EPS:
-        lot.segments.append(Segment(None, None, amount))
+        pieces.append((None, None, amount))

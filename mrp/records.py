@@ -9,6 +9,7 @@ orders: the quantity the day's planned orders cover before lot sizing.
 
 from __future__ import annotations
 
+from array import array
 from datetime import date
 
 import pandas as pd
@@ -18,8 +19,9 @@ from mrp.netting import NettingResult
 from mrp.plan import PLAN_COLUMNS
 
 
-def item_records(item_id: str, result: NettingResult) -> list[tuple[str, int, float, float, float, float, float, float]]:
-    """One item's rows: (item, day, gross, scheduled receipts, projected on hand, net, planned receipts, releases)."""
+def item_records(item_id: str, result: NettingResult, columns: dict[str, list | array]) -> None:
+    """Append one item's rows (item, day, gross, scheduled receipts, projected on hand, net, planned
+    receipts, releases) to ``columns``, a list or packed array per column in that order."""
     grid: dict[int, list[float]] = {}
 
     def cell(day: int) -> list[float]:
@@ -41,21 +43,26 @@ def item_records(item_id: str, result: NettingResult) -> list[tuple[str, int, fl
     for day, qty in _gross_by_day(result).items():
         cell(day)[0] += qty
     if not grid and on_hand <= 0:
-        return []
+        return
     if on_hand > 0:
         cell(0)
-    rows = []
+    item_col, day_col, gross_col, sched_col, balance_col, net_col, receipt_col, release_col = columns.values()
     balance = on_hand
     for day in sorted(grid):
         gross, sched, net, receipt, release = grid[day]
         balance += sched + receipt - gross
-        rows.append((item_id, day, gross, sched, balance, net, receipt, release))
-    return rows
+        item_col.append(item_id)
+        day_col.append(day)
+        gross_col.append(gross)
+        sched_col.append(sched)
+        balance_col.append(balance)
+        net_col.append(net)
+        receipt_col.append(receipt)
+        release_col.append(release)
 
 
-def records_frame(rows: list[tuple], as_of: date) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["item_id", "day", "gross", "scheduled_receipts", "projected_on_hand", "net",
-                                       "planned_receipts", "planned_releases"])
+def records_frame(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The records table from its rows (columns as :func:`item_records` appends them)."""
     frame.insert(1, "date", day_column(frame.pop("day").to_numpy(), as_of))
     return frame[list(PLAN_COLUMNS["mrp_records"])].sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
 
