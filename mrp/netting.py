@@ -179,25 +179,13 @@ class _WalkBase:
         """Each requirement draws its customer's pool, then the company's; returns what is left."""
         residual: dict[str, list[tuple[Requirement, float]]] = {}
         balance = self.balance
-        safety_stock = self.policy.safety_stock
         for req in reqs:
             need = req.quantity
             customer = req.customer
-            if customer:
-                available = balance.get(customer, 0.0)
-                if available > EPS:
-                    take = need if need < available else available
-                    if take > EPS:
-                        balance[customer] -= take
-                        self.take(req, customer, take, day)
-                        need -= take
+            if customer and balance.get(customer, 0.0) > EPS:
+                need -= self.draw(req, customer, need, day)
             if need > EPS:
-                available = balance[COMPANY] - safety_stock
-                take = need if need < available else available
-                if take > EPS:
-                    balance[COMPANY] -= take
-                    self.take(req, COMPANY, take, day)
-                    need -= take
+                need -= self.draw(req, COMPANY, need, day)
                 if need > EPS:
                     residual.setdefault(self.covering_pool(req), []).append((req, need))
         return residual
