@@ -3,35 +3,45 @@
 Items are independent except where a supplier's minimum order value couples the items
 it offers. Coupled groups (components) of at most ``MAX_COUPLED_ITEMS`` items are solved
 exactly, minimum order values included, one program each (an independent item is a
-component of its own). A larger component is solved in two
-steps: first its items without minimum order values (a relaxation, whose bound is a valid
-bound of the component), then the items whose lines fall short of a minimum are re-solved
-one at a time with minimum order values enforced, everything else fixed
-(docs/purchasing.md, "Scale").
+component of its own). A larger component is solved in two steps: first its items without
+minimum order values (a relaxation, whose bound is a valid bound of the component), then
+the items whose lines fall short of a minimum are re-solved one at a time with minimum
+order values enforced, everything else fixed (docs/purchasing.md, "Decomposition").
+
+Every block starts from the lot-sizing plan (:mod:`optimizer.purchasing.heuristic`) and its
+LP relaxation; the MILP goes to the blocks where seed cost − relaxation bound is largest,
+within a column budget set by the time limit, each with ``MAX_NODES`` branch-and-bound
+nodes. Those budgets, not the clock, decide the plan: the same input gives the same plan.
+The time limit stays as a safety net; when it cuts work short the summary says
+``stopped_by_wall_clock``.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from optimizer.purchasing.cost import Line
+from optimizer.purchasing.cost import Line, evaluate
 from optimizer.purchasing.data import CostRates, ItemProblem
+from optimizer.purchasing.heuristic import lot_sizing_lines
 from optimizer.purchasing.model import OrderDayValues, build_model
 from optimizer.purchasing.solver import solve
 
 log = logging.getLogger(__name__)
 
-MAX_COUPLED_ITEMS = 8
+MAX_COUPLED_ITEMS = 4
 #: Share of the time limit the first step gets when large components need a second one.
 FIRST_STEP_SHARE = 0.6
-MIN_BLOCK_SECONDS = 0.5
+#: Branch-and-bound nodes per program: the deterministic work budget of one block.
+MAX_NODES = 200
+#: Estimated columns one worker gets through per second of the time limit at that budget
+#: (measured on sample_data/ems_factory, 2 shared cores); sizes how many blocks get the MILP.
+COLUMNS_PER_SECOND = 150
 
 
 @dataclass(frozen=True)
@@ -86,68 +96,167 @@ def estimated_columns(item: ItemProblem) -> int:
     return (len(item.need_days) + 2) * (per_day + 3 * prices)
 
 
-def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: float, workers: int,
-              mip_gap: float, start: dict[str, list[Line]]) -> tuple[dict[str, list[Line] | None], list[BlockResult]]:
-    """Lines per item (None where no solution was found) and the report of every block solved.
+@dataclass(frozen=True)
+class Solved:
+    """Lines per item (None: no plan that meets the block's rules), every block's report, and
+    whether the wall-clock safety net cut the work short (the plan may then differ between runs)."""
 
-    ``start`` (lines per item, the baseline) seeds every first-step block.
+    lines: dict[str, list[Line] | None]
+    blocks: list[BlockResult]
+    stopped_by_wall_clock: bool
+    fallback_items: tuple[str, ...]  # re-solves that found nothing: these items keep the plain MRP lines
+
+
+@dataclass(frozen=True)
+class _Batch:
+    name: str
+    items: list[ItemProblem]
+    enforce: bool
+    seed: list[Line]
+    seed_valid: bool  # a plan of the block: found for every item, minimum order values met where enforced
+
+
+def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: float, workers: int,
+              mip_gap: float, start: dict[str, list[Line]]) -> Solved:
+    """Plans every block: the lot-sizing plan, then the MILP where it can gain most.
+
+    ``start`` (lines per item, the baseline) seeds a block the lot-sizing plan cannot.
+    What is solved, and how far, depends only on the input and ``time_limit_s``/``workers``
+    (work budgets); the wall clock only stops work that overruns the time limit.
     """
-    started = time.monotonic()
+    deadline = time.monotonic() + time_limit_s
     small, large = [], []
     for group in components(items):
         (small if len(group) <= MAX_COUPLED_ITEMS else large).append(group)
-    batches = _blocks(small, enforce=True) + _blocks([[i] for g in large for i in g], enforce=False)
-    first_deadline = started + time_limit_s * (FIRST_STEP_SHARE if large else 1.0)
-    results = _solve_batches(batches, rates, first_deadline, workers, mip_gap, start)
+    heuristic = {item.item_id: lot_sizing_lines(item, rates) for item in items}
+    batches = [_batch(f"B{n + 1}", group, enforce, heuristic, start) for n, (group, enforce) in
+               enumerate([(g, True) for g in small] + [([i], False) for g in large for i in g])]
+    seed_cost = _costs(items, [l for b in batches for l in b.seed], rates)
+    relaxed = [_relaxation_bound(b, rates, time_limit_s) for b in batches]
+    chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap,
+                            COLUMNS_PER_SECOND * time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0))
+    first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) if large else deadline
+    log.debug("%d blocks planned and bounded, %d to solve, %.1f s left", len(batches), len(chosen),
+              deadline - time.monotonic())
+    solved = _solve_batches([batches[i] for i in chosen], rates, first_deadline, workers, mip_gap)
+    milp = dict(zip(chosen, solved))
+    milp_cost = _costs(items, [l for r in solved for l in (r.lines or ())], rates)
+    results: list[BlockResult] = []
     lines: dict[str, list[Line] | None] = {}
-    for result in results:
-        for item_id in result.item_ids:
-            lines[item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item_id]
+    for index, batch in enumerate(batches):
+        result = _pick(batch, milp.get(index), relaxed[index], seed_cost, milp_cost)
+        results.append(result)
+        for item in batch.items:
+            lines[item.item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item.item_id]
+    fallback: list[str] = []
+    log.debug("first step done, %.1f s left", deadline - time.monotonic())
     for n, group in enumerate(large):
-        repaired = _repair(group, lines, rates, started + time_limit_s, mip_gap, f"R{n + 1}")
-        results.extend(repaired)
-    return lines, results
+        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) / len(large)
+        results.extend(_repair(group, lines, rates, deadline, mip_gap, f"R{n + 1}", start, fallback, budget))
+    stopped = any(r.status in ("time_limit", "not_solved") for r in results)
+    return Solved(lines, results, stopped, tuple(fallback))
 
 
-def _blocks(groups: list[list[ItemProblem]], enforce: bool) -> list[tuple[list[ItemProblem], bool]]:
-    """One program per group: HiGHS solves many small programs faster than one large one (measured)."""
-    return [(group, enforce) for group in groups]
+def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[str, list[Line] | None],
+           start: dict[str, list[Line]]) -> _Batch:
+    """The block's seed: the lot-sizing plan when it is a plan of the block, else the baseline."""
+    found = [heuristic[i.item_id] for i in group]
+    if all(f is not None for f in found):
+        seed = [l for f in found for l in f]
+        if not (enforce and short_of_min_order_value(seed)):
+            return _Batch(name, group, enforce, seed, True)
+    seed = [l for i in group for l in start.get(i.item_id, [])]
+    return _Batch(name, group, enforce, seed, False)
 
 
-def _solve_batches(batches: list[tuple[list[ItemProblem], bool]], rates: CostRates, deadline: float,
-                   workers: int, mip_gap: float, start: dict[str, list[Line]]) -> list[BlockResult]:
-    """Solves batches (in threads: HiGHS releases the GIL), each with its share of the time left."""
-    sizes = [sum(estimated_columns(i) for i in batch) for batch, _ in batches]
-    lock = threading.Lock()
-    pending = [sum(sizes)]
+def _costs(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> dict[str, float]:
+    """Plan cost per item of ``lines`` (inf for an item they do not buy at all)."""
+    bought = {l.item_id for l in lines}
+    evaluation = evaluate([i for i in items if i.item_id in bought], lines, rates)
+    return {i.item_id: evaluation.costs[i.item_id].total if i.item_id in bought else math.inf for i in items}
 
-    def run(index: int) -> BlockResult:
-        batch, enforce = batches[index]
-        with lock:
-            share = sizes[index] / max(pending[0], 1)
-            pending[0] -= sizes[index]
-        limit = _block_limit(deadline, max(workers, 1) * share)
-        if limit is None:
-            return _not_solved(f"B{index + 1}", batch)
-        seed = [line for item in batch for line in start.get(item.item_id, [])]
-        return solve_block(f"B{index + 1}", batch, rates, enforce, OrderDayValues(), limit, mip_gap, seed)
+
+def _relaxation_bound(batch: _Batch, rates: CostRates, time_limit_s: float) -> float:
+    """The LP relaxation's optimum: a lower bound of the block, and what the MILP could gain at
+    most. An LP of one block takes milliseconds; the time limit is only the rule's safety net."""
+    model = build_model(batch.items, rates, batch.enforce, OrderDayValues(), batch.seed)
+    outcome = solve(model.program.relaxation(), time_limit_s, 0.0)
+    return outcome.bound if outcome.status == "optimal" else -math.inf
+
+
+def _worth_solving(batches: list[_Batch], seed_cost: dict[str, float], bounds: list[float], mip_gap: float,
+                   column_budget: float) -> list[int]:
+    """Blocks given to the MILP, the largest possible gain (seed cost − relaxation bound) first,
+    within ``column_budget`` estimated columns; a block whose seed is already within ``mip_gap``
+    of its bound is left as it is. A block without a valid seed always goes to the MILP."""
+    gain = []
+    for index, (batch, bound) in enumerate(zip(batches, bounds)):
+        cost = sum(seed_cost[i.item_id] for i in batch.items)
+        if not batch.seed_valid:
+            gain.append((math.inf, index))
+        elif cost - bound > mip_gap * max(abs(cost), 1e-9):
+            gain.append((cost - bound, index))
+    chosen, used = [], 0.0
+    for value, index in sorted(gain, key=lambda g: (-g[0], g[1])):
+        size = sum(estimated_columns(i) for i in batches[index].items)
+        if math.isinf(value) or used + size <= column_budget:
+            chosen.append(index)
+            used += size
+    return sorted(chosen)
+
+
+def _pick(batch: _Batch, milp: BlockResult | None, relaxed_bound: float, seed_cost: dict[str, float],
+          milp_cost: dict[str, float]) -> BlockResult:
+    """The cheaper of the MILP's lines and the seed (if it is a plan of the block), with the better bound."""
+    ids = [i.item_id for i in batch.items]
+    seed_total = sum(seed_cost[i] for i in ids)
+    if milp is None:
+        status = "optimal" if seed_total - relaxed_bound <= 1e-9 * max(abs(seed_total), 1.0) else "heuristic"
+        lines = tuple(batch.seed) if batch.seed_valid else None
+        return BlockResult(batch.name, tuple(ids), _mode(batch.items, batch.enforce), "lot-sizing", status,
+                           seed_total, relaxed_bound, _relative(seed_total, relaxed_bound), 0.0, lines)
+    bound = max(milp.bound, relaxed_bound)
+    lines = milp.lines
+    if batch.seed_valid and (lines is None or seed_total < sum(milp_cost[i] for i in ids)):
+        lines = tuple(batch.seed)
+    return replace(milp, bound=bound, lines=lines)
+
+
+def _relative(cost: float, bound: float) -> float:
+    return max(cost - bound, 0.0) / max(abs(cost), 1e-9) if math.isfinite(bound) else math.inf
+
+
+def _mode(items: Sequence[ItemProblem], enforce: bool) -> str:
+    coupled = any(o.min_order_value > 0 for i in items for o in i.offers)
+    return ("enforced" if enforce else "relaxed") if coupled else "none"
+
+
+def _solve_batches(batches: list[_Batch], rates: CostRates, deadline: float, workers: int,
+                   mip_gap: float) -> list[BlockResult]:
+    """Solves batches in threads (HiGHS releases the GIL), each with the node budget; the wall
+    clock stops a batch only at ``deadline``, and none starts after it."""
+
+    def run(batch: _Batch) -> BlockResult:
+        limit = deadline - time.monotonic()
+        if limit <= 0.0:
+            return _not_solved(batch.name, batch.items)
+        return solve_block(batch.name, batch.items, rates, batch.enforce, OrderDayValues(), limit, mip_gap, batch.seed)
 
     if workers <= 1 or len(batches) <= 1:
-        return [run(i) for i in range(len(batches))]
+        return [run(b) for b in batches]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, range(len(batches))))
+        return list(pool.map(run, batches))
 
 
 def solve_block(name: str, items: Sequence[ItemProblem], rates: CostRates, enforce: bool, placed: OrderDayValues,
                 time_limit_s: float, mip_gap: float, start: Sequence[Line] = ()) -> BlockResult:
+    """One block's MILP, seeded with ``start``, stopped by the node budget (or the safety net)."""
     model = build_model(items, rates, enforce, placed, start)
-    outcome = solve(model.program, time_limit_s, mip_gap, model.start(start) if start else None)
-    coupled = any(o.min_order_value > 0 for i in items for o in i.offers)
-    mode = ("enforced" if enforce else "relaxed") if coupled else "none"
+    outcome = solve(model.program, time_limit_s, mip_gap, model.start(start) if start else None, MAX_NODES)
     log.debug("block %s: %d items, %d columns, %s in %.2fs", name, len(items), model.program.num_cols,
               outcome.status, outcome.seconds)
     lines = None if outcome.values is None else tuple(model.lines(outcome.values))
-    return BlockResult(name, tuple(i.item_id for i in items), mode, outcome.solver, outcome.status,
+    return BlockResult(name, tuple(i.item_id for i in items), _mode(items, enforce), outcome.solver, outcome.status,
                        outcome.objective, outcome.bound, outcome.gap, outcome.seconds, lines)
 
 
@@ -167,15 +276,25 @@ def short_of_min_order_value(lines: Sequence[Line]) -> set[tuple[str, int]]:
 
 
 def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates: CostRates, deadline: float,
-            mip_gap: float, name: str) -> list[BlockResult]:
+            mip_gap: float, name: str, baseline: dict[str, list[Line]], fallback: list[str],
+            column_budget: float) -> list[BlockResult]:
     """Re-solves the items whose lines miss a minimum order value, with it enforced, one by one.
 
     The items to re-solve are closed under "shares a short order day with", so every order
     day left to fixed items is either empty or already meets the minimum. Items go one after
-    another; each sees the lines of fixed items and of earlier chunks as placed value.
+    another, the largest purchase value first, each seeing the lines of fixed items and of
+    items re-solved before it as placed value. The MILP re-solves items while their estimated
+    columns fit ``column_budget``; an item beyond it, or whose re-solve finds nothing, takes
+    the lot-sizing plan whose lines meet the minimum with the value already placed (also the
+    re-solve's seed), and if there is none its plain MRP lines (later items see them as
+    placed value too; a day they leave short is counted in the summary). An item the first
+    step left without lines keeps its plain MRP lines from the start. One hard item never
+    costs the others their savings.
     """
-    if any(lines.get(i.item_id) is None for i in group):
-        return []
+    for item in group:
+        if lines.get(item.item_id) is None:
+            fallback.append(item.item_id)
+            lines[item.item_id] = list(baseline.get(item.item_id, []))
     current = {i.item_id: lines[i.item_id] for i in group}
     all_lines = [l for ls in current.values() for l in ls]
     short = short_of_min_order_value(all_lines)
@@ -188,38 +307,38 @@ def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates
         stable = [l for l in all_lines if l.item_id not in free]
         stable_value = order_day_values(stable)
         short = {key for key in order_day_values(all_lines) if 0 < stable_value.get(key, 0.0) < _min_value(all_lines, key[0])}
-    chunks = [[item_id] for item_id in sorted(free)]
     by_id = {i.item_id: i for i in group}
+    value = {item_id: sum(l.quantity * l.unit_price for l in current[item_id]) for item_id in free}
     results = []
-    for n, chunk in enumerate(chunks):
-        placed = order_day_values([l for item_id, ls in current.items() if item_id not in free for l in ls])
-        limit = _block_limit(deadline, 1.0 / (len(chunks) - n))
-        if limit is None:
-            results.append(_not_solved(f"{name}.{n + 1}", [by_id[i] for i in chunk]))
-            for i in group:
-                lines[i.item_id] = None
-            break
-        result = solve_block(f"{name}.{n + 1}", [by_id[i] for i in chunk], rates, True, OrderDayValues(placed),
-                             limit, mip_gap, [l for i in chunk for l in current[i]])
+    used = 0.0
+    placed = order_day_values([l for other, ls in current.items() if other not in free for l in ls])
+    for n, item_id in enumerate(sorted(free, key=lambda i: (-value[i], i))):
+        item = by_id[item_id]
+        block = f"{name}.{n + 1}"
+        result = None
+        alone = lot_sizing_lines(item, rates, placed)
+        if used + estimated_columns(item) <= column_budget:
+            used += estimated_columns(item)
+            limit = deadline - time.monotonic()
+            result = (solve_block(block, [item], rates, True, OrderDayValues(dict(placed)), limit, mip_gap,
+                                  alone or current[item_id])
+                      if limit > 0.0 else _not_solved(block, [item]))
+        if result is None or result.lines is None:
+            if result is None:
+                result = BlockResult(block, (item_id,), "enforced", "lot-sizing", "heuristic" if alone else "infeasible",
+                                     math.nan, -math.inf, math.nan, 0.0, tuple(alone) if alone else None)
+            elif alone:
+                result = replace(result, lines=tuple(alone))
         results.append(result)
-        for item_id in chunk:
-            lines[item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item_id]
-            current[item_id] = lines[item_id] or []
-        free -= set(chunk)
         if result.lines is None:
-            for i in group:
-                lines[i.item_id] = None
-            break
+            fallback.append(item_id)
+            current[item_id] = list(baseline.get(item_id, []))
+        else:
+            current[item_id] = list(result.lines)
+        lines[item_id] = current[item_id]
+        for key, added in order_day_values(current[item_id]).items():
+            placed[key] += added
     return results
-
-
-def _block_limit(deadline: float, share: float) -> float | None:
-    """A block's seconds: its share of the time left, at least MIN_BLOCK_SECONDS, never past
-    the deadline; None once the deadline has passed (the block keeps the plain MRP lines)."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0.0:
-        return None
-    return min(remaining, max(MIN_BLOCK_SECONDS, remaining * share))
 
 
 def _not_solved(name: str, items: Sequence[ItemProblem]) -> BlockResult:

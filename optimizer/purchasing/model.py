@@ -186,32 +186,36 @@ def _line_slots(builder: MatrixBuilder, item: ItemProblem, offer: Offer, from_st
     arrival_event = chains.event_index(arrival)
     chain = chains.chain_index(price)
     builder.add_coefs(chains.balance_rows[chain[None, :], arrival_event[:, None]], qty, 1.0)
-    bound, slope = zip(*(_placement_bound(int(a), lo, item, rates) for a in arrival))
-    return SlotGroup(item.item_id, offer, from_stock, days, count, qty, opened, price, lo,
-                     np.array(bound).reshape(n_day, n_seg) * price, np.array(slope).reshape(n_day, n_seg) * price)
+    bound, slope = _placement_bound(arrival, lo, item, rates)
+    return SlotGroup(item.item_id, offer, from_stock, days, count, qty, opened, price, lo, bound * price, slope * price)
 
 
-def _placement_bound(arrival_day: int, quantities: np.ndarray, item: ItemProblem,
+def _placement_bound(arrival_days: np.ndarray, quantities: np.ndarray, item: ItemProblem,
                      rates: CostRates) -> tuple[np.ndarray, np.ndarray]:
-    """Least matching cost (at unit price 1) of a lot arriving on ``arrival_day``, placed alone.
+    """Least matching cost (at unit price 1) of a lot arriving on each of ``arrival_days``, placed alone.
 
     Each unit goes to the cheapest requirement with room left, or is surplus; competition
-    with other lots only raises it. Returns the cost of ``quantities`` units and the cost of
-    the next unit (the slope of this convex function just above each quantity).
+    with other lots only raises it. Returns, per arrival day and quantity, the cost of
+    ``quantities`` units and the cost of the next unit (the slope of this convex function
+    just above each quantity). A requirement that costs more than surplus is served as
+    surplus (its cost is clipped to the surplus cost, which has room without end).
     """
-    early = item.need_days >= arrival_day
-    per_unit = np.where(early, rates.holding_per_day * (item.need_days - arrival_day),
-                        rates.late_per_day * (arrival_day - item.need_days))
-    surplus = rates.surplus_cost(1.0, arrival_day)
-    keep = per_unit < surplus
-    order = np.argsort(per_unit[keep], kind="stable")
-    cost, room = per_unit[keep][order], item.need_qty[keep][order]
-    filled = np.concatenate([[0.0], np.cumsum(room)])
-    spent = np.concatenate([[0.0], np.cumsum(room * cost)])
-    at = np.searchsorted(filled, quantities, side="right") - 1
-    inside = at < len(cost)
-    marginal = np.where(inside, cost[np.minimum(at, len(cost) - 1)] if len(cost) else surplus, surplus)
-    bound = spent[at] + (quantities - filled[at]) * marginal
+    arrival = np.asarray(arrival_days, dtype=float)[:, None]
+    days = item.need_days[None, :].astype(float)
+    per_unit = np.where(days >= arrival, rates.holding_per_day * (days - arrival),
+                        rates.late_per_day * (arrival - days))
+    surplus = rates.holding_per_day * np.maximum(rates.horizon_days - arrival, 0.0)
+    per_unit = np.minimum(per_unit, surplus)
+    order = np.argsort(per_unit, axis=1, kind="stable")
+    cost = np.take_along_axis(per_unit, order, axis=1)
+    room = item.need_qty[order]
+    zero = np.zeros((len(arrival), 1))
+    filled = np.concatenate([zero, np.cumsum(room, axis=1)], axis=1)
+    spent = np.concatenate([zero, np.cumsum(room * cost, axis=1)], axis=1)
+    at = (filled[:, :, None] <= quantities[None, None, :]).sum(axis=1) - 1  # (arrivals, quantities)
+    n_need = cost.shape[1]
+    marginal = np.where(at < n_need, np.take_along_axis(cost, np.minimum(at, n_need - 1), axis=1), surplus)
+    bound = np.take_along_axis(spent, at, axis=1) + (quantities[None, :] - np.take_along_axis(filled, at, axis=1)) * marginal
     return bound, marginal
 
 

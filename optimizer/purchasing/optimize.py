@@ -2,8 +2,9 @@
 
 It never returns a plan that costs more than the plain MRP plan: per group of coupled
 items, the cheaper of the optimised lines and the baseline lines (both costed by
-:func:`optimizer.purchasing.cost.evaluate`) becomes the suggestion; a block the solver
-could not solve falls back to the baseline. One exception: plain MRP knows no minimum
+:func:`optimizer.purchasing.cost.evaluate`) becomes the suggestion; a block with no plan
+that meets its rules falls back to the baseline (in a large coupled group, only the item
+that has none). One exception: plain MRP knows no minimum
 order values, and a baseline that misses one is not a plan a supplier accepts, so it never
 replaces optimised lines that meet them (its cost is still reported, and the saving may
 then be negative).
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,7 +64,8 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     seeds: dict[str, list[Line]] = {}
     for line in baseline:
         seeds.setdefault(line.item_id, []).append(line)
-    solved, blocks = solve_all(problems, rates, time_limit_s, workers, mip_gap, seeds)
+    outcome = solve_all(problems, rates, time_limit_s, workers, mip_gap, seeds)
+    solved, blocks = outcome.lines, outcome.blocks
     solve_seconds = time.monotonic() - started
     optimised = [line for p in problems for line in (solved.get(p.item_id) or [])]
     base_eval = evaluate(problems, baseline, rates)
@@ -103,9 +104,11 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         "mrp_cost_parts": mrp_cost.as_dict(),
         "lower_bound": round(bound, 6) if math.isfinite(bound) else None,
         "gap": _gap(chosen_cost.total, bound),
-        "status": _status(blocks, fallbacks),
+        "status": _status(blocks, fallbacks + len(outcome.fallback_items), outcome.stopped_by_wall_clock),
+        "stopped_by_wall_clock": outcome.stopped_by_wall_clock,
         "blocks": [b.as_dict() for b in blocks],
         "fallback_groups": fallbacks,
+        "fallback_items": list(outcome.fallback_items),
         "solve_seconds": round(solve_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
         "items": len(problems),
@@ -143,11 +146,15 @@ def _gap(cost: float, bound: float) -> float | None:
     return round(max(cost - bound, 0.0) / cost, 6)
 
 
-def _status(blocks: list, fallbacks: int) -> str:
+def _status(blocks: list, fallbacks: int, stopped_by_wall_clock: bool) -> str:
+    """fallback (some lines are plain MRP's), time_limit (the wall clock cut work short),
+    work_limit (a block stopped at its work budget or kept the lot-sizing plan), optimal."""
     if fallbacks:
         return "fallback"
-    if any(b.status != "optimal" for b in blocks):
+    if stopped_by_wall_clock:
         return "time_limit"
+    if any(b.status != "optimal" for b in blocks):
+        return "work_limit"
     return "optimal"
 
 

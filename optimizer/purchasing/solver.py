@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -101,6 +101,10 @@ class Program:
     def num_cols(self) -> int:
         return len(self.cost)
 
+    def relaxation(self) -> Program:
+        """The same program with every integrality dropped: its optimum bounds the program's."""
+        return replace(self, integer=np.zeros_like(self.integer))
+
     @property
     def num_rows(self) -> int:
         return len(self.row_lo)
@@ -111,7 +115,7 @@ class Outcome:
     """What a solver run gave: ``values`` only when a feasible solution exists."""
 
     solver: str
-    status: str  # optimal / time_limit / infeasible / error / ...
+    status: str  # optimal / work_limit (node budget) / time_limit (wall clock) / infeasible / error / ...
     values: np.ndarray | None
     objective: float
     bound: float
@@ -125,10 +129,14 @@ class Outcome:
 
 
 def solve(program: Program, time_limit_s: float, mip_gap: float,
-          start: tuple[np.ndarray, np.ndarray] | None = None) -> Outcome:
-    """HiGHS first (seeded with the partial solution ``start``, if any); CBC when HiGHS is unavailable or errs."""
+          start: tuple[np.ndarray, np.ndarray] | None = None, max_nodes: int | None = None) -> Outcome:
+    """HiGHS first (seeded with the partial solution ``start``, if any); CBC when HiGHS is unavailable or errs.
+
+    ``max_nodes`` bounds the branch-and-bound work: a run it stops ends ``work_limit`` and,
+    unlike one the ``time_limit_s`` safety net stops, ends the same way on every machine.
+    """
     try:
-        outcome = _solve_highs(program, time_limit_s, mip_gap, start)
+        outcome = _solve_highs(program, time_limit_s, mip_gap, start, max_nodes)
     except ImportError:
         outcome = None
     if outcome is None or outcome.status == "error":
@@ -140,7 +148,7 @@ def solve(program: Program, time_limit_s: float, mip_gap: float,
 _HIGHS_STATUS = {
     "kOptimal": "optimal", "kTimeLimit": "time_limit", "kInfeasible": "infeasible",
     "kUnbounded": "unbounded", "kUnboundedOrInfeasible": "infeasible", "kModelEmpty": "optimal",
-    "kIterationLimit": "iteration_limit", "kSolutionLimit": "solution_limit", "kInterrupt": "interrupted",
+    "kIterationLimit": "work_limit", "kSolutionLimit": "work_limit", "kInterrupt": "interrupted",
     "kObjectiveBound": "objective_bound", "kObjectiveTarget": "objective_target", "kMemoryLimit": "memory_limit",
 }
 
@@ -168,7 +176,7 @@ def _banner_silenced() -> Iterator[None]:
 
 
 def _solve_highs(program: Program, time_limit_s: float, mip_gap: float,
-                 start: tuple[np.ndarray, np.ndarray] | None) -> Outcome:
+                 start: tuple[np.ndarray, np.ndarray] | None, max_nodes: int | None) -> Outcome:
     import highspy
 
     started = time.monotonic()
@@ -190,6 +198,8 @@ def _solve_highs(program: Program, time_limit_s: float, mip_gap: float,
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("time_limit", max(float(time_limit_s), 0.05))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
     if h.passModel(lp) == highspy.HighsStatus.kError:
         return Outcome("highs", "error", None, math.inf, -math.inf, time.monotonic() - started)
     if start is not None and is_mip and len(start[0]):

@@ -93,9 +93,11 @@ def run(n_items: int, time_limit_s: float, workers: int, mip_gap: float, min_ord
           f"mip_gap {mip_gap:g}, minimum order values {'on' if min_order_values else 'off'}")
     print(f"  optimised cost {s['optimised_cost']:,.2f}   plain MRP {s['mrp_cost']:,.2f}   "
           f"saving {s['saving']:,.2f} ({s['saving_pct']:.2f} %)")
-    print(f"  lower bound {s['lower_bound']:,.2f}   gap {gap}   status {s['status']}   blocks {statuses}")
+    bound = "n/a" if s["lower_bound"] is None else f"{s['lower_bound']:,.2f}"
+    print(f"  lower bound {bound}   gap {gap}   status {s['status']}   "
+          f"stopped by wall clock {s['stopped_by_wall_clock']}   blocks {statuses}")
     print(f"  lines {s['lines']}   shortage {s['shortage_qty']:g}   fallback groups {s['fallback_groups']}   "
-          f"min-order-value short days {s['min_order_value_short_days']}")
+          f"fallback items {len(s['fallback_items'])}   min-order-value short days {s['min_order_value_short_days']}")
     print(f"  solve {s['solve_seconds']:.1f} s   total {seconds:.1f} s")
 
 
