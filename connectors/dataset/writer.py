@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import shutil
 import tempfile
 from datetime import date, datetime
@@ -64,10 +65,13 @@ def write_plan(plan: Plan, path: Path) -> None:
     columns first, then its own extra columns; an empty table still gets its header), each of
     ``plan.extras`` as ``<name>.csv``, and ``plan.summary`` as ``summary.json``.
 
-    An existing folder at ``path`` is replaced only if it holds nothing but plan files.
+    An existing folder holding nothing but plan files is replaced as a whole (a reader sees
+    the old plan or the new one). A folder that also holds other files (a log, a note) keeps
+    them: the plan files are then replaced in it one by one, and stale ones removed.
     """
     path = Path(path)
-    _check_replaceable(path)
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} is a file; give a folder for the plan.")
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
@@ -81,7 +85,10 @@ def write_plan(plan: Plan, path: Path) -> None:
             (staging / name).write_bytes(content)
         summary = json.dumps(_jsonable(plan.summary), sort_keys=True, indent=2, allow_nan=False)
         (staging / SUMMARY_FILE).write_text(summary + "\n", encoding="utf-8")
-        _swap_into_place(staging, path)
+        if path.is_dir() and any(not _is_plan_file(p) for p in path.iterdir()):
+            _replace_plan_files(staging, path)
+        else:
+            _swap_into_place(staging, path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -150,16 +157,16 @@ def _is_plan_file(p: Path) -> bool:
     return p.is_file() and (p.suffix in PLAN_FILE_SUFFIXES or p.name == SUMMARY_FILE)
 
 
-def _check_replaceable(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} is a file; give a folder for the plan.")
-    if path.is_dir():
-        others = sorted(p.name for p in path.iterdir() if not _is_plan_file(p))
-        if others:
-            raise FileExistsError(
-                f"{path} holds files that are not part of a plan ({', '.join(others[:3])}); "
-                "refusing to replace it — give an empty or new folder."
-            )
+def _replace_plan_files(staging: Path, path: Path) -> None:
+    """Move each new plan file over the old one (each move is atomic), then drop old plan
+    files the new plan does not have; everything else in the folder stays as it was."""
+    new = {p.name for p in staging.iterdir()}
+    for name in sorted(new):
+        os.replace(staging / name, path / name)
+    for stale in path.iterdir():
+        if _is_plan_file(stale) and stale.name not in new:
+            stale.unlink()
+    staging.rmdir()
 
 
 def _swap_into_place(staging: Path, path: Path) -> None:

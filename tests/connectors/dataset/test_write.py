@@ -156,12 +156,20 @@ def test_a_new_plan_replaces_the_old_one_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no staging or old folder left behind
 
 
-def test_a_folder_holding_other_files_is_not_replaced(tmp_path):
+def test_other_files_in_the_plan_folder_are_kept_and_stale_plan_files_removed(tmp_path):
     (tmp_path / "plan").mkdir()
     (tmp_path / "plan" / "thesis.docx").write_text("precious", encoding="utf-8")
+    (tmp_path / "plan" / "schedule.csv").write_text("old", encoding="utf-8")
+    write_plan(Plan(exceptions=empty_plan_table("exceptions")), tmp_path / "plan")
+    assert (tmp_path / "plan" / "thesis.docx").read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == ["exceptions.csv", "summary.json", "thesis.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+
+
+def test_a_file_where_the_folder_should_be_is_refused(tmp_path):
+    (tmp_path / "plan").write_text("not a folder", encoding="utf-8")
     with pytest.raises(FileExistsError):
         write_plan(_plan(), tmp_path / "plan")
-    assert (tmp_path / "plan" / "thesis.docx").read_text(encoding="utf-8") == "precious"
 
 
 def test_a_failed_write_leaves_the_old_plan_in_place(tmp_path):
