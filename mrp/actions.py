@@ -1,66 +1,67 @@
-"""Action messages on open orders (rule 8): expedite, defer, cancel.
+"""Messages for the buyer and planner: late releases (rule 7), expedite, defer, cancel (rule 8), no offer.
 
 The plan never moves an open order; it tells the buyer or planner what should happen.
 An open order is *needed* on the first day its pool's projected balance — without it and
 without the pool's open orders due after it — would fall below zero (below safety stock
-for the company pool). Needed ``defer_days`` or more after its due date: defer; never
-needed within the horizon: cancel. Orders pulled in (expedited) get neither.
+for the company pool; the walk finds that day). Needed ``defer_days`` or more after its
+due date: defer; never needed within the horizon: cancel. Orders pulled in (expedited)
+get neither.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from mrp.calendar import iso
-from mrp.dataset import PlanSettings
+from mrp.dataset import Dataset, PlanSettings
 from mrp.exceptions import ExceptionLog, fmt_qty
-from mrp.netting import COMPANY, EPS, ItemPolicy, Lot, NettingResult
 
 
-def _describe(lot: Lot) -> str:
-    return ("PO line " if lot.supply_type == "po" else "Work order ") + lot.supply_id
+def _describe(supply_type: str, supply_id: str) -> str:
+    return ("PO line " if supply_type == "po" else "Work order ") + supply_id
 
 
-def report_expedites(result: NettingResult, policy: ItemPolicy, settings: PlanSettings, log: ExceptionLog) -> None:
-    for lot, day in result.expedites:
-        log.add("expedite", policy.item_id, lot.supply_id, day, lot.quantity,
-                f"Expedite {_describe(lot)} ({fmt_qty(lot.quantity)} {policy.item_id}) from "
-                f"{iso(lot.due, settings.as_of)} to {iso(day, settings.as_of)}.")
+def report(log: ExceptionLog, settings: PlanSettings, item_ids: np.ndarray, planned: dict, order_ids: np.ndarray,
+           lots: pd.DataFrame, lot_item: np.ndarray, sup, expedites: dict, actions: dict) -> None:
+    as_of = settings.as_of
+    late = np.flatnonzero(planned["release"] < 0)
+    for k in late:
+        item = item_ids[planned["item"][k]]
+        release, due, avail = int(planned["release"][k]), int(planned["due"][k]), int(planned["avail"][k])
+        qty = float(planned["started"][k])
+        log.add("late_release", item, order_ids[k], release, qty,
+                f"Planned order {order_ids[k]} ({fmt_qty(qty)} {item}, needed {iso(due, as_of)}) should have been "
+                f"released {iso(release, as_of)}; released today it is {-release} days late "
+                f"(available {iso(avail, as_of)}).")
+    supply_type = lots["supply_type"].to_numpy(dtype=object)
+    supply_id = lots["supply_id"].astype(str).to_numpy(dtype=object)
+    for g, day in zip(expedites.get("lot", []), expedites.get("day", [])):
+        item, qty, due = item_ids[lot_item[g]], float(sup.qty[g]), int(sup.arr0[g])
+        log.add("expedite", item, supply_id[g], int(day), qty,
+                f"Expedite {_describe(supply_type[g], supply_id[g])} ({fmt_qty(qty)} {item}) from "
+                f"{iso(due, as_of)} to {iso(int(day), as_of)}.")
+    for g, needed in zip(actions.get("lot", []), actions.get("day", [])):
+        item, qty, due = item_ids[lot_item[g]], float(sup.qty[g]), int(sup.arr0[g])
+        what = f"{_describe(supply_type[g], supply_id[g])} ({fmt_qty(qty)} {item}"
+        if needed < 0:
+            log.add("cancel", item, supply_id[g], due, qty,
+                    f"Cancel {what}, due {iso(due, as_of)}): none of it is needed within the horizon.")
+        elif needed - due >= settings.defer_days:
+            log.add("defer", item, supply_id[g], int(needed), qty,
+                    f"Defer {what}) from {iso(due, as_of)} to {iso(int(needed), as_of)}: not needed before then.")
 
 
-def report_defer_cancel(result: NettingResult, policy: ItemPolicy, settings: PlanSettings, log: ExceptionLog) -> None:
-    by_pool: dict[str, list[Lot]] = {}
-    for lot in result.lots:
-        by_pool.setdefault(lot.pool, []).append(lot)
-    for pool, lots in sorted(by_pool.items()):
-        open_orders = sorted((lot for lot in lots if lot.supply_type in ("po", "wo")),
-                             key=lambda x: (x.due, x.supply_id))
-        if not open_orders:
-            continue
-        floor = policy.safety_stock if pool == COMPANY else 0.0
-        outflow = result.pool_outflow.get(pool, {})
-        others = [lot for lot in lots if lot.supply_type not in ("po", "wo")]
-        for k, order in enumerate(open_orders):
-            if order.expedited:
-                continue
-            needed = _first_day_below(others + open_orders[:k], outflow, floor)
-            if needed is None:
-                log.add("cancel", policy.item_id, order.supply_id, order.due, order.quantity,
-                        f"Cancel {_describe(order)} ({fmt_qty(order.quantity)} {policy.item_id}, due "
-                        f"{iso(order.due, settings.as_of)}): none of it is needed within the horizon.")
-            elif needed - order.due >= settings.defer_days:
-                log.add("defer", policy.item_id, order.supply_id, needed, order.quantity,
-                        f"Defer {_describe(order)} ({fmt_qty(order.quantity)} {policy.item_id}) from "
-                        f"{iso(order.due, settings.as_of)} to {iso(needed, settings.as_of)}: not needed before then.")
-
-
-def _first_day_below(supply: list[Lot], outflow: dict[int, float], floor: float) -> int | None:
-    delta: dict[int, float] = {}
-    for lot in supply:
-        delta[lot.arrival] = delta.get(lot.arrival, 0.0) + lot.quantity
-    for day, qty in outflow.items():
-        delta[day] = delta.get(day, 0.0) - qty
-    balance = 0.0
-    for day in sorted(delta):
-        balance += delta[day]
-        if balance < floor - EPS:
-            return day
-    return None
+def report_no_offer(ds: Dataset, item: np.ndarray, due: np.ndarray, quantity: np.ndarray, is_buy: np.ndarray,
+                    log: ExceptionLog) -> None:
+    """Buy items that must be bought but that no supplier offers (only when offers are given at all)."""
+    if ds.supplier_offers.empty:
+        return
+    orders = pd.DataFrame({"item_id": item, "due": due, "quantity": quantity})
+    orders = orders[is_buy & ~orders["item_id"].isin(set(ds.supplier_offers["item_id"]))]
+    for item_id, group in orders.groupby("item_id", sort=True):
+        first = int(group["due"].min())
+        total = float(group["quantity"].sum())
+        log.add("no_offer", item_id, item_id, first, total,
+                f"{fmt_qty(total)} {item_id} must be bought from {iso(first, ds.settings.as_of)} on, but no supplier "
+                f"offers it; planned with the item master's lead time. Add an offer or a substitute.")

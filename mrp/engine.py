@@ -1,32 +1,31 @@
 """The MRP run: dataset in, planned orders, pegging, records and messages out.
 
-Items are netted in low-level-code order; when an item is done, its make orders (and
-planned work orders) are exploded into their children's requirements, carrying the
-customer, priority and pegging of the order. Everything is keyed by planning day
-(0 = ``as_of``) inside and turned back into dates at the edge.
+Items are netted level by level in low-level-code order (:mod:`mrp.walk`); when a level is
+done, its make orders and planned work orders are exploded into their children's
+requirements (:mod:`mrp.explode`), carrying the customer, priority and pegging of the
+order. Everything runs on integer codes and packed arrays, keyed by planning day
+(0 = ``as_of``); ids and dates come back only at the edge (:mod:`mrp.tables`).
 """
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
 import pandas as pd
 
-from mrp import actions, records
-from mrp.calendar import day_column, iso
-from mrp.dataset import Dataset, is_counted
+from mrp import tables
+from mrp.codes import Policies, id_ranks, lot_ranks, planning_order, policies, pool_codes, pool_of
+from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
-from mrp.exceptions import ExceptionLog, fmt_qty
-from mrp.explode import BomLine, bom_lines, explode, order_pegs
+from mrp.exceptions import ExceptionLog
+from mrp.explode import BomLines, explode_level
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
-from mrp.netting import ItemPolicy, NettingResult, Requirement, Segment, Walk
-from mrp.plan import PLAN_COLUMNS
-from mrp.supply import LotSpec, build_lots, open_order_lots, planned_work_orders, reel_lots
+from mrp.supply import planned_work_orders, supply_lots
+from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
+from mrp.walk import level_bounds, net_level
 
 
 @dataclass
@@ -44,20 +43,43 @@ class MrpResult:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-def item_policies(ds: Dataset, lead: dict[str, int]) -> dict[str, ItemPolicy]:
-    policies = {}
-    for row in ds.items.itertuples(index=False):
-        counted = is_counted(row.uom)
-        multiple = row.order_multiple
-        if pd.isna(multiple):
-            multiple = 1.0 if counted else None
-        policies[row.item_id] = ItemPolicy(
-            item_id=row.item_id, type=row.type, counted=counted, lead_time_days=lead[row.item_id],
-            safety_stock=float(row.safety_stock), lot_rule=row.lot_rule,
-            lot_size=None if pd.isna(row.lot_size) else float(row.lot_size),
-            lot_period_days=None if pd.isna(row.lot_period_days) else int(row.lot_period_days),
-            min_order_qty=float(row.min_order_qty), order_multiple=multiple, yield_pct=float(row.yield_pct))
-    return policies
+REQ_FIELDS = ("item", "day", "qty", "cust", "pri", "parent", "key1", "key2", "seq", "s0", "s1")
+SEG_FIELDS = ("dem", "lvl", "qty")
+
+
+class Requirements:
+    """Gross requirements waiting for their level: chunks of packed arrays with their segments."""
+
+    def __init__(self, n_levels: int):
+        self.chunks: list[list[tuple[dict, dict]]] = [[] for _ in range(n_levels)]
+
+    def add(self, reqs: dict[str, np.ndarray], segs: dict[str, np.ndarray], level_of_item: np.ndarray) -> None:
+        levels = level_of_item[reqs["item"]]
+        for level in np.unique(levels):
+            keep = np.flatnonzero(levels == level)
+            part = {name: col[keep] for name, col in reqs.items()}
+            lengths = part["s1"] - part["s0"]
+            gather = np.repeat(part["s0"] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
+                np.arange(lengths.sum())
+            part_segs = {name: col[gather] for name, col in segs.items()}
+            part["s1"] = np.cumsum(lengths)
+            part["s0"] = part["s1"] - lengths
+            self.chunks[level].append((part, part_segs))
+
+    def take(self, level: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """All requirements of a level, sorted as the walk takes them, and their segments."""
+        chunks = self.chunks[level]
+        self.chunks[level] = []
+        if not chunks:
+            empty_reqs = {name: np.zeros(0, float if name == "qty" else np.int64) for name in REQ_FIELDS}
+            return empty_reqs, {name: np.zeros(0, float if name == "qty" else np.int64) for name in SEG_FIELDS}
+        offsets = np.cumsum([0] + [len(c[1]["qty"]) for c in chunks])
+        reqs = {name: np.concatenate([c[0][name] + (offsets[i] if name in ("s0", "s1") else 0)
+                                      for i, c in enumerate(chunks)]) for name in REQ_FIELDS}
+        segs = {name: np.concatenate([c[1][name] for c in chunks]) for name in SEG_FIELDS}
+        order = np.lexsort((reqs["seq"], reqs["key2"], reqs["key1"], reqs["cust"], reqs["pri"], reqs["day"],
+                            reqs["item"]))
+        return {name: col[order] for name, col in reqs.items()}, segs
 
 
 def plan_mrp(ds: Dataset) -> MrpResult:
@@ -65,268 +87,220 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     settings = ds.settings
     log = ExceptionLog()
     lead = buy_lead_times(ds.items, ds.supplier_offers)
-    policies = item_policies(ds, lead)
-    counted = {k: p.counted for k, p in policies.items()}
-    levels = low_level_codes(ds.items["item_id"], ds.bom)
-    lines = bom_lines(ds.bom, ds.items, counted, settings.as_of)
-
+    levels = planning_order(low_level_codes(ds.items["item_id"], ds.bom))
+    pol = policies(ds, levels, lead)
+    code = pd.Index(pol.item_ids)
+    n_items = len(code)
     demands = consume_forecast(ds.demand, settings, log)
-    customer_of = {d.demand_id: d.customer_id for d in demands}
-    reqs: dict[str, list[Requirement]] = {}
-    for d in demands:
-        reqs.setdefault(d.item_id, []).append(
-            Requirement(d.demand_id, d.day, d.quantity, d.customer_id, d.priority, [(d.demand_id, 0, d.quantity)]))
-
-    specs: dict[str, list[LotSpec]] = reel_lots(ds, log)
-    for item_id, extra in open_order_lots(ds).items():
-        specs.setdefault(item_id, []).extend(extra)
+    lots = supply_lots(ds, log)
     wos = planned_work_orders(ds)
-    wo_by_item: dict[str, list[tuple[str, float, int, str]]] = {}
-    for row in wos[["wo_id", "item_id", "quantity_open", "start_day", "customer_id"]].itertuples(index=False):
-        wo_by_item.setdefault(row.item_id, []).append((row.wo_id, float(row.quantity_open), int(row.start_day),
-                                                       row.customer_id))
+    pools = pool_codes(pd.Series([d.customer_id for d in demands], dtype=object), lots["owner"],
+                       ds.work_orders["customer_id"])
+    ids, prefix_rank = id_ranks(pd.concat([pd.Series([d.demand_id for d in demands], dtype=object),
+                                           ds.work_orders["wo_id"].astype(str)], ignore_index=True), pol.item_ids)
 
-    order = levels.reset_index().sort_values(["level", "index"], kind="stable")["index"]
-    smt_items = set(ds.smt_process["item_id"])
-    out = _Outputs()
-    net_rows = _Columns(item_id="str", day="q", quantity="d")
-    served = _Columns(item_id="str", day="q", demand_id="str", customer_id="str", quantity="d")
-    for item_id in order:
-        policy = policies[item_id]
-        item_reqs = reqs.pop(item_id, [])
-        result = Walk(policy, build_lots(specs.get(item_id, [])), f"PL-{item_id}-").run(item_reqs)
-        _explode_orders(item_id, result, wo_by_item.get(item_id, []), lines.get(item_id, []), reqs,
-                        trace=item_id in smt_items)
-        _report(result, policy, settings, log)
-        if policy.type == "buy" and item_reqs:
-            net_days = _net_requirement(item_id, item_reqs, result, policy, specs.get(item_id, []), net_rows)
-            _served_demands(item_id, [r for r in item_reqs if r.day in net_days], customer_of, served.data)
-        out.collect(item_id, result)
+    lot_item = code.get_indexer(lots["item_id"]).astype(np.int64)
+    order = np.lexsort((lots["supply_id"].astype(str).to_numpy(), lots["arrival"].to_numpy(), lot_item))
+    lots = lots.iloc[order].reset_index(drop=True)
+    lot_item = lot_item[order]
+    sup = _Supply(lots, lot_item, pools, n_items, pol.item_ids)
+    n_lots = len(lots)
 
-    _report_no_offer(ds, out.planned, policies, log)
-    # Largest table first; each frame releases its rows (see _Columns.frame).
-    pegging = out.pegging_frame()
-    material = _material_frame(out.material.row_frame(), settings.as_of)
-    net, req_pegs = _net_frames(net_rows, served, settings.as_of)
-    mrp_records = records.records_frame(out.records.row_frame(), settings.as_of)
-    planned = _planned_frame(out.planned.row_frame(), settings.as_of)
-    return MrpResult(
-        planned_orders=planned,
-        exceptions=log.frame(settings.as_of),
-        pegging=pegging,
-        mrp_records=mrp_records,
-        net_requirements=net,
-        requirement_pegs=req_pegs,
-        material=material,
-        lead_time_days=lead,
-        counts={"items": len(policies), "demands": len(demands), "planned_orders": len(planned),
-                "exceptions": len(log.rows)},
+    reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1)
+    reqs.add(*_demand_requirements(demands, code, pools, ids), pol.level)
+    bom = BomLines(ds.bom, ds.items, {k: i for i, k in enumerate(pol.item_ids)}, pol.counted, settings.as_of)
+    trace = np.zeros(n_items, bool)
+    smt = code.get_indexer(ds.smt_process["item_id"].unique())
+    trace[smt[smt >= 0]] = True
+    wo_item = code.get_indexer(wos["item_id"]).astype(np.int64)
+    wo_lot = _wo_lots(wos, lots, lot_item, wo_item)
+    wo_keys = ids.get_indexer(wos["wo_id"].astype(str)).astype(np.int64)
+    wo_cust = pool_of(wos["customer_id"], pools)
+
+    out = tables.Collector(n_lots)
+    seq = len(demands)
+    for level in range(len(reqs.chunks)):
+        level_items = np.flatnonzero(pol.level == level).astype(np.int64)
+        if not len(level_items):
+            continue
+        r, s = reqs.take(level)
+        base = out.planned_base()
+        walked = _walk(level_items, True, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools))
+        _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools))
+        parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank)
+        if parents is not None:
+            n_gids = sup.n + base + len(walked.planned["item"])
+            child_reqs = explode_level(*parents, trace, *walked.piece_index(n_gids),
+                                       bom.start, bom.end, bom.child, bom.qty_per, bom.attrition_factor,
+                                       bom.setup_loss, bom.valid_from, bom.valid_to, bom.child_counted,
+                                       pol.counted, seq)
+            child, segs = dict(zip(REQ_FIELDS, child_reqs[:11])), dict(zip(SEG_FIELDS, child_reqs[11:]))
+            seq += len(child["item"])
+            reqs.add(child, segs, pol.level)
+        out.add_level(walked)
+    return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log)
+
+
+class _Supply:
+    """Existing lots as arrays (sorted by item, arrival, id); the walk updates the mutable copies."""
+
+    def __init__(self, lots: pd.DataFrame, lot_item: np.ndarray, pools: pd.Index, n_items: int, item_ids):
+        self.n = len(lots)
+        self.item = lot_item
+        self.start = np.searchsorted(lot_item, np.arange(n_items), side="left").astype(np.int64)
+        self.end = np.searchsorted(lot_item, np.arange(n_items), side="right").astype(np.int64)
+        self.type = lots["supply_type"].to_numpy()
+        self.pool = pool_of(lots["owner"], pools)
+        self.arr0 = lots["arrival"].to_numpy(dtype=np.int64)
+        self.qty = lots["quantity"].to_numpy(dtype=float)
+        self.reel = lots["is_reel"].to_numpy(dtype=bool)
+        self.rank, self.planned_rank = lot_ranks(lot_item, lots["supply_id"], item_ids)
+        self.arr = self.arr0.copy()
+        self.avail = self.arr0.copy()
+        self.remaining = self.qty.copy()
+        self.expedited = np.zeros(self.n, bool)
+
+
+@dataclass
+class Walked:
+    """What one pass of the walk appended (arrays cut to their counts)."""
+
+    planned: dict[str, np.ndarray]
+    pieces: dict[str, np.ndarray]
+    material: dict[str, np.ndarray]
+    expedites: dict[str, np.ndarray]
+    net: dict[str, np.ndarray]
+    outflow: dict[str, np.ndarray]
+    actions: dict[str, np.ndarray]
+
+    def piece_index(self, n_gids: int) -> tuple[np.ndarray, ...]:
+        """Pieces grouped by lot (stable), with each lot's range: what explosion reads an order's pegging from."""
+        order = np.argsort(self.pieces["lot"], kind="stable")
+        for name in self.pieces:
+            self.pieces[name] = self.pieces[name][order]
+        lot = self.pieces["lot"]
+        start = np.searchsorted(lot, np.arange(n_gids), side="left").astype(np.int64)
+        end = np.searchsorted(lot, np.arange(n_gids), side="right").astype(np.int64)
+        return start, end, self.pieces["dem"], self.pieces["lvl"], self.pieces["qty"]
+
+
+def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
+          avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int) -> Walked:
+    item_req_start = np.searchsorted(r["item"], items, side="left").astype(np.int64)
+    item_req_end = np.searchsorted(r["item"], items, side="right").astype(np.int64)
+    n_planned, _ = level_bounds(items, item_req_start, item_req_end, r["day"], r["cust"], pol.pooled, sup.start,
+                                sup.end, arr, sup.pool, n_pools)
+    n_reqs, n_segs = len(r["day"]), len(s["qty"])
+    n_lot_bound = int(sum(sup.end[items] - sup.start[items])) + n_planned
+    n_pieces = (n_segs + 2 * (3 * n_reqs + n_lot_bound)) if track else 0
+    n_material = (3 * n_reqs + n_lot_bound) if track else 0
+    n_exist = n_lot_bound - n_planned
+    planned = _buffers(n_planned, item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
+                       avail="i", pri="i", remaining="f")
+    pieces = _buffers(n_pieces, lot="i", dem="i", lvl="i", qty="f")
+    material = _buffers(n_material, parent="i", lot="i", qty="f", day="i", avail="i")
+    expedites = _buffers(n_exist if track else 0, lot="i", day="i")
+    net = _buffers(n_planned, item="i", day="i", qty="f")
+    outflow = _buffers(n_planned if track else 0, item="i", pool="i", day="i", qty="f")
+    actions = _buffers(n_exist if track else 0, lot="i", day="i")
+    cnt = np.zeros(N_COUNTERS, np.int64)
+    net_level(items, track, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
+              pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
+              r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
+              sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining,
+              sup.expedited, sup.planned_rank, sup.n + planned_base, n_pools, cnt,
+              *planned.values(), *pieces.values(), *material.values(), *expedites.values(), *net.values(),
+              *outflow.values(), *actions.values())
+    counts = {N_PLANNED: planned, N_PIECES: pieces, N_MATERIAL: material, N_EXPEDITES: expedites, N_NET: net,
+              N_OUTFLOW: outflow, N_ACTIONS: actions}
+    for slot, buffers in counts.items():
+        for name in buffers:
+            buffers[name] = buffers[name][:cnt[slot]]
+    return Walked(planned, pieces, material, expedites, net, outflow, actions)
+
+
+def _buffers(n: int, **kinds: str) -> dict[str, np.ndarray]:
+    return {name: np.empty(n, np.int64 if kind == "i" else float) for name, kind in kinds.items()}
+
+
+def _demand_requirements(demands, code: pd.Index, pools: pd.Index, ids: pd.Index) -> tuple[dict, dict]:
+    n = len(demands)
+    qty = np.array([d.quantity for d in demands], dtype=float)
+    reqs = {
+        "item": code.get_indexer([d.item_id for d in demands]).astype(np.int64),
+        "day": np.array([d.day for d in demands], dtype=np.int64),
+        "qty": qty,
+        "cust": pool_of(pd.Series([d.customer_id for d in demands], dtype=object), pools),
+        "pri": np.array([d.priority for d in demands], dtype=np.int64),
+        "parent": np.full(n, -1, np.int64),
+        "key1": ids.get_indexer([d.demand_id for d in demands]).astype(np.int64),
+        "key2": np.zeros(n, np.int64),
+        "seq": np.arange(n, dtype=np.int64),
+        "s0": np.arange(n, dtype=np.int64),
+        "s1": np.arange(1, n + 1, dtype=np.int64),
+    }
+    segs = {"dem": np.arange(n, dtype=np.int64), "lvl": np.zeros(n, np.int64), "qty": qty.copy()}
+    return reqs, segs
+
+
+def _wo_lots(wos: pd.DataFrame, lots: pd.DataFrame, lot_item: np.ndarray, wo_item: np.ndarray) -> np.ndarray:
+    """The lot (index) of each planned work order."""
+    is_wo = (lots["supply_type"] == "wo").to_numpy()
+    index = pd.Index(lots.loc[is_wo, "supply_id"].astype(str))
+    return np.flatnonzero(is_wo)[index.get_indexer(wos["wo_id"].astype(str))].astype(np.int64)
+
+
+def _parents(items: np.ndarray, walked: Walked, base: int, sup: _Supply, wos: pd.DataFrame,
+             wo_item: np.ndarray, wo_lot: np.ndarray, wo_keys: np.ndarray, wo_cust: np.ndarray,
+             prefix_rank: np.ndarray) -> tuple[np.ndarray, ...] | None:
+    """The level's planned orders, then its planned work orders, item by item: what explosion takes."""
+    p = walked.planned
+    in_level = np.isin(wo_item, items)
+    w = np.flatnonzero(in_level)
+    n_p, n_w = len(p["item"]), len(w)
+    if n_p + n_w == 0:
+        return None
+    item = np.concatenate([p["item"], wo_item[w]])
+    kind = np.concatenate([np.zeros(n_p, np.int64), np.ones(n_w, np.int64)])
+    index = np.concatenate([np.arange(n_p), w])
+    order = np.lexsort((index, kind, item))
+    wo_g = wo_lot[w]
+    columns = (
+        item,
+        np.concatenate([p["started"], wos["quantity_open"].to_numpy(dtype=float)[w]]),
+        np.concatenate([np.maximum(p["release"], 0), wos["start_day"].to_numpy(dtype=np.int64)[w]]),
+        np.concatenate([p["pool"], wo_cust[w]]),
+        np.concatenate([p["pri"], np.full(n_w, 100, np.int64)]),
+        np.concatenate([base + np.arange(n_p, dtype=np.int64), -(w.astype(np.int64) + 2)]),
+        np.concatenate([prefix_rank[p["item"]], wo_keys[w]]),
+        np.concatenate([p["seq"], np.zeros(n_w, np.int64)]),
+        np.concatenate([sup.n + base + np.arange(n_p, dtype=np.int64), wo_g]),
+        np.concatenate([p["remaining"], sup.remaining[wo_g]]),
     )
+    return tuple(np.ascontiguousarray(c[order]) for c in columns)
 
 
-class _Columns:
-    """Rows of a table kept column by column: text in lists, numbers in packed arrays.
-
-    At factory scale the output tables hold millions of rows; a tuple per row costs
-    several times the memory and a slow conversion at the end.
-    """
-
-    def __init__(self, **kinds: str) -> None:
-        self.names = list(kinds)
-        self.data = {name: [] if kind == "str" else array(kind) for name, kind in kinds.items()}
-
-    def __len__(self) -> int:
-        return len(self.data[self.names[0]])
-
-    def frame(self) -> pd.DataFrame:
-        """The rows as a frame. The rows are handed over: each column is dropped once it is in the frame."""
-        if not len(self):
-            return pd.DataFrame({name: _numbers(col) if isinstance(col, array) else col
-                                 for name, col in self.data.items()})
-        frame = pd.DataFrame(index=pd.RangeIndex(len(self)))
-        for name in self.names:
-            col = self.data.pop(name)
-            frame[name] = _numbers(col) if isinstance(col, array) else pd.array(col, dtype="str")
-            del col
-        return frame
-
-    def row_frame(self) -> pd.DataFrame:
-        """The frame pandas builds from the same rows as tuples (untyped when there are none)."""
-        return self.frame() if len(self) else pd.DataFrame([], columns=self.names)
-
-
-def _numbers(col: array) -> np.ndarray:
-    return np.frombuffer(col, dtype="int64" if col.typecode == "q" else float)
-
-
-class _Outputs:
-    """Rows of the output tables, taken from each item's walk as soon as it is done."""
-
-    def __init__(self) -> None:
-        self.planned = _Columns(order_id="str", item_id="str", type="str", customer_id="str", quantity="d",
-                                release_date="q", due_date="q", receipt_quantity="d", available_date="q",
-                                priority="q")
-        self.pegging = _Columns(demand_id="str", item_id="str", supply_type="str", supply_id="str", quantity="d",
-                                level="d")
-        self.records = _Columns(item_id="str", day="q", gross="d", scheduled_receipts="d", projected_on_hand="d",
-                                net="d", planned_receipts="d", planned_releases="d")
-        self.material = _Columns(order_id="str", component_id="str", supply_type="str", supply_id="str",
-                                 quantity="d", need_date="q", available_date="q")
-
-    def collect(self, item_id: str, result: NettingResult) -> None:
-        nan = float("nan")
-        demand_col, item_col, type_col, supply_col, qty_col, level_col = self.pegging.data.values()
-        for lot in result.lots:
-            segments = lot.segments
-            if len(segments) == 1 and lot.remaining <= 1e-9:
-                demand_id, level, quantity = segments[0]
-                demand_col.append(demand_id or "")
-                item_col.append(item_id)
-                type_col.append(lot.supply_type)
-                supply_col.append(lot.supply_id)
-                qty_col.append(0.0 + quantity)
-                level_col.append(nan if level is None else float(level))
-                continue
-            pegs: dict[tuple[str, float], float] = {}
-            for demand_id, level, quantity in segments:
-                key = (demand_id or "", nan if level is None else float(level))
-                pegs[key] = pegs.get(key, 0.0) + quantity
-            if lot.remaining > 1e-9:
-                pegs[("", nan)] = pegs.get(("", nan), 0.0) + lot.remaining
-            for (demand_id, level), qty in pegs.items():
-                demand_col.append(demand_id)
-                item_col.append(item_id)
-                type_col.append(lot.supply_type)
-                supply_col.append(lot.supply_id)
-                qty_col.append(qty)
-                level_col.append(level)
-        cols = self.planned.data
-        for po in result.planned_orders:
-            for name, value in zip(self.planned.names, (
-                    po.order_id, po.item_id, po.type, po.customer_id, po.quantity, po.release_day, po.due_day,
-                    po.receipt_quantity, po.available_day, po.priority)):
-                cols[name].append(value)
-        records.item_records(item_id, result, self.records.data)
-        order_col, component_col, type_col, supply_col, qty_col, need_col, available_col = self.material.data.values()
-        for parent, supply_type, supply_id, quantity, need_day, available_day in result.material:
-            order_col.append(parent)
-            component_col.append(item_id)
-            type_col.append(supply_type)
-            supply_col.append(supply_id)
-            qty_col.append(quantity)
-            need_col.append(need_day)
-            available_col.append(available_day)
-
-    def pegging_frame(self) -> pd.DataFrame:
-        frame = self.pegging.frame()
-        frame = frame.groupby(["demand_id", "item_id", "supply_type", "supply_id", "level"], as_index=False,
-                              sort=True, dropna=False)["quantity"].sum()
-        frame = frame[frame["quantity"] > 1e-9]
-        frame["level"] = frame["level"].astype("Int64")
-        return frame[list(PLAN_COLUMNS["pegging"])].sort_values(
-            ["item_id", "supply_type", "supply_id", "demand_id"], kind="stable").reset_index(drop=True)
-
-
-def _explode_orders(item_id: str, result: NettingResult, work_orders: list[tuple[str, float, int, str]],
-                    lines: list[BomLine], reqs: dict[str, list[Requirement]], *, trace: bool) -> None:
-    if not lines:
-        return
-    wo_lots = {lot.supply_id: lot for lot in result.lots if lot.supply_type == "wo"}
-    parents: list[tuple[str, float, int, str, int, list[Segment]]] = []
-    for po in result.planned_orders:
-        parents.append((po.order_id, po.quantity, po.release_day, po.customer_id, po.priority,
-                        order_pegs(po.lot.segments, po.lot.remaining)))
-    for wo_id, quantity, start_day, customer in work_orders:
-        lot = wo_lots[wo_id]
-        parents.append((wo_id, quantity, start_day, customer, 100, order_pegs(lot.segments, lot.remaining)))
-    for order_id, started, day, customer, priority, pegs in parents:
-        for child_id, req in explode(lines, order_id, started, day, customer, priority, pegs, trace).items():
-            reqs.setdefault(child_id, []).append(req)
-
-
-def _report(result: NettingResult, policy: ItemPolicy, settings, log: ExceptionLog) -> None:
-    for po in result.planned_orders:
-        if po.late_release_day is not None:
-            late = po.release_day - po.late_release_day
-            log.add("late_release", po.item_id, po.order_id, po.late_release_day, po.quantity,
-                    f"Planned order {po.order_id} ({fmt_qty(po.quantity)} {po.item_id}, needed "
-                    f"{iso(po.due_day, settings.as_of)}) should have been released "
-                    f"{iso(po.late_release_day, settings.as_of)}; released today it is {late} days late "
-                    f"(available {iso(po.available_day, settings.as_of)}).")
-    actions.report_expedites(result, policy, settings, log)
-    actions.report_defer_cancel(result, policy, settings, log)
-
-
-def _report_no_offer(ds: Dataset, planned: _Columns, policies: dict[str, ItemPolicy], log: ExceptionLog) -> None:
-    """Buy items that must be bought but that no supplier offers (only when offers are given at all)."""
-    if ds.supplier_offers.empty:
-        return
-    offered = set(ds.supplier_offers["item_id"])
-    by_item: dict[str, list[tuple[int, float]]] = {}
-    for item_id, due_day, quantity in zip(planned.data["item_id"], planned.data["due_date"],
-                                          planned.data["quantity"]):
-        if policies[item_id].type == "buy" and item_id not in offered:
-            by_item.setdefault(item_id, []).append((due_day, quantity))
-    for item_id, orders in sorted(by_item.items()):
-        first = min(due_day for due_day, _ in orders)
-        total = sum(quantity for _, quantity in orders)
-        log.add("no_offer", item_id, item_id, first, total,
-                f"{fmt_qty(total)} {item_id} must be bought from {iso(first, ds.settings.as_of)} on, but no supplier "
-                f"offers it; planned with the item master's lead time. Add an offer or a substitute.")
-
-
-def _served_demands(item_id: str, reqs: list[Requirement], customer_of: dict[str, str],
-                    columns: dict[str, list | array]) -> None:
-    """(item, day, demand, customer, quantity): whom each day's requirements serve (netting leaves segments as they are)."""
-    item_col, day_col, demand_col, customer_col, qty_col = columns.values()
-    for r in reqs:
-        for demand_id, _, quantity in r.segments:
-            if demand_id is not None:
-                item_col.append(item_id)
-                day_col.append(r.day)
-                demand_col.append(demand_id)
-                customer_col.append(customer_of.get(demand_id, ""))
-                qty_col.append(quantity)
-
-
-def _net_requirement(item_id: str, reqs: list[Requirement], result: NettingResult, policy: ItemPolicy,
-                     specs: list[LotSpec], rows: _Columns) -> set[int]:
-    """What a buy item still lacks day by day when bought lot-for-lot (the optimiser's input).
+def _net_requirements(items: np.ndarray, pol: Policies, r: dict, s: dict, sup: _Supply, prefix_rank: np.ndarray,
+                      walked: Walked, out: tables.Collector, n_pools: int) -> None:
+    """What each buy item still lacks day by day when bought lot-for-lot (the optimiser's input),
+    and whom those days' requirements serve.
 
     An item planned plain lot-for-lot reuses its walk; others are walked again as L4L,
-    quantities only. Returns the days with a net requirement.
+    quantities only, from the supply as it was before planning.
     """
-    receipts = result.planned_receipts
-    if not policy.is_plain_lot_for_lot:
-        receipts = Walk(policy.lot_for_lot(), build_lots(specs), "NR-", track=False).run(reqs).planned_receipts
-    item_col, day_col, qty_col = rows.data.values()
-    for day, quantity in receipts:
-        item_col.append(item_id)
-        day_col.append(day)
-        qty_col.append(quantity)
-    return {day for day, _ in receipts}
-
-
-def _net_frames(net_rows: _Columns, served: _Columns, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Net requirements, and which demands the requirements of each net-requirement day serve."""
-    net = net_rows.row_frame()
-    pegs = served.row_frame()
-    pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
-    net.insert(1, "date", day_column(net.pop("day").to_numpy(), as_of))
-    pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
-    return net.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True), pegs
-
-
-def _planned_frame(frame: pd.DataFrame, as_of) -> pd.DataFrame:
-    for col in ("release_date", "due_date", "available_date"):
-        frame[col] = day_column(frame[col].to_numpy(), as_of)
-    frame = frame.sort_values(["item_id", "due_date", "customer_id", "order_id"], kind="stable")
-    return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
-
-
-def _material_frame(frame: pd.DataFrame, as_of) -> pd.DataFrame:
-    frame = frame.groupby(["order_id", "component_id", "supply_type", "supply_id", "need_date", "available_date"],
-                          as_index=False, sort=True)["quantity"].sum()
-    for col in ("need_date", "available_date"):
-        frame[col] = day_column(frame[col].to_numpy(), as_of)
-    return frame
+    has_reqs = np.zeros(len(pol.item_ids), bool)
+    has_reqs[r["item"]] = True
+    buy = items[~pol.is_make[items] & has_reqs[items]]
+    if not len(buy):
+        return
+    plain = buy[pol.plain_lot_for_lot[buy]]
+    p = walked.planned
+    keep = np.isin(p["item"], plain)
+    receipts = [(p["item"][keep], p["due"][keep], p["receipt"][keep])]
+    again = buy[~pol.plain_lot_for_lot[buy]]
+    if len(again):
+        l4l = _walk(again, False, pol.lot_for_lot(), r, s, sup, sup.arr0.copy(), sup.arr0.copy(), prefix_rank, 0,
+                    n_pools)
+        receipts.append((l4l.planned["item"], l4l.planned["due"], l4l.planned["receipt"]))
+    item, day, qty = (np.concatenate(cols) for cols in zip(*receipts))
+    out.add_net_requirements(item, day, qty, r, s)

@@ -4,73 +4,52 @@
 reels on hand at ``as_of``, plus scheduled receipts (open orders on the day they are drawn
 in — their expedite day when pulled in — and reels back from baking), plus planned
 receipts, less gross requirements. ``net`` is what the day lacked after stock and open
-orders: the quantity the day's planned orders cover before lot sizing.
+orders: the quantity the day's planned orders cover before lot sizing. Gross requirements
+are exactly what the walk drew, since every requirement is covered.
 """
 
 from __future__ import annotations
 
-from array import array
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from mrp.calendar import day_column
-from mrp.netting import NettingResult
 from mrp.plan import PLAN_COLUMNS
 
-
-def item_records(item_id: str, result: NettingResult, columns: dict[str, list | array]) -> None:
-    """Append one item's rows (item, day, gross, scheduled receipts, projected on hand, net, planned
-    receipts, releases) to ``columns``, a list or packed array per column in that order."""
-    grid: dict[int, list[float]] = {}
-
-    def cell(day: int) -> list[float]:
-        return grid.setdefault(day, [0.0, 0.0, 0.0, 0.0, 0.0])  # gross, sched, net, p_receipt, p_release
-
-    on_hand = 0.0
-    for lot in result.lots:
-        if lot.supply_type == "planned":
-            continue
-        if lot.is_reel and lot.arrival == 0:
-            on_hand += lot.quantity
-        else:
-            cell(lot.arrival)[1] += lot.quantity
-    for po in result.planned_orders:
-        cell(po.due_day)[3] += po.receipt_quantity
-        cell(po.release_day)[4] += po.quantity
-    for day, net in result.net_by_day.items():
-        cell(day)[2] += net
-    for day, qty in _gross_by_day(result).items():
-        cell(day)[0] += qty
-    if not grid and on_hand <= 0:
-        return
-    if on_hand > 0:
-        cell(0)
-    item_col, day_col, gross_col, sched_col, balance_col, net_col, receipt_col, release_col = columns.values()
-    balance = on_hand
-    for day in sorted(grid):
-        gross, sched, net, receipt, release = grid[day]
-        balance += sched + receipt - gross
-        item_col.append(item_id)
-        day_col.append(day)
-        gross_col.append(gross)
-        sched_col.append(sched)
-        balance_col.append(balance)
-        net_col.append(net)
-        receipt_col.append(receipt)
-        release_col.append(release)
+CELLS = ("gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases")
 
 
-def records_frame(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The records table from its rows (columns as :func:`item_records` appends them)."""
-    frame.insert(1, "date", day_column(frame.pop("day").to_numpy(), as_of))
-    return frame[list(PLAN_COLUMNS["mrp_records"])].sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
+def records_frame(item_ids: np.ndarray, lot_item: np.ndarray, sup, planned: dict, net: dict, outflow: dict,
+                  as_of: date) -> pd.DataFrame:
+    """The records of every item from the walk's arrays (lots after the walk, planned orders, net, draws)."""
+    on_hand_lot = sup.reel & (sup.arr == 0)
+    on_hand = np.bincount(lot_item[on_hand_lot], weights=sup.qty[on_hand_lot], minlength=len(item_ids))
+    scheduled = ~on_hand_lot
+    parts = [
+        _cells(outflow["item"], outflow["day"], gross=outflow["qty"]),
+        _cells(lot_item[scheduled], sup.arr[scheduled], scheduled_receipts=sup.qty[scheduled]),
+        _cells(net["item"], net["day"], net=net["qty"]),
+        _cells(planned["item"], planned["due"], planned_receipts=planned["receipt"]),
+        _cells(planned["item"], np.maximum(planned["release"], 0), planned_releases=planned["started"]),
+    ]
+    stocked = np.flatnonzero(on_hand > 0)
+    parts.append(_cells(stocked, np.zeros(len(stocked), np.int64)))
+    grid = pd.concat(parts, ignore_index=True).groupby(["item", "day"], sort=True)[list(CELLS)].sum().reset_index()
+    item = grid["item"].to_numpy()
+    delta = (grid["scheduled_receipts"] + grid["planned_receipts"] - grid["gross"]).to_numpy(copy=True)
+    first = np.r_[True, item[1:] != item[:-1]] if len(item) else np.zeros(0, bool)
+    delta[first] += on_hand[item[first]]
+    grid["projected_on_hand"] = pd.Series(delta).groupby(item).cumsum().to_numpy()
+    grid.insert(0, "item_id", pd.array(item_ids[item].astype(object), dtype="str"))
+    grid.insert(1, "date", day_column(grid.pop("day").to_numpy(), as_of))
+    frame = grid[list(PLAN_COLUMNS["mrp_records"])]
+    return frame.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
 
 
-def _gross_by_day(result: NettingResult) -> dict[int, float]:
-    """Gross requirements are exactly what the walk drew, since every requirement is covered."""
-    gross: dict[int, float] = {}
-    for pool in result.pool_outflow.values():
-        for day, qty in pool.items():
-            gross[day] = gross.get(day, 0.0) + qty
-    return gross
+def _cells(item: np.ndarray, day: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame({"item": np.asarray(item, np.int64), "day": np.asarray(day, np.int64)})
+    for name in CELLS:
+        frame[name] = values.get(name, 0.0)
+    return frame

@@ -9,7 +9,6 @@ their due dates, never before ``as_of``.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,20 +16,35 @@ import pandas as pd
 from mrp.calendar import iso, to_days
 from mrp.dataset import Dataset
 from mrp.exceptions import ExceptionLog, fmt_qty
-from mrp.netting import COMPANY, Lot
 
-LotSpec = dict[str, Any]
-
-
-def _pool(owner: str) -> str:
-    return COMPANY if owner in ("", "company") else owner
+LOT_COLUMNS = ("item_id", "supply_type", "supply_id", "owner", "arrival", "quantity", "is_reel")
 
 
-def reel_lots(ds: Dataset, log: ExceptionLog) -> dict[str, list[LotSpec]]:
+def company_owned(owner: pd.Series) -> np.ndarray:
+    """Owners that mean the company pool: empty or ``company``."""
+    owner = owner.fillna("").astype(str)
+    return (owner == "").to_numpy() | (owner == "company").to_numpy()
+
+
+def supply_lots(ds: Dataset, log: ExceptionLog) -> pd.DataFrame:
+    """Every netted lot: reels (in file order), then open POs, then open WOs.
+
+    ``owner`` is the customer whose pool the lot fills, empty for the company pool;
+    ``arrival`` is its planning day.
+    """
+    frames = [_reels(ds, log), _purchase_orders(ds), _work_orders(ds)]
+    lots = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else None
+    if lots is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            LOT_COLUMNS, ("str", "str", "str", "str", "int64", "float64", "bool"))})
+    lots["owner"] = np.where(company_owned(lots["owner"]), "", lots["owner"].astype(str))
+    return lots
+
+
+def _reels(ds: Dataset, log: ExceptionLog) -> pd.DataFrame:
     inv = ds.inventory
-    out: dict[str, list[LotSpec]] = {}
     if inv.empty:
-        return out
+        return pd.DataFrame(columns=list(LOT_COLUMNS))
     min_usable = inv["item_id"].map(ds.items.set_index("item_id")["min_usable_qty"]).fillna(0.0).to_numpy()
     qty = inv["quantity"].to_numpy(dtype=float)
     available = (inv["status"] == "available").to_numpy()
@@ -38,50 +52,49 @@ def reel_lots(ds: Dataset, log: ExceptionLog) -> dict[str, list[LotSpec]]:
     floor_life = inv["floor_life_hours_left"].to_numpy(dtype=float)
     needs_bake = available & ~stranded & ~np.isnan(floor_life) & (floor_life <= 0)
     bake_day = int(math.ceil(ds.settings.bake_hours / 24.0 - 1e-9))
-    for i, row in enumerate(inv[["reel_id", "item_id", "owner", "quantity"]].itertuples(index=False)):
-        if stranded[i]:
-            log.add("stranded_stock", row.item_id, row.reel_id, 0, row.quantity,
-                    f"Reel {row.reel_id} holds {fmt_qty(row.quantity)} {row.item_id}, less than the "
-                    f"{fmt_qty(min_usable[i])} a feeder can load; not counted as stock. Splice or scrap it.")
-            continue
-        if not available[i] or row.quantity <= 0:
-            continue
-        arrival = 0
-        if needs_bake[i]:
-            arrival = bake_day
-            log.add("needs_bake", row.item_id, row.reel_id, arrival, row.quantity,
-                    f"Reel {row.reel_id} ({fmt_qty(row.quantity)} {row.item_id}) has used up its MSL floor life; "
-                    f"bake it ({ds.settings.bake_hours:g} h). Counted as on hand from {iso(arrival, ds.settings.as_of)}.")
-        out.setdefault(row.item_id, []).append(
-            dict(supply_type="stock", supply_id=row.reel_id, pool=_pool(row.owner), arrival=arrival,
-                 quantity=float(row.quantity), is_reel=True, available=arrival))
-    return out
+    for i in np.flatnonzero(stranded):
+        row = inv.iloc[i]
+        log.add("stranded_stock", row.item_id, row.reel_id, 0, row.quantity,
+                f"Reel {row.reel_id} holds {fmt_qty(row.quantity)} {row.item_id}, less than the "
+                f"{fmt_qty(min_usable[i])} a feeder can load; not counted as stock. Splice or scrap it.")
+    netted = available & ~stranded & (qty > 0)
+    for i in np.flatnonzero(netted & needs_bake):
+        row = inv.iloc[i]
+        log.add("needs_bake", row.item_id, row.reel_id, bake_day, row.quantity,
+                f"Reel {row.reel_id} ({fmt_qty(row.quantity)} {row.item_id}) has used up its MSL floor life; "
+                f"bake it ({ds.settings.bake_hours:g} h). Counted as on hand from {iso(bake_day, ds.settings.as_of)}.")
+    reels = inv[netted]
+    return pd.DataFrame({
+        "item_id": reels["item_id"].to_numpy(), "supply_type": "stock", "supply_id": reels["reel_id"].to_numpy(),
+        "owner": reels["owner"].to_numpy(), "arrival": np.where(needs_bake[netted], bake_day, 0).astype(np.int64),
+        "quantity": qty[netted], "is_reel": True,
+    })
 
 
-def open_order_lots(ds: Dataset) -> dict[str, list[LotSpec]]:
-    """Scheduled receipts. Purchase orders fill the company pool; work orders their customer's."""
-    out: dict[str, list[LotSpec]] = {}
-    as_of = ds.settings.as_of
+def _purchase_orders(ds: Dataset) -> pd.DataFrame:
+    """Scheduled receipts into the company pool."""
     po = ds.purchase_orders
-    if not po.empty:
-        due = np.maximum(to_days(po["due_date"], as_of), 0).astype(int)
-        for row, day in zip(po[["po_id", "line", "item_id", "quantity_open"]].itertuples(index=False), due):
-            out.setdefault(row.item_id, []).append(
-                dict(supply_type="po", supply_id=f"{row.po_id}/{row.line}", pool=COMPANY, arrival=int(day),
-                     quantity=float(row.quantity_open), due=int(day), available=int(day)))
+    if po.empty:
+        return pd.DataFrame(columns=list(LOT_COLUMNS))
+    return pd.DataFrame({
+        "item_id": po["item_id"].to_numpy(), "supply_type": "po",
+        "supply_id": (po["po_id"].astype(str) + "/" + po["line"].astype(str)).to_numpy(), "owner": "",
+        "arrival": np.maximum(to_days(po["due_date"], ds.settings.as_of), 0).astype(np.int64),
+        "quantity": po["quantity_open"].to_numpy(dtype=float), "is_reel": False,
+    })
+
+
+def _work_orders(ds: Dataset) -> pd.DataFrame:
+    """Scheduled receipts into their customer's pool."""
     wo = ds.work_orders
-    if not wo.empty:
-        due = np.maximum(to_days(wo["due_date"], as_of), 0).astype(int)
-        for row, day in zip(wo[["wo_id", "item_id", "quantity_open", "customer_id"]].itertuples(index=False), due):
-            out.setdefault(row.item_id, []).append(
-                dict(supply_type="wo", supply_id=row.wo_id, pool=_pool(row.customer_id), arrival=int(day),
-                     quantity=float(row.quantity_open), due=int(day), available=int(day)))
-    return out
-
-
-def build_lots(specs: list[LotSpec]) -> list[Lot]:
-    """Fresh lot objects (a walk consumes them)."""
-    return [Lot(**spec) for spec in specs]
+    if wo.empty:
+        return pd.DataFrame(columns=list(LOT_COLUMNS))
+    return pd.DataFrame({
+        "item_id": wo["item_id"].to_numpy(), "supply_type": "wo", "supply_id": wo["wo_id"].to_numpy(),
+        "owner": wo["customer_id"].fillna("").to_numpy(),
+        "arrival": np.maximum(to_days(wo["due_date"], ds.settings.as_of), 0).astype(np.int64),
+        "quantity": wo["quantity_open"].to_numpy(dtype=float), "is_reel": False,
+    })
 
 
 def planned_work_orders(ds: Dataset) -> pd.DataFrame:

@@ -1,0 +1,128 @@
+"""Integer codes for the compiled walk: items in planning order, pools, sort keys of ids.
+
+The walk compares ids only to order requirements of the same day, priority and customer
+(rule 6: "then id") and lots of the same arrival (rule 5: "then id"). Ranks computed once
+stand in for the strings. A planned order's id ``PL-<item>-<nnnn>`` ranks as its prefix
+``PL-<item>-`` among the other ids, then by its number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mrp.dataset import Dataset, is_counted
+
+LOT_RULES = {"L4L": 0, "FOQ": 1, "POQ": 2}
+
+
+def planned_prefix(item_ids: pd.Series | np.ndarray) -> pd.Series:
+    return "PL-" + pd.Series(item_ids, dtype=object).astype(str) + "-"
+
+
+@dataclass
+class Policies:
+    """Item master as arrays indexed by item code."""
+
+    item_ids: np.ndarray  # code -> item_id, in planning order (level, then id)
+    level: np.ndarray
+    is_make: np.ndarray
+    pooled: np.ndarray
+    counted: np.ndarray
+    lead: np.ndarray
+    safety: np.ndarray
+    rule: np.ndarray
+    lot_size: np.ndarray
+    period: np.ndarray
+    moq: np.ndarray
+    multiple: np.ndarray
+    yield_pct: np.ndarray
+
+    @property
+    def plain_lot_for_lot(self) -> np.ndarray:
+        """Netted exactly as the optimiser sees it: L4L, no minimum, no multiple beyond whole units."""
+        plain_multiple = (self.multiple == 0) | (self.counted & (self.multiple == 1.0))
+        return (self.rule == LOT_RULES["L4L"]) & (self.moq == 0) & plain_multiple
+
+    def lot_for_lot(self) -> Policies:
+        """The same items as plain L4L without minimum or multiple (the optimiser's view)."""
+        zeros = np.zeros(len(self.item_ids))
+        return Policies(self.item_ids, self.level, self.is_make, self.pooled, self.counted, self.lead, self.safety,
+                        np.zeros(len(self.item_ids), np.int64), zeros, np.zeros(len(self.item_ids), np.int64),
+                        zeros, np.where(self.counted, 1.0, 0.0), self.yield_pct)
+
+
+def policies(ds: Dataset, levels: pd.Series, lead: dict[str, int]) -> Policies:
+    frame = ds.items.set_index("item_id").loc[levels.index]
+    counted = np.array([is_counted(u) for u in frame["uom"]], dtype=bool)
+    multiple = frame["order_multiple"].to_numpy(dtype=float)
+    multiple = np.where(np.isnan(multiple), np.where(counted, 1.0, 0.0), multiple)
+    is_make = (frame["type"] == "make").to_numpy()
+    return Policies(
+        item_ids=levels.index.to_numpy(dtype=object), level=levels.to_numpy(dtype=np.int64), is_make=is_make,
+        pooled=~is_make, counted=counted,
+        lead=np.array([lead[i] for i in levels.index], dtype=np.int64),
+        safety=frame["safety_stock"].to_numpy(dtype=float),
+        rule=frame["lot_rule"].map(LOT_RULES).to_numpy(dtype=np.int64),
+        lot_size=np.nan_to_num(frame["lot_size"].to_numpy(dtype=float), nan=0.0),
+        period=np.nan_to_num(frame["lot_period_days"].to_numpy(dtype=float), nan=0.0).astype(np.int64),
+        moq=frame["min_order_qty"].to_numpy(dtype=float), multiple=multiple,
+        yield_pct=frame["yield_pct"].to_numpy(dtype=float),
+    )
+
+
+def planning_order(levels: pd.Series) -> pd.Series:
+    """Levels sorted by level, then item id: item codes are positions in this order."""
+    frame = pd.DataFrame({"item_id": levels.index.astype(str), "level": levels.to_numpy()})
+    frame = frame.sort_values(["level", "item_id"], kind="stable")
+    return pd.Series(frame["level"].to_numpy(), index=pd.Index(frame["item_id"].to_numpy(), dtype=object))
+
+
+def pool_codes(*customer_columns: pd.Series) -> pd.Index:
+    """Customers in id order; code 0 (the company pool) is the empty id."""
+    values = pd.concat([c.fillna("").astype(str) for c in customer_columns], ignore_index=True)
+    values = values[(values != "") & (values != "company")]
+    return pd.Index([""] + sorted(set(values)), dtype=object)
+
+
+def pool_of(customers: pd.Series | np.ndarray, pools: pd.Index) -> np.ndarray:
+    """Pool codes of customer ids (empty and ``company``: 0)."""
+    values = pd.Series(customers, dtype=object).fillna("").astype(str)
+    values = values.where(values != "company", "")
+    return pools.get_indexer(values).astype(np.int64)
+
+
+def id_ranks(ids: pd.Series, item_ids: np.ndarray) -> tuple[pd.Index, np.ndarray]:
+    """The sorted table of ids and planned-order prefixes, and the rank of each item's prefix."""
+    prefixes = planned_prefix(item_ids)
+    table = pd.Index(pd.unique(pd.concat([ids.astype(str), prefixes], ignore_index=True))).sort_values()
+    return table, table.get_indexer(prefixes).astype(np.int64)
+
+
+def lot_ranks(item_code: np.ndarray, supply_id: pd.Series, item_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank keys of lots within their item (2 × position in id order) and of each item's planned orders.
+
+    A planned order's key, 2c - 1, falls between the lots whose ids sort before its prefix
+    (c of them) and those after.
+    """
+    n = len(item_code)
+    frame = pd.DataFrame({
+        "item": np.concatenate([item_code, np.arange(len(item_ids))]),
+        "sid": pd.concat([supply_id.astype(str), planned_prefix(item_ids)], ignore_index=True),
+        "prefix": np.concatenate([np.zeros(n, bool), np.ones(len(item_ids), bool)]),
+    })
+    frame = frame.sort_values(["item", "sid", "prefix"], kind="stable")
+    is_prefix = frame["prefix"].to_numpy()
+    item = frame["item"].to_numpy()
+    lots_before = np.cumsum(~is_prefix) - (~is_prefix)  # lots sorted before each row, over all items
+    first_of_item = np.searchsorted(item, np.arange(len(item_ids)), side="left")
+    lots_before_item = (np.cumsum(~is_prefix) - (~is_prefix))[first_of_item] if len(item) else lots_before
+    position = lots_before - lots_before_item[item]
+    rank = np.empty(n, np.int64)
+    index = frame.index.to_numpy()
+    rank[index[~is_prefix]] = 2 * position[~is_prefix]
+    planned = np.empty(len(item_ids), np.int64)
+    planned[item[is_prefix]] = 2 * position[is_prefix] - 1
+    return rank, planned

@@ -1,0 +1,223 @@
+"""The walk's packed arrays back into the plan tables: ids, dates and messages at the edge.
+
+The big tables (pegging above all: one row per demand, item and supply) are grouped and
+sorted on integer codes; strings are looked up only for the final rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mrp import actions, records
+from mrp.calendar import day_column
+from mrp.codes import Policies
+from mrp.exceptions import ExceptionLog
+from mrp.plan import PLAN_COLUMNS
+
+
+class Collector:
+    """The walk's output of every level, kept as packed arrays until the tables are built."""
+
+    def __init__(self, n_lots: int):
+        self.n_lots = n_lots
+        self.levels: list = []
+        self.net_rows: list[tuple[np.ndarray, ...]] = []
+        self.served_rows: list[tuple[np.ndarray, ...]] = []
+        self._planned = 0
+
+    def planned_base(self) -> int:
+        """Planned orders of the levels collected so far: the first global index of the next level's."""
+        return self._planned
+
+    def add_level(self, walked) -> None:
+        self.levels.append(walked)
+        self._planned += len(walked.planned["item"])
+
+    def add_net_requirements(self, item: np.ndarray, day: np.ndarray, qty: np.ndarray, r: dict, s: dict) -> None:
+        """Net requirement rows, and whom the requirements of those days serve (segments with a demand)."""
+        self.net_rows.append((item, day, qty))
+        key = pd.MultiIndex.from_arrays([item, day])
+        on_net_day = pd.MultiIndex.from_arrays([r["item"], r["day"]]).isin(key)
+        rows = np.flatnonzero(on_net_day)
+        lengths = r["s1"][rows] - r["s0"][rows]
+        seg = np.repeat(r["s0"][rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
+            np.arange(lengths.sum())
+        owner = np.repeat(rows, lengths)
+        has_demand = s["dem"][seg] >= 0
+        seg, owner = seg[has_demand], owner[has_demand]
+        self.served_rows.append((r["item"][owner], r["day"][owner], s["dem"][seg], s["qty"][seg]))
+
+    def concat(self, part: str) -> dict[str, np.ndarray]:
+        frames = [getattr(w, part) for w in self.levels]
+        if not frames:
+            return {}
+        return {name: np.concatenate([f[name] for f in frames]) for name in frames[0]}
+
+
+def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
+          out: Collector, lead: dict[str, int], log: ExceptionLog):
+    from mrp.engine import MrpResult
+
+    as_of = ds.settings.as_of
+    planned = out.concat("planned")
+    item_ids = pol.item_ids
+    order_ids = _order_ids(item_ids, planned["item"], planned["seq"])
+    demand_ids = np.array([d.demand_id for d in demands], dtype=object)
+    customer_of_demand = np.array([d.customer_id for d in demands], dtype=object)
+    planned_frame = _planned_frame(planned, order_ids, pol, pools, as_of)
+    gid_item = np.concatenate([lot_item, planned["item"]])
+    gid_type = np.concatenate([lots["supply_type"].to_numpy(dtype=object), np.full(len(order_ids), "planned", object)])
+    gid_supply = np.concatenate([lots["supply_id"].astype(str).to_numpy(dtype=object), order_ids])
+    pegging = _pegging(out.concat("pieces"), sup.remaining, planned["remaining"], gid_item, gid_type, gid_supply,
+                       item_ids, demand_ids, planned["seq"])
+    material = _material(out.concat("material"), order_ids, wos, gid_item, gid_type, gid_supply, item_ids,
+                         out.planned_base(), as_of)
+    outflow = out.concat("outflow")
+    net_by_day = out.concat("net")
+    mrp_records = records.records_frame(item_ids, lot_item, sup, planned, net_by_day, outflow, as_of)
+    actions.report(log, ds.settings, item_ids, planned, order_ids, lots, lot_item, sup, out.concat("expedites"),
+                   out.concat("actions"))
+    actions.report_no_offer(ds, item_ids[planned["item"]], planned["due"], planned["started"],
+                            ~pol.is_make[planned["item"]], log)
+    net, req_pegs = _net_frames(out, item_ids, demand_ids, customer_of_demand, as_of)
+    return MrpResult(
+        planned_orders=planned_frame,
+        exceptions=log.frame(as_of),
+        pegging=pegging,
+        mrp_records=mrp_records,
+        net_requirements=net,
+        requirement_pegs=req_pegs,
+        material=material,
+        lead_time_days=lead,
+        counts={"items": len(item_ids), "demands": len(demands), "planned_orders": len(planned_frame),
+                "exceptions": len(log.rows)},
+    )
+
+
+def _order_ids(item_ids: np.ndarray, item: np.ndarray, seq: np.ndarray) -> np.ndarray:
+    numbers = pd.Series(seq).astype(str).str.zfill(4)
+    return ("PL-" + pd.Series(item_ids[item], dtype=object) + "-" + numbers).to_numpy(dtype=object)
+
+
+def _str(values) -> pd.api.extensions.ExtensionArray:
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, as_of) -> pd.DataFrame:
+    item = planned["item"]
+    frame = pd.DataFrame({
+        "order_id": _str(order_ids),
+        "item_id": _str(pol.item_ids[item]),
+        "type": _str(np.where(pol.is_make[item], "make", "buy")),
+        "customer_id": _str(pools.to_numpy(dtype=object)[planned["pool"]]),
+        "quantity": planned["started"],
+        "release_date": day_column(np.maximum(planned["release"], 0), as_of),
+        "due_date": day_column(planned["due"], as_of),
+        "receipt_quantity": planned["receipt"],
+        "available_date": day_column(planned["avail"], as_of),
+        "priority": planned["pri"].astype(np.int64),
+    })
+    frame = frame.sort_values(["item_id", "due_date", "customer_id", "order_id"], kind="stable")
+    return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
+
+
+def _string_rank(values: np.ndarray) -> np.ndarray:
+    """Rank of each string in sorted order (equal strings, equal rank)."""
+    _, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return inverse.astype(np.int64)
+
+
+def _seq_rank(seq: np.ndarray) -> np.ndarray:
+    """Order numbers ranked as their zero-padded text sorts (10000 before 9999)."""
+    if not len(seq):
+        return seq
+    top = int(seq.max())
+    text_order = sorted(range(top + 1), key=lambda n: f"{n:04d}")
+    rank = np.empty(top + 1, np.int64)
+    rank[text_order] = np.arange(top + 1)
+    return rank[seq]
+
+
+def _gid_order_key(gid_item, gid_type, gid_supply, item_ids, n_lots, seq) -> tuple[np.ndarray, np.ndarray]:
+    """Keys sorting lots by (item id, supply type, supply id) without sorting the planned orders' ids."""
+    item_rank = _string_rank(item_ids)[gid_item]
+    type_rank = _string_rank(gid_type)
+    supply_rank = np.empty(len(gid_item), np.int64)
+    supply_rank[:n_lots] = _string_rank(gid_supply[:n_lots])
+    supply_rank[n_lots:] = _seq_rank(seq)
+    return item_rank * 8 + type_rank, supply_rank
+
+
+def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
+             item_ids, demand_ids, seq) -> pd.DataFrame:
+    n_lots = len(lot_remaining)
+    remaining = np.concatenate([lot_remaining, planned_remaining])
+    surplus = np.flatnonzero(remaining > 1e-9)
+    lot = np.concatenate([pieces.get("lot", np.zeros(0, np.int64)), surplus])
+    dem = np.concatenate([pieces.get("dem", np.zeros(0, np.int64)), np.full(len(surplus), -1)])
+    lvl = np.concatenate([pieces.get("lvl", np.zeros(0, np.int64)), np.full(len(surplus), -1)])
+    qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
+    grouped = pd.DataFrame({"lot": lot, "dem": dem, "lvl": lvl, "qty": qty}).groupby(
+        ["lot", "dem", "lvl"], sort=False)["qty"].sum().reset_index()
+    grouped = grouped[grouped["qty"].to_numpy() > 1e-9]
+    lot, dem, lvl = (grouped[c].to_numpy() for c in ("lot", "dem", "lvl"))
+    key1, key2 = _gid_order_key(gid_item, gid_type, gid_supply, item_ids, n_lots, seq)
+    demand_rank = np.concatenate([[-1], _string_rank(demand_ids)]) if len(demand_ids) else np.array([-1])
+    level_key = np.where(lvl < 0, np.iinfo(np.int64).max, lvl)
+    order = np.lexsort((level_key, demand_rank[dem + 1], key2[lot], key1[lot]))
+    lot, dem, lvl = lot[order], dem[order], lvl[order]
+    demand_text = np.concatenate([np.array([""], dtype=object), demand_ids])
+    return pd.DataFrame({
+        "demand_id": _str(demand_text[dem + 1]),
+        "item_id": _str(item_ids[gid_item[lot]]),
+        "supply_type": _str(gid_type[lot]),
+        "supply_id": _str(gid_supply[lot]),
+        "quantity": grouped["qty"].to_numpy()[order],
+        "level": pd.array(np.where(lvl < 0, pd.NA, lvl), dtype="Int64"),
+    })
+
+
+def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, n_planned: int,
+              as_of) -> pd.DataFrame:
+    columns = ["order_id", "component_id", "supply_type", "supply_id", "need_date", "available_date", "quantity"]
+    if not material or not len(material["lot"]):
+        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in columns[:4]})
+        for c in ("need_date", "available_date"):
+            frame[c] = pd.Series(dtype="datetime64[us]")
+        frame["quantity"] = pd.Series(dtype=float)
+        return frame
+    grouped = pd.DataFrame({k: material[k] for k in ("parent", "lot", "day", "avail", "qty")}).groupby(
+        ["parent", "lot", "day", "avail"], sort=False)["qty"].sum().reset_index()
+    parent = grouped["parent"].to_numpy()
+    parent_text = np.concatenate([order_ids, wos["wo_id"].astype(str).to_numpy(dtype=object)])
+    index = np.where(parent >= 0, parent, n_planned + (-parent - 2))
+    lot = grouped["lot"].to_numpy()
+    frame = pd.DataFrame({
+        "order_id": _str(parent_text[index]),
+        "component_id": _str(item_ids[gid_item[lot]]),
+        "supply_type": _str(gid_type[lot]),
+        "supply_id": _str(gid_supply[lot]),
+        "need_date": day_column(grouped["day"].to_numpy(), as_of),
+        "available_date": day_column(grouped["avail"].to_numpy(), as_of),
+        "quantity": grouped["qty"].to_numpy(),
+    })
+    return frame.sort_values(columns[:6], kind="stable").reset_index(drop=True)
+
+
+def _net_frames(out: Collector, item_ids: np.ndarray, demand_ids: np.ndarray, customer_of: np.ndarray,
+                as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Net requirements, and which demands the requirements of each net-requirement day serve."""
+    if out.net_rows:
+        item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
+        s_item, s_day, s_dem, s_qty = (np.concatenate(c) for c in zip(*out.served_rows))
+    else:
+        item = day = s_item = s_day = s_dem = np.zeros(0, np.int64)
+        qty = s_qty = np.zeros(0)
+    net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty})
+    net = net.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
+    pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "day": s_day, "demand_id": _str(demand_ids[s_dem]),
+                         "customer_id": _str(customer_of[s_dem]), "quantity": s_qty})
+    pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
+    pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
+    return net, pegs

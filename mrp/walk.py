@@ -1,0 +1,572 @@
+"""Gross-to-net over supply pools, all items of one level in one compiled pass (rules 4–6, 8).
+
+Supply sits in pools: the company pool (code 0) and one pool per customer, coded in the
+order of the customer ids, so code order is the order the rules take pools in. A
+requirement of customer C draws first on C's pool, then on the company pool down to
+safety stock. What a day still lacks is covered per pool: first by pulling in open
+orders due within the lead time (``expedite``), then by one new planned order sized by
+the item's lot rule; a POQ order looks ahead over its period with a projection of the
+same walk that places no orders.
+
+The walk runs on integer codes and packed arrays (numba): one level of a 30,000-item
+factory holds millions of requirements, draws and pegging pieces, far too many for a
+Python object each. The arrays a pass appends to are sized by the caller from bounds
+(see ``mrp.engine``), so nothing grows inside the loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from mrp.quantities import TOLERANCE, ceil_whole, round_up_to_multiple
+
+EPS = 1e-7
+COMPANY = 0
+L4L, FOQ, POQ = 0, 1, 2
+# Slots of the counters a pass fills in.
+N_PLANNED, N_PIECES, N_MATERIAL, N_EXPEDITES, N_NET, N_OUTFLOW, N_ACTIONS = range(7)
+N_COUNTERS = 7
+
+
+@njit(cache=True)
+def _lot_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
+    if rule == FOQ and lot_size > 0:
+        q = round_up_to_multiple(short, lot_size)
+    else:
+        q = short + ahead
+    q = max(q, moq)
+    if multiple > 0:
+        q = round_up_to_multiple(q, multiple)
+    return ceil_whole(q) if counted else q
+
+
+@njit(cache=True)
+def _insert(queue, head, end, key, lot):
+    """Put ``lot`` into the live part ``queue[head:end]``, kept sorted by ``key``; returns the new end."""
+    k = key[lot]
+    pos = end
+    while pos > head and key[queue[pos - 1]] > k:
+        queue[pos] = queue[pos - 1]
+        pos -= 1
+    queue[pos] = lot
+    return end + 1
+
+
+@njit(cache=True)
+def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool):
+    """Balances only: each requirement draws its customer's pool, then the company's. Returns
+    how many requirements are left short (their index, need and covering pool in ``res_*``)."""
+    n = 0
+    for r in range(r0, r1):
+        need = r_qty[r]
+        cust = r_cust[r]
+        if cust != COMPANY and balance[cust] > EPS:
+            take = min(need, balance[cust])
+            if take > EPS:
+                balance[cust] -= take
+                need -= take
+        if need > EPS:
+            available = balance[COMPANY] - safety
+            take = need if need < available else available
+            if take > EPS:
+                balance[COMPANY] -= take
+                need -= take
+            if need > EPS:
+                res_req[n] = r
+                res_need[n] = need
+                res_pool[n] = COMPANY if pooled or cust == COMPANY else cust
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, safety, pooled, lead,
+             pend_q, pend_head0, pend_end, reels_q, reel_head0, n_reels, la_arr, la_qty, la_pool, pools):
+    """What ``pool`` will lack on the days ``later`` (positions in ``days``) when nothing but
+    expedites covers it: the POQ look-ahead, from today's pools with today's shortfall covered."""
+    balance = balance0.copy()
+    balance[pool] = safety if pool == COMPANY else 0.0
+    pend_head = pend_head0.copy()
+    reel_head = reel_head0
+    total = 0.0
+    size = 0
+    for di in later:
+        size = max(size, day_end[di] - day_start[di])
+    res_req = np.empty(size, np.int64)
+    res_need = np.empty(size)
+    res_pool = np.empty(size, np.int64)
+    for di in later:
+        day = days[di]
+        for p in pools:
+            while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+                balance[p] += la_qty[pend_q[pend_head[p]]]
+                pend_head[p] += 1
+        while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+            balance[la_pool[reels_q[reel_head]]] += la_qty[reels_q[reel_head]]
+            reel_head += 1
+        n = _draws(day_start[di], day_end[di], r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool)
+        for p in pools:
+            short = 0.0
+            found = False
+            for j in range(n):
+                if res_pool[j] == p:
+                    short += res_need[j]
+                    found = True
+            if not found:
+                continue
+            while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead:
+                lot = pend_q[pend_head[p]]
+                pend_head[p] += 1
+                balance[p] += la_qty[lot]
+                short -= la_qty[lot]
+            if p == pool and short > EPS:
+                total += short
+            floor = safety if p == COMPANY else 0.0
+            for j in range(n):
+                if res_pool[j] == p:
+                    take = min(res_need[j], balance[p] - floor)
+                    if take > EPS:
+                        balance[p] -= take
+    return total
+
+
+@njit(cache=True)
+def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                   pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
+    """Peg ``amount`` of lot ``gid`` to the requirement's demands, first come first served."""
+    s0 = seg_start[req]
+    count = seg_end[req] - s0
+    pos = seg_pos[req]
+    left = seg_left[req]
+    n = cnt[N_PIECES]
+    while amount > EPS and pos < count:
+        piece = amount if amount <= left else left
+        pc_lot[n] = gid
+        pc_dem[n] = s_dem[s0 + pos]
+        pc_lvl[n] = s_lvl[s0 + pos]
+        pc_qty[n] = piece
+        n += 1
+        left -= piece
+        amount -= piece
+        if left <= EPS:
+            pos += 1
+            left = s_qty[s0 + pos] if pos < count else 0.0
+    seg_pos[req] = pos
+    seg_left[req] = left
+    if amount > EPS:
+        pc_lot[n] = gid
+        pc_dem[n] = -1
+        pc_lvl[n] = -1
+        pc_qty[n] = amount
+        n += 1
+    cnt[N_PIECES] = n
+
+
+@njit(cache=True)
+def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent,
+          seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
+          m_parent, m_lot, m_qty, m_day, m_avail, cnt):
+    """Book a draw on the pool's lots: reels first (by id), then receipts (by arrival, id)."""
+    for reels in (True, False):
+        head = rq_head if reels else cq_head
+        end = rq_end[pool] if reels else cq_end[pool]
+        while amount > EPS and head[pool] < end:
+            lot = q[head[pool]]
+            remaining = la_rem[lot]
+            piece = amount if amount <= remaining else remaining
+            la_rem[lot] = remaining - piece
+            amount -= piece
+            if la_rem[lot] <= TOLERANCE:
+                la_rem[lot] = 0.0
+                head[pool] += 1
+            if r_parent[req] != -1:
+                n = cnt[N_MATERIAL]
+                m_parent[n] = r_parent[req]
+                m_lot[n] = la_gid[lot]
+                m_qty[n] = piece
+                m_day[n] = day
+                m_avail[n] = la_avail[lot]
+                cnt[N_MATERIAL] = n + 1
+            _move_segments(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                           pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
+
+
+@njit(cache=True)
+def _first_day_below(days, qtys, floor):
+    """First day the running balance of (day, quantity) events, summed per day, is below ``floor``; -1 if never."""
+    order = np.argsort(days, kind="mergesort")
+    balance = 0.0
+    i = 0
+    n = len(order)
+    while i < n:
+        day = days[order[i]]
+        delta = 0.0
+        while i < n and days[order[i]] == day:
+            delta += qtys[order[i]]
+            i += 1
+        balance += delta
+        if balance < floor - EPS:
+            return day
+    return -1
+
+
+@njit(cache=True)
+def _item_days(r_day, r0, r1, l_arr, g0, g1):
+    """The walk's days (requirement days, lot arrivals and day 0, sorted) and each day's requirements."""
+    days = np.empty(r1 - r0 + g1 - g0 + 1, np.int64)
+    n = 0
+    days[n] = 0
+    n += 1
+    for r in range(r0, r1):
+        days[n] = r_day[r]
+        n += 1
+    for g in range(g0, g1):
+        days[n] = l_arr[g]
+        n += 1
+    days = np.unique(days[:n])
+    start = np.searchsorted(r_day[r0:r1], days, side="left") + r0
+    end = np.searchsorted(r_day[r0:r1], days, side="right") + r0
+    return days, start, end
+
+
+@njit(cache=True)
+def level_bounds(items, item_req_start, item_req_end, r_day, r_cust, pooled, item_lot_start, item_lot_end, l_arr,
+                 l_pool, n_pools):
+    """Upper bounds of the planned orders (days × pools per item) and lots of a pass."""
+    used = np.zeros(n_pools, np.bool_)
+    planned = 0
+    lots = 0
+    for ii in range(len(items)):
+        it = items[ii]
+        r0, r1 = item_req_start[ii], item_req_end[ii]
+        g0, g1 = item_lot_start[it], item_lot_end[it]
+        days, _, _ = _item_days(r_day, r0, r1, l_arr, g0, g1)
+        pools = 1
+        used[COMPANY] = True
+        for r in range(r0, r1):
+            p = COMPANY if pooled[it] else r_cust[r]
+            if not used[p]:
+                used[p] = True
+                pools += 1
+        for g in range(g0, g1):
+            if not used[l_pool[g]]:
+                used[l_pool[g]] = True
+                pools += 1
+        used[:] = False
+        planned += len(days) * pools
+        lots += g1 - g0
+    return planned, lots
+
+
+@njit(cache=True)
+def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld,
+              item_req_start, item_req_end, r_day, r_qty, r_cust, r_pri, r_parent, seg_start, seg_end,
+              s_dem, s_lvl, s_qty,
+              item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining,
+              l_expedited, planned_rank, planned_base, n_pools,
+              cnt, p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining,
+              pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, e_lot, e_day,
+              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day):
+    """Net every item of ``items`` (item codes, in planning order); see the module docstring.
+
+    With ``track`` false only balances and planned receipts (day, quantity) are kept: the
+    optimiser's net requirements need nothing more.
+    """
+    seg_pos = np.zeros(len(r_day), np.int64)
+    seg_left = np.zeros(len(r_day))
+    for r in range(len(r_day)):
+        if seg_end[r] > seg_start[r]:
+            seg_left[r] = s_qty[seg_start[r]]
+    used = np.zeros(n_pools, np.bool_)
+    balance = np.zeros(n_pools)
+    outflow = np.zeros(n_pools)
+    pend_head = np.zeros(n_pools, np.int64)
+    pend_end = np.zeros(n_pools, np.int64)
+    rq_head = np.zeros(n_pools, np.int64)
+    rq_end = np.zeros(n_pools, np.int64)
+    cq_head = np.zeros(n_pools, np.int64)
+    cq_end = np.zeros(n_pools, np.int64)
+    for ii in range(len(items)):
+        it = items[ii]
+        r0, r1 = item_req_start[ii], item_req_end[ii]
+        g0, g1 = item_lot_start[it], item_lot_end[it]
+        ne = g1 - g0
+        days, day_start, day_end = _item_days(r_day, r0, r1, l_arr, g0, g1)
+        n_days = len(days)
+        is_pooled = pooled[it]
+        floor0 = safety[it]
+        # Pools of this item, in code order.
+        used[COMPANY] = True
+        for r in range(r0, r1):
+            used[COMPANY if is_pooled else r_cust[r]] = True
+            used[r_cust[r]] = True
+        for g in range(g0, g1):
+            used[l_pool[g]] = True
+        pools = np.flatnonzero(used)
+        used[:] = False
+        n_item_pools = len(pools)
+        # Lots: the existing ones, then room for one planned order per day and pool.
+        cap = ne + n_days * n_item_pools
+        la_arr = np.empty(cap, np.int64)
+        la_qty = np.empty(cap)
+        la_pool = np.empty(cap, np.int64)
+        la_avail = np.empty(cap, np.int64)
+        la_rem = np.empty(cap)
+        la_gid = np.empty(cap, np.int64)
+        la_key = np.empty(cap, np.int64)
+        la_rank = np.empty(cap, np.int64)
+        la_exp = np.zeros(cap, np.bool_)
+        la_open = np.zeros(cap, np.bool_)
+        n_reels = 0
+        for j in range(ne):
+            g = g0 + j
+            la_arr[j] = l_arr[g]
+            la_qty[j] = l_qty[g]
+            la_pool[j] = l_pool[g]
+            la_avail[j] = l_avail[g]
+            la_rem[j] = l_qty[g]
+            la_gid[j] = g
+            la_rank[j] = l_rank[g] + 1
+            la_open[j] = not l_reel[g]
+            if l_reel[g]:
+                n_reels += 1
+        n_lots = ne
+        m_key = 2 * ne + 3
+        # Pending open orders per pool, pending reels, and the two draw queues per pool.
+        reels_q = np.empty(n_reels, np.int64)
+        pend_q = np.empty(ne - n_reels, np.int64)
+        q = np.empty(cap, np.int64)
+        k = 0
+        for p in pools:
+            pend_head[p] = k
+            for j in range(ne):
+                if la_open[j] and la_pool[j] == p:
+                    pend_q[k] = j
+                    k += 1
+            pend_end[p] = k
+        k = 0
+        for j in range(ne):
+            if not la_open[j]:
+                reels_q[k] = j
+                k += 1
+        reel_head = 0
+        k = 0
+        for p in pools:
+            rq_head[p] = k
+            rq_end[p] = k
+            for j in range(ne):
+                if not la_open[j] and la_pool[j] == p:
+                    k += 1
+            cq_head[p] = k
+            cq_end[p] = k
+            k += pend_end[p] - pend_head[p] + n_days
+            balance[p] = 0.0
+        o_first = cnt[N_OUTFLOW]
+        n_receipts = 0
+        res_req = np.empty(r1 - r0, np.int64)
+        res_need = np.empty(r1 - r0)
+        res_pool = np.empty(r1 - r0, np.int64)
+        for di in range(n_days):
+            day = days[di]
+            # Receipts of the day.
+            for p in pools:
+                while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+                    lot = pend_q[pend_head[p]]
+                    pend_head[p] += 1
+                    balance[p] += la_qty[lot]
+                    if track:
+                        la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
+                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+            while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+                lot = reels_q[reel_head]
+                reel_head += 1
+                p = la_pool[lot]
+                balance[p] += la_qty[lot]
+                if track:
+                    la_key[lot] = la_rank[lot]
+                    rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
+            # Draws: the customer's pool, then the company's down to safety stock.
+            n_res = 0
+            for r in range(day_start[di], day_end[di]):
+                need = r_qty[r]
+                cust = r_cust[r]
+                first = cust if cust != COMPANY and balance[cust] > EPS else -1
+                for p in (first, COMPANY):
+                    if p < 0:
+                        continue
+                    if need <= EPS:
+                        break
+                    available = balance[p] - (floor0 if p == COMPANY else 0.0)
+                    take = need if need < available else available
+                    if take > EPS:
+                        balance[p] -= take
+                        need -= take
+                        if track:
+                            outflow[p] += take
+                            _take(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
+                                  r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                if need > EPS:
+                    res_req[n_res] = r
+                    res_need[n_res] = need
+                    res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
+                    n_res += 1
+            restore = 0.0
+            restoring = day == 0 and balance[COMPANY] < floor0 - EPS
+            if restoring:
+                restore = floor0 - balance[COMPANY]
+            net_today = 0.0
+            has_net = False
+            for p in pools:
+                short = 0.0
+                found = restoring and p == COMPANY
+                priority = 100
+                for j in range(n_res):
+                    if res_pool[j] == p:
+                        short += res_need[j]
+                        found = True
+                        priority = min(priority, r_pri[res_req[j]])
+                if not found:
+                    continue
+                if p == COMPANY:
+                    short += restore
+                # a. Open orders due within the lead time, whole, as if they arrived today.
+                while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead[it]:
+                    lot = pend_q[pend_head[p]]
+                    pend_head[p] += 1
+                    balance[p] += la_qty[lot]
+                    short -= la_qty[lot]
+                    if track:
+                        la_arr[lot] = day
+                        la_avail[lot] = day
+                        la_exp[lot] = True
+                        e = cnt[N_EXPEDITES]
+                        e_lot[e] = la_gid[lot]
+                        e_day[e] = day
+                        cnt[N_EXPEDITES] = e + 1
+                        la_key[lot] = day * m_key + la_rank[lot]
+                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+                # b. One new planned order due today.
+                if short > EPS:
+                    net_today += short
+                    has_net = True
+                    ahead = 0.0
+                    if rule[it] == POQ and period[it] > 0:
+                        last = di + 1
+                        while last < n_days and days[last] < day + period[it]:
+                            last += 1
+                        if last > di + 1:
+                            ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
+                                             balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
+                                             reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
+                    receipt = _lot_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
+                    n_receipts += 1
+                    k = cnt[N_PLANNED]
+                    cnt[N_PLANNED] = k + 1
+                    p_item[k] = it
+                    p_due[k] = day
+                    p_receipt[k] = receipt
+                    balance[p] += receipt
+                    if track:
+                        started = receipt
+                        if is_make[it] and yld[it] < 100.0:
+                            started = receipt / (yld[it] / 100.0)
+                            if counted[it]:
+                                started = ceil_whole(started)
+                        release = day - lead[it]
+                        clipped = max(release, 0)
+                        lot = n_lots
+                        n_lots += 1
+                        la_arr[lot] = day
+                        la_qty[lot] = receipt
+                        la_pool[lot] = p
+                        la_avail[lot] = max(day, clipped + lead[it])
+                        la_rem[lot] = receipt
+                        la_gid[lot] = planned_base + k
+                        la_rank[lot] = planned_rank[it] + 1
+                        la_key[lot] = day * m_key + la_rank[lot]
+                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+                        p_seq[k] = n_receipts
+                        p_pool[k] = p
+                        p_started[k] = started
+                        p_release[k] = release
+                        p_avail[k] = la_avail[lot]
+                        p_pri[k] = priority
+                # What the pool lacked is drawn now.
+                floor = floor0 if p == COMPANY else 0.0
+                for j in range(n_res):
+                    if res_pool[j] != p:
+                        continue
+                    available = balance[p] - floor
+                    take = res_need[j] if res_need[j] < available else available
+                    if take > EPS:
+                        balance[p] -= take
+                        if track:
+                            outflow[p] += take
+                            _take(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
+                                  la_avail, r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+            if has_net:
+                k = cnt[N_NET]
+                n_item[k] = it
+                n_day[k] = day
+                n_qty[k] = net_today
+                cnt[N_NET] = k + 1
+            if track:
+                for p in pools:
+                    if outflow[p] > 0.0:
+                        k = cnt[N_OUTFLOW]
+                        o_item[k] = it
+                        o_pool[k] = p
+                        o_day[k] = day
+                        o_qty[k] = outflow[p]
+                        cnt[N_OUTFLOW] = k + 1
+                        outflow[p] = 0.0
+        if not track:
+            continue
+        for j in range(ne):
+            g = g0 + j
+            l_arr[g] = la_arr[j]
+            l_avail[g] = la_avail[j]
+            l_remaining[g] = la_rem[j]
+            l_expedited[g] = la_exp[j]
+        for j in range(ne, n_lots):
+            p_remaining[la_gid[j] - planned_base] = la_rem[j]
+        _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
+                            o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+
+
+@njit(cache=True)
+def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
+                        o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
+    """Rule 8: the day each open order is first needed (-1: never), for defer and cancel."""
+    for p in pools:
+        opens = np.array([j for j in range(ne) if la_open[j] and la_pool[j] == p], np.int64)
+        if len(opens) == 0:
+            continue
+        others = np.array([j for j in range(n_lots) if not la_open[j] and la_pool[j] == p], np.int64)
+        flows = np.array([o for o in range(o0, o1) if o_pool[o] == p], np.int64)
+        for k in range(len(opens)):
+            if la_exp[opens[k]]:
+                continue
+            n = len(others) + k + len(flows)
+            days = np.empty(n, np.int64)
+            qtys = np.empty(n)
+            i = 0
+            for j in others:
+                days[i] = la_arr[j]
+                qtys[i] = la_qty[j]
+                i += 1
+            for j in opens[:k]:
+                days[i] = la_arr[j]
+                qtys[i] = la_qty[j]
+                i += 1
+            for o in flows:
+                days[i] = o_day[o]
+                qtys[i] = -o_qty[o]
+                i += 1
+            a = cnt[N_ACTIONS]
+            a_lot[a] = la_gid[opens[k]]
+            a_day[a] = _first_day_below(days, qtys, safety if p == COMPANY else 0.0)
+            cnt[N_ACTIONS] = a + 1
