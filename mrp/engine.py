@@ -25,7 +25,7 @@ from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import level_bounds, net_level
+from mrp.walk import item_bounds, net_level
 
 
 @dataclass
@@ -43,6 +43,8 @@ class MrpResult:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
+#: Rows the walk's output arrays hold before they are emptied (per array; memory, not speed).
+CHUNK_ROWS = 2_000_000
 REQ_FIELDS = ("item", "day", "qty", "cust", "pri", "parent", "key1", "key2", "seq", "s0", "s1")
 SEG_FIELDS = ("dem", "lvl", "qty")
 
@@ -186,37 +188,43 @@ class Walked:
 
 def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
           avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int) -> Walked:
+    """One pass of the walk over ``items``, in chunks whose output arrays hold at most about
+    ``CHUNK_ROWS`` rows each (the bounds are loose: sizing them for a whole level would cost gigabytes)."""
     item_req_start = np.searchsorted(r["item"], items, side="left").astype(np.int64)
     item_req_end = np.searchsorted(r["item"], items, side="right").astype(np.int64)
-    n_planned, _ = level_bounds(items, item_req_start, item_req_end, r["day"], r["cust"], pol.pooled, sup.start,
-                                sup.end, arr, sup.pool, n_pools)
-    n_reqs, n_segs = len(r["day"]), len(s["qty"])
-    n_lot_bound = int(sum(sup.end[items] - sup.start[items])) + n_planned
-    n_pieces = (n_segs + 2 * (3 * n_reqs + n_lot_bound)) if track else 0
-    n_material = (3 * n_reqs + n_lot_bound) if track else 0
-    n_exist = n_lot_bound - n_planned
-    planned = _buffers(n_planned, item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
-                       avail="i", pri="i", remaining="f")
-    pieces = _buffers(n_pieces, lot="i", dem="i", lvl="i", qty="f")
-    material = _buffers(n_material, parent="i", lot="i", qty="f", day="i", avail="i")
-    expedites = _buffers(n_exist if track else 0, lot="i", day="i")
-    net = _buffers(n_planned, item="i", day="i", qty="f")
-    outflow = _buffers(n_planned if track else 0, item="i", pool="i", day="i", qty="f")
-    actions = _buffers(n_exist if track else 0, lot="i", day="i")
-    cnt = np.zeros(N_COUNTERS, np.int64)
-    net_level(items, track, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
-              pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
-              r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
-              sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining,
-              sup.expedited, sup.planned_rank, sup.n + planned_base, n_pools, cnt,
-              *planned.values(), *pieces.values(), *material.values(), *expedites.values(), *net.values(),
-              *outflow.values(), *actions.values())
-    counts = {N_PLANNED: planned, N_PIECES: pieces, N_MATERIAL: material, N_EXPEDITES: expedites, N_NET: net,
-              N_OUTFLOW: outflow, N_ACTIONS: actions}
-    for slot, buffers in counts.items():
-        for name in buffers:
-            buffers[name] = buffers[name][:cnt[slot]]
-    return Walked(planned, pieces, material, expedites, net, outflow, actions)
+    bounds = item_bounds(items, item_req_start, item_req_end, r["day"], r["cust"], r["s0"], r["s1"], pol.pooled,
+                         sup.start, sup.end, arr, sup.pool, n_pools)
+    cap = [max(int(bounds[:, k].max(initial=0)), min(int(bounds[:, k].sum()), CHUNK_ROWS)) for k in range(3)]
+    n_lots = int(sum(sup.end[items] - sup.start[items]))
+    buffers = {
+        N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
+                            avail="i", pri="i", remaining="f"),
+        N_PIECES: _buffers(cap[1] if track else 0, lot="i", dem="i", lvl="i", qty="f"),
+        N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
+        N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
+        N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
+        N_OUTFLOW: _buffers(cap[0] if track else 0, item="i", pool="i", day="i", qty="f"),
+        N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
+    }
+    parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
+    first = 0
+    done = 0
+    while first < len(items) or not parts[N_PLANNED]:
+        cnt = np.zeros(N_COUNTERS, np.int64)
+        first = net_level(
+            items, track, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
+            pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
+            r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
+            sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
+            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
+            *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first)
+        done += int(cnt[N_PLANNED])
+        for slot, cols in buffers.items():
+            parts[slot].append({name: col[:cnt[slot]].copy() for name, col in cols.items()})
+    joined = {slot: {name: np.concatenate([part[name] for part in chunks]) for name in chunks[0]}
+              for slot, chunks in parts.items()}
+    return Walked(joined[N_PLANNED], joined[N_PIECES], joined[N_MATERIAL], joined[N_EXPEDITES], joined[N_NET],
+                  joined[N_OUTFLOW], joined[N_ACTIONS])
 
 
 def _buffers(n: int, **kinds: str) -> dict[str, np.ndarray]:

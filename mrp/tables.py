@@ -69,10 +69,13 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
     gid_item = np.concatenate([lot_item, planned["item"]])
     gid_type = np.concatenate([lots["supply_type"].to_numpy(dtype=object), np.full(len(order_ids), "planned", object)])
     gid_supply = np.concatenate([lots["supply_id"].astype(str).to_numpy(dtype=object), order_ids])
+    item_rank = _string_rank(item_ids)
+    supply_key = _supply_key(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"])
+    demand_rank = _string_rank(demand_ids)
     pegging = _pegging(out.concat("pieces"), sup.remaining, planned["remaining"], gid_item, gid_type, gid_supply,
-                       item_ids, demand_ids, planned["seq"])
+                       item_ids, demand_ids, supply_key, demand_rank)
     material = _material(out.concat("material"), order_ids, wos, gid_item, gid_type, gid_supply, item_ids,
-                         out.planned_base(), as_of)
+                         supply_key, as_of)
     outflow = out.concat("outflow")
     net_by_day = out.concat("net")
     mrp_records = records.records_frame(item_ids, lot_item, sup, planned, net_by_day, outflow, as_of)
@@ -80,7 +83,7 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
                    out.concat("actions"))
     actions.report_no_offer(ds, item_ids[planned["item"]], planned["due"], planned["started"],
                             ~pol.is_make[planned["item"]], log)
-    net, req_pegs = _net_frames(out, item_ids, demand_ids, customer_of_demand, as_of)
+    net, req_pegs = _net_frames(out, item_ids, item_rank, demand_ids, demand_rank, customer_of_demand, as_of)
     return MrpResult(
         planned_orders=planned_frame,
         exceptions=log.frame(as_of),
@@ -139,74 +142,82 @@ def _seq_rank(seq: np.ndarray) -> np.ndarray:
     return rank[seq]
 
 
-def _gid_order_key(gid_item, gid_type, gid_supply, item_ids, n_lots, seq) -> tuple[np.ndarray, np.ndarray]:
-    """Keys sorting lots by (item id, supply type, supply id) without sorting the planned orders' ids."""
-    item_rank = _string_rank(item_ids)[gid_item]
-    type_rank = _string_rank(gid_type)
-    supply_rank = np.empty(len(gid_item), np.int64)
+def _supply_key(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
+    """A key sorting lots as (item id, supply type, supply id) without sorting the planned orders' ids."""
+    supply_rank = np.empty(len(gid_type), np.int64)
     supply_rank[:n_lots] = _string_rank(gid_supply[:n_lots])
     supply_rank[n_lots:] = _seq_rank(seq)
-    return item_rank * 8 + type_rank, supply_rank
+    return (item_rank * 8 + _string_rank(gid_type)) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
+
+
+def _runs(*keys: np.ndarray) -> np.ndarray:
+    """Start of each run of equal keys in sorted rows."""
+    n = len(keys[0])
+    if not n:
+        return np.zeros(0, np.int64)
+    change = np.zeros(n, bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)
 
 
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
-             item_ids, demand_ids, seq) -> pd.DataFrame:
-    n_lots = len(lot_remaining)
+             item_ids, demand_ids, supply_key, demand_rank) -> pd.DataFrame:
+    """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys."""
     remaining = np.concatenate([lot_remaining, planned_remaining])
     surplus = np.flatnonzero(remaining > 1e-9)
-    lot = np.concatenate([pieces.get("lot", np.zeros(0, np.int64)), surplus])
-    dem = np.concatenate([pieces.get("dem", np.zeros(0, np.int64)), np.full(len(surplus), -1)])
-    lvl = np.concatenate([pieces.get("lvl", np.zeros(0, np.int64)), np.full(len(surplus), -1)])
+    empty = np.zeros(0, np.int64)
+    lot = np.concatenate([pieces.get("lot", empty), surplus])
+    dem = np.concatenate([pieces.get("dem", empty), np.full(len(surplus), -1)])
+    lvl = np.concatenate([pieces.get("lvl", empty), np.full(len(surplus), -1)])
     qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
-    grouped = pd.DataFrame({"lot": lot, "dem": dem, "lvl": lvl, "qty": qty}).groupby(
-        ["lot", "dem", "lvl"], sort=False)["qty"].sum().reset_index()
-    grouped = grouped[grouped["qty"].to_numpy() > 1e-9]
-    lot, dem, lvl = (grouped[c].to_numpy() for c in ("lot", "dem", "lvl"))
-    key1, key2 = _gid_order_key(gid_item, gid_type, gid_supply, item_ids, n_lots, seq)
-    demand_rank = np.concatenate([[-1], _string_rank(demand_ids)]) if len(demand_ids) else np.array([-1])
-    level_key = np.where(lvl < 0, np.iinfo(np.int64).max, lvl)
-    order = np.lexsort((level_key, demand_rank[dem + 1], key2[lot], key1[lot]))
-    lot, dem, lvl = lot[order], dem[order], lvl[order]
+    max_level = int(lvl.max(initial=0)) + 2
+    row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
+    order = np.lexsort((row_key, supply_key[lot]))
+    lot, dem, lvl, qty, row_key = lot[order], dem[order], lvl[order], qty[order], row_key[order]
+    first = _runs(lot, row_key)
+    qty = np.add.reduceat(qty, first) if len(first) else qty
+    keep = qty > 1e-9
+    lot, dem, lvl, qty = lot[first][keep], dem[first][keep], lvl[first][keep], qty[keep]
     demand_text = np.concatenate([np.array([""], dtype=object), demand_ids])
     return pd.DataFrame({
         "demand_id": _str(demand_text[dem + 1]),
         "item_id": _str(item_ids[gid_item[lot]]),
         "supply_type": _str(gid_type[lot]),
         "supply_id": _str(gid_supply[lot]),
-        "quantity": grouped["qty"].to_numpy()[order],
-        "level": pd.array(np.where(lvl < 0, pd.NA, lvl), dtype="Int64"),
+        "quantity": qty,
+        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0), lvl < 0),
     })
 
 
-def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, n_planned: int,
+def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_key,
               as_of) -> pd.DataFrame:
-    columns = ["order_id", "component_id", "supply_type", "supply_id", "need_date", "available_date", "quantity"]
-    if not material or not len(material["lot"]):
-        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in columns[:4]})
-        for c in ("need_date", "available_date"):
-            frame[c] = pd.Series(dtype="datetime64[us]")
-        frame["quantity"] = pd.Series(dtype=float)
-        return frame
-    grouped = pd.DataFrame({k: material[k] for k in ("parent", "lot", "day", "avail", "qty")}).groupby(
-        ["parent", "lot", "day", "avail"], sort=False)["qty"].sum().reset_index()
-    parent = grouped["parent"].to_numpy()
+    """SMT orders' draws summed per (order, lot, need day, available day), sorted like the ids."""
+    empty = np.zeros(0, np.int64)
+    parent, lot, day, avail, qty = (material.get(k, empty) for k in ("parent", "lot", "day", "avail", "qty"))
     parent_text = np.concatenate([order_ids, wos["wo_id"].astype(str).to_numpy(dtype=object)])
-    index = np.where(parent >= 0, parent, n_planned + (-parent - 2))
-    lot = grouped["lot"].to_numpy()
-    frame = pd.DataFrame({
+    index = np.where(parent >= 0, parent, len(order_ids) + (-parent - 2))
+    used, local = np.unique(index, return_inverse=True)
+    parent_rank = _string_rank(parent_text[used])[local] if len(used) else empty
+    order = np.lexsort((avail, day, supply_key[lot], parent_rank))
+    index, lot, day, avail, qty = index[order], lot[order], day[order], avail[order], np.asarray(qty, float)[order]
+    first = _runs(index, lot, day, avail)
+    qty = np.add.reduceat(qty, first) if len(first) else qty
+    index, lot, day, avail = index[first], lot[first], day[first], avail[first]
+    return pd.DataFrame({
         "order_id": _str(parent_text[index]),
         "component_id": _str(item_ids[gid_item[lot]]),
         "supply_type": _str(gid_type[lot]),
         "supply_id": _str(gid_supply[lot]),
-        "need_date": day_column(grouped["day"].to_numpy(), as_of),
-        "available_date": day_column(grouped["avail"].to_numpy(), as_of),
-        "quantity": grouped["qty"].to_numpy(),
+        "need_date": day_column(day, as_of),
+        "available_date": day_column(avail, as_of),
+        "quantity": qty,
     })
-    return frame.sort_values(columns[:6], kind="stable").reset_index(drop=True)
 
 
-def _net_frames(out: Collector, item_ids: np.ndarray, demand_ids: np.ndarray, customer_of: np.ndarray,
-                as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, demand_ids: np.ndarray,
+                demand_rank: np.ndarray, customer_of: np.ndarray, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net requirements, and which demands the requirements of each net-requirement day serve."""
     if out.net_rows:
         item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
@@ -214,10 +225,15 @@ def _net_frames(out: Collector, item_ids: np.ndarray, demand_ids: np.ndarray, cu
     else:
         item = day = s_item = s_day = s_dem = np.zeros(0, np.int64)
         qty = s_qty = np.zeros(0)
+    order = np.lexsort((day, item_rank[item]))
+    item, day, qty = item[order], day[order], qty[order]
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty})
-    net = net.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
-    pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "day": s_day, "demand_id": _str(demand_ids[s_dem]),
-                         "customer_id": _str(customer_of[s_dem]), "quantity": s_qty})
-    pegs = pegs.groupby(["item_id", "day", "demand_id", "customer_id"], as_index=False, sort=True)["quantity"].sum()
-    pegs.insert(1, "date", day_column(pegs.pop("day").to_numpy(), as_of))
+    order = np.lexsort((demand_rank[s_dem], s_day, item_rank[s_item]))
+    s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
+    first = _runs(s_item, s_day, s_dem)
+    s_qty = np.add.reduceat(s_qty, first) if len(first) else s_qty
+    s_item, s_day, s_dem = s_item[first], s_day[first], s_dem[first]
+    pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
+                         "demand_id": _str(demand_ids[s_dem]), "customer_id": _str(customer_of[s_dem]),
+                         "quantity": s_qty})
     return net, pegs

@@ -231,12 +231,12 @@ def _item_days(r_day, r0, r1, l_arr, g0, g1):
 
 
 @njit(cache=True)
-def level_bounds(items, item_req_start, item_req_end, r_day, r_cust, pooled, item_lot_start, item_lot_end, l_arr,
-                 l_pool, n_pools):
-    """Upper bounds of the planned orders (days × pools per item) and lots of a pass."""
+def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, seg_end, pooled, item_lot_start,
+                item_lot_end, l_arr, l_pool, n_pools):
+    """Per item of a pass, upper bounds of what its walk appends: rows of planned orders (one per
+    day and pool), of pegging pieces and of material draws (see :func:`fits`)."""
     used = np.zeros(n_pools, np.bool_)
-    planned = 0
-    lots = 0
+    bounds = np.zeros((len(items), 3), np.int64)
     for ii in range(len(items)):
         it = items[ii]
         r0, r1 = item_req_start[ii], item_req_end[ii]
@@ -244,19 +244,25 @@ def level_bounds(items, item_req_start, item_req_end, r_day, r_cust, pooled, ite
         days, _, _ = _item_days(r_day, r0, r1, l_arr, g0, g1)
         pools = 1
         used[COMPANY] = True
+        segments = 0
         for r in range(r0, r1):
-            p = COMPANY if pooled[it] else r_cust[r]
-            if not used[p]:
-                used[p] = True
-                pools += 1
+            segments += seg_end[r] - seg_start[r]
+            for p in (COMPANY if pooled[it] else r_cust[r], r_cust[r]):
+                if not used[p]:
+                    used[p] = True
+                    pools += 1
         for g in range(g0, g1):
             if not used[l_pool[g]]:
                 used[l_pool[g]] = True
                 pools += 1
         used[:] = False
-        planned += len(days) * pools
-        lots += g1 - g0
-    return planned, lots
+        planned = len(days) * pools
+        # A draw splits at most at each segment end and each lot it empties; three draws per requirement.
+        draws = 3 * (r1 - r0) + (g1 - g0) + planned
+        bounds[ii, 0] = planned
+        bounds[ii, 1] = segments + 2 * draws
+        bounds[ii, 2] = draws
+    return bounds
 
 
 @njit(cache=True)
@@ -267,9 +273,11 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
               l_expedited, planned_rank, planned_base, n_pools,
               cnt, p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining,
               pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, e_lot, e_day,
-              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day):
-    """Net every item of ``items`` (item codes, in planning order); see the module docstring.
+              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day, bounds, first):
+    """Net the items ``items[first:]`` (item codes, in planning order); see the module docstring.
 
+    Stops before an item whose bounds no longer fit the output arrays and returns its
+    position (``len(items)`` when all are done): the caller empties the arrays and goes on.
     With ``track`` false only balances and planned receipts (day, quantity) are kept: the
     optimiser's net requirements need nothing more.
     """
@@ -287,7 +295,11 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
     rq_end = np.zeros(n_pools, np.int64)
     cq_head = np.zeros(n_pools, np.int64)
     cq_end = np.zeros(n_pools, np.int64)
-    for ii in range(len(items)):
+    for ii in range(first, len(items)):
+        rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
+        if rows + bounds[ii, 0] > len(p_item) or (track and (
+                cnt[N_PIECES] + bounds[ii, 1] > len(pc_lot) or cnt[N_MATERIAL] + bounds[ii, 2] > len(m_lot))):
+            return ii
         it = items[ii]
         r0, r1 = item_req_start[ii], item_req_end[ii]
         g0, g1 = item_lot_start[it], item_lot_end[it]
@@ -535,6 +547,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
             p_remaining[la_gid[j] - planned_base] = la_rem[j]
         _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
                             o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+    return len(items)
 
 
 @njit(cache=True)
