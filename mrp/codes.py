@@ -126,3 +126,32 @@ def lot_ranks(item_code: np.ndarray, supply_id: pd.Series, item_ids: np.ndarray)
     planned = np.empty(len(item_ids), np.int64)
     planned[item[is_prefix]] = 2 * position[is_prefix] - 1
     return rank, planned
+
+
+def pack_keys(*keys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Non-negative sort keys (most significant first) packed into one int64 when they fit,
+    as ``np.lexsort`` wants them (least significant first)."""
+    packed = np.zeros(len(keys[0]), np.int64)
+    room = 1
+    for key in keys:
+        span = int(key.max(initial=0)) + 1
+        room *= span
+        if room >= 1 << 62:
+            return tuple(reversed(keys))
+        packed = packed * span + key
+    return (packed,)
+
+
+def sum_by(qty: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal keys summed: the index of each group's first row (groups in key order) and its sum."""
+    if not len(qty):
+        return np.zeros(0, np.int64), np.asarray(qty, float)
+    shifted = [k - k.min() for k in keys]
+    order = np.lexsort(pack_keys(*shifted))
+    change = np.zeros(len(order), bool)
+    change[0] = True
+    for key in shifted:
+        ordered = key[order]
+        change[1:] |= ordered[1:] != ordered[:-1]
+    first = np.flatnonzero(change)
+    return order[first], np.add.reduceat(np.asarray(qty, float)[order], first)

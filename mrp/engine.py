@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mrp import tables
-from mrp.codes import Policies, id_ranks, lot_ranks, planning_order, policies, pool_codes, pool_of
+from mrp.codes import Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -79,8 +79,9 @@ class Requirements:
         reqs = {name: np.concatenate([c[0][name] + (offsets[i] if name in ("s0", "s1") else 0)
                                       for i, c in enumerate(chunks)]) for name in REQ_FIELDS}
         segs = {name: np.concatenate([c[1][name] for c in chunks]) for name in SEG_FIELDS}
-        order = np.lexsort((reqs["seq"], reqs["key2"], reqs["key1"], reqs["cust"], reqs["pri"], reqs["day"],
-                            reqs["item"]))
+        order = np.lexsort((reqs["seq"], *pack_keys(reqs["key1"], reqs["key2"]),
+                            *pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
+                                        reqs["cust"])))
         return {name: col[order] for name, col in reqs.items()}, segs
 
 

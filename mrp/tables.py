@@ -11,7 +11,7 @@ import pandas as pd
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies
+from mrp.codes import Policies, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -31,22 +31,32 @@ class Collector:
         return self._planned
 
     def add_level(self, walked) -> None:
+        """Keep a level's output, its pegging pieces and draws summed per lot, demand and level
+        (a lot serves the same demand through many requirements) in compact types."""
+        pieces = walked.pieces
+        first, qty = sum_by(pieces["qty"], pieces["lot"], pieces["dem"], pieces["lvl"])
+        walked.pieces = {"lot": pieces["lot"][first], "dem": pieces["dem"][first].astype(np.int32),
+                         "lvl": pieces["lvl"][first].astype(np.int8), "qty": qty}
+        material = walked.material
+        first, qty = sum_by(material["qty"], material["parent"], material["lot"], material["day"], material["avail"])
+        walked.material = {name: col[first] for name, col in material.items() if name != "qty"} | {"qty": qty}
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
     def add_net_requirements(self, item: np.ndarray, day: np.ndarray, qty: np.ndarray, r: dict, s: dict) -> None:
         """Net requirement rows, and whom the requirements of those days serve (segments with a demand)."""
         self.net_rows.append((item, day, qty))
-        key = pd.MultiIndex.from_arrays([item, day])
-        on_net_day = pd.MultiIndex.from_arrays([r["item"], r["day"]]).isin(key)
-        rows = np.flatnonzero(on_net_day)
+        span = int(max(day.max(initial=0), r["day"].max(initial=0))) + 1
+        rows = np.flatnonzero(np.isin(r["item"] * span + r["day"], item * span + day))
         lengths = r["s1"][rows] - r["s0"][rows]
         seg = np.repeat(r["s0"][rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
             np.arange(lengths.sum())
         owner = np.repeat(rows, lengths)
         has_demand = s["dem"][seg] >= 0
         seg, owner = seg[has_demand], owner[has_demand]
-        self.served_rows.append((r["item"][owner], r["day"][owner], s["dem"][seg], s["qty"][seg]))
+        item, day, dem = r["item"][owner], r["day"][owner], s["dem"][seg]
+        first, qty = sum_by(s["qty"][seg], item, day, dem)
+        self.served_rows.append((item[first], day[first], dem[first], qty))
 
     def concat(self, part: str) -> dict[str, np.ndarray]:
         frames = [getattr(w, part) for w in self.levels]
@@ -65,11 +75,11 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
     order_ids = _order_ids(item_ids, planned["item"], planned["seq"])
     demand_ids = np.array([d.demand_id for d in demands], dtype=object)
     customer_of_demand = np.array([d.customer_id for d in demands], dtype=object)
-    planned_frame = _planned_frame(planned, order_ids, pol, pools, as_of)
+    item_rank = _string_rank(item_ids)
+    planned_frame = _planned_frame(planned, order_ids, pol, pools, item_rank, as_of)
     gid_item = np.concatenate([lot_item, planned["item"]])
     gid_type = np.concatenate([lots["supply_type"].to_numpy(dtype=object), np.full(len(order_ids), "planned", object)])
     gid_supply = np.concatenate([lots["supply_id"].astype(str).to_numpy(dtype=object), order_ids])
-    item_rank = _string_rank(item_ids)
     supply_key = _supply_key(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"])
     demand_rank = _string_rank(demand_ids)
     pegging = _pegging(out.concat("pieces"), sup.remaining, planned["remaining"], gid_item, gid_type, gid_supply,
@@ -99,15 +109,19 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
 
 
 def _order_ids(item_ids: np.ndarray, item: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    numbers = pd.Series(seq).astype(str).str.zfill(4)
-    return ("PL-" + pd.Series(item_ids[item], dtype=object) + "-" + numbers).to_numpy(dtype=object)
+    return np.array([f"PL-{i}-{n:04d}" for i, n in zip(item_ids[item], seq.tolist())], dtype=object)
 
 
 def _str(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
-def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, as_of) -> pd.DataFrame:
+def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, item_rank: np.ndarray,
+                   as_of) -> pd.DataFrame:
+    """Sorted by item, due date and customer (pool codes follow the customer ids); one order per pool and day."""
+    order = np.lexsort((planned["pool"], planned["due"], item_rank[planned["item"]]))
+    planned = {name: col[order] for name, col in planned.items()}
+    order_ids = order_ids[order]
     item = planned["item"]
     frame = pd.DataFrame({
         "order_id": _str(order_ids),
@@ -121,8 +135,7 @@ def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: p
         "available_date": day_column(planned["avail"], as_of),
         "priority": planned["pri"].astype(np.int64),
     })
-    frame = frame.sort_values(["item_id", "due_date", "customer_id", "order_id"], kind="stable")
-    return frame[list(PLAN_COLUMNS["planned_orders"])].reset_index(drop=True)
+    return frame[list(PLAN_COLUMNS["planned_orders"])]
 
 
 def _string_rank(values: np.ndarray) -> np.ndarray:
