@@ -47,6 +47,10 @@ class MrpResult:
 CHUNK_ROWS = 2_000_000
 REQ_FIELDS = ("item", "day", "qty", "cust", "pri", "parent", "key1", "key2", "seq", "s0", "s1")
 SEG_FIELDS = ("dem", "lvl", "qty")
+#: Requirements and segments are the bulk of a level's memory: codes are kept as small as they go.
+REQ_TYPES = {"item": np.int32, "day": np.int32, "qty": np.float64, "cust": np.int32, "pri": np.int32,
+             "parent": np.int32, "key1": np.int32, "key2": np.int32, "seq": np.int64, "s0": np.int64, "s1": np.int64}
+SEG_TYPES = {"dem": np.int32, "lvl": np.int8, "qty": np.float64}
 
 
 class Requirements:
@@ -59,11 +63,11 @@ class Requirements:
         levels = level_of_item[reqs["item"]]
         for level in np.unique(levels):
             keep = np.flatnonzero(levels == level)
-            part = {name: col[keep] for name, col in reqs.items()}
+            part = {name: col[keep].astype(REQ_TYPES[name]) for name, col in reqs.items()}
             lengths = part["s1"] - part["s0"]
             gather = np.repeat(part["s0"] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
                 np.arange(lengths.sum())
-            part_segs = {name: col[gather] for name, col in segs.items()}
+            part_segs = {name: col[gather].astype(SEG_TYPES[name]) for name, col in segs.items()}
             part["s1"] = np.cumsum(lengths)
             part["s0"] = part["s1"] - lengths
             self.chunks[level].append((part, part_segs))
@@ -73,16 +77,23 @@ class Requirements:
         chunks = self.chunks[level]
         self.chunks[level] = []
         if not chunks:
-            empty_reqs = {name: np.zeros(0, float if name == "qty" else np.int64) for name in REQ_FIELDS}
-            return empty_reqs, {name: np.zeros(0, float if name == "qty" else np.int64) for name in SEG_FIELDS}
+            return ({name: np.zeros(0, kind) for name, kind in REQ_TYPES.items()},
+                    {name: np.zeros(0, kind) for name, kind in SEG_TYPES.items()})
         offsets = np.cumsum([0] + [len(c[1]["qty"]) for c in chunks])
-        reqs = {name: np.concatenate([c[0][name] + (offsets[i] if name in ("s0", "s1") else 0)
-                                      for i, c in enumerate(chunks)]) for name in REQ_FIELDS}
-        segs = {name: np.concatenate([c[1][name] for c in chunks]) for name in SEG_FIELDS}
+        reqs = {}
+        for name in REQ_FIELDS:
+            reqs[name] = np.concatenate([c[0].pop(name) + (offsets[i] if name in ("s0", "s1") else 0)
+                                         for i, c in enumerate(chunks)])
+        segs = {}
+        for name in SEG_FIELDS:
+            segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
+        del chunks
         order = np.lexsort((reqs["seq"], *pack_keys(reqs["key1"], reqs["key2"]),
                             *pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
-                                        reqs["cust"])))
-        return {name: col[order] for name, col in reqs.items()}, segs
+                                       reqs["cust"])))
+        for name in REQ_FIELDS:
+            reqs[name] = reqs[name][order]
+        return reqs, segs
 
 
 def plan_mrp(ds: Dataset) -> MrpResult:

@@ -247,7 +247,8 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
         segments = 0
         for r in range(r0, r1):
             segments += seg_end[r] - seg_start[r]
-            for p in (COMPANY if pooled[it] else r_cust[r], r_cust[r]):
+            cust = np.int64(r_cust[r])
+            for p in (COMPANY if pooled[it] else cust, cust):
                 if not used[p]:
                     used[p] = True
                     pools += 1
@@ -402,7 +403,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
             n_res = 0
             for r in range(day_start[di], day_end[di]):
                 need = r_qty[r]
-                cust = r_cust[r]
+                cust = np.int64(r_cust[r])
                 first = cust if cust != COMPANY and balance[cust] > EPS else -1
                 for p in (first, COMPANY):
                     if p < 0:
