@@ -25,7 +25,7 @@ from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import item_bounds, net_level
+from mrp.walk import item_bounds, net_level, segment_cursors
 
 
 @dataclass
@@ -44,7 +44,7 @@ class MrpResult:
 
 
 #: Rows the walk's output arrays hold before they are emptied (per array; memory, not speed).
-CHUNK_ROWS = 2_000_000
+CHUNK_ROWS = 4_000_000
 REQ_FIELDS = ("item", "day", "qty", "cust", "pri", "parent", "key1", "key2", "seq", "s0", "s1")
 SEG_FIELDS = ("dem", "lvl", "qty")
 #: Requirements and segments are the bulk of a level's memory: codes are kept as small as they go.
@@ -61,7 +61,13 @@ class Requirements:
 
     def add(self, reqs: dict[str, np.ndarray], segs: dict[str, np.ndarray], level_of_item: np.ndarray) -> None:
         levels = level_of_item[reqs["item"]]
-        for level in np.unique(levels):
+        found = np.unique(levels)
+        if len(found) == 1:
+            compact_reqs = {name: col.astype(REQ_TYPES[name], copy=False) for name, col in reqs.items()}
+            compact_segs = {name: col.astype(SEG_TYPES[name], copy=False) for name, col in segs.items()}
+            self.chunks[found[0]].append((compact_reqs, compact_segs))
+            return
+        for level in found:
             keep = np.flatnonzero(levels == level)
             part = {name: col[keep].astype(REQ_TYPES[name]) for name, col in reqs.items()}
             lengths = part["s1"] - part["s0"]
@@ -79,14 +85,17 @@ class Requirements:
         if not chunks:
             return ({name: np.zeros(0, kind) for name, kind in REQ_TYPES.items()},
                     {name: np.zeros(0, kind) for name, kind in SEG_TYPES.items()})
-        offsets = np.cumsum([0] + [len(c[1]["qty"]) for c in chunks])
-        reqs = {}
-        for name in REQ_FIELDS:
-            reqs[name] = np.concatenate([c[0].pop(name) + (offsets[i] if name in ("s0", "s1") else 0)
-                                         for i, c in enumerate(chunks)])
-        segs = {}
-        for name in SEG_FIELDS:
-            segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
+        if len(chunks) == 1:
+            reqs, segs = chunks.pop()
+        else:
+            offsets = np.cumsum([0] + [len(c[1]["qty"]) for c in chunks])
+            reqs = {}
+            for name in REQ_FIELDS:
+                reqs[name] = np.concatenate([c[0].pop(name) + (offsets[i] if name in ("s0", "s1") else 0)
+                                             for i, c in enumerate(chunks)])
+            segs = {}
+            for name in SEG_FIELDS:
+                segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
         order = np.lexsort((reqs["seq"], *pack_keys(reqs["key1"], reqs["key2"]),
                             *pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
@@ -149,8 +158,11 @@ def plan_mrp(ds: Dataset) -> MrpResult:
                                        bom.setup_loss, bom.valid_from, bom.valid_to, bom.child_counted,
                                        pol.counted, seq)
             child, segs = dict(zip(REQ_FIELDS, child_reqs[:11])), dict(zip(SEG_FIELDS, child_reqs[11:]))
+            del child_reqs
             seq += len(child["item"])
             reqs.add(child, segs, pol.level)
+            del child, segs
+        del r, s
         out.add_level(walked)
     return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log)
 
@@ -219,6 +231,7 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
         N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
     }
     parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
+    seg_pos, seg_left = segment_cursors(r["s0"], r["s1"], s["qty"])
     first = 0
     done = 0
     while first < len(items) or not parts[N_PLANNED]:
@@ -229,7 +242,7 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
             r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
             sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
             sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
-            *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first)
+            *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first, seg_pos, seg_left)
         done += int(cnt[N_PLANNED])
         for slot, cols in buffers.items():
             parts[slot].append({name: col[:cnt[slot]].copy() for name, col in cols.items()})

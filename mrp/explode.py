@@ -122,34 +122,48 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
     """
     n_par = len(par_item)
     max_pegs = 1
-    n_req_cap = 0
-    n_seg_cap = 0
     for k in range(n_par):
         g = par_gid[k]
-        pegs = piece_end[g] - piece_start[g] + 1
-        max_pegs = max(max_pegs, pegs)
-        lines = bl_end[par_item[k]] - bl_start[par_item[k]]
-        n_req_cap += lines
-        n_seg_cap += lines * max(pegs, 1)
+        max_pegs = max(max_pegs, piece_end[g] - piece_start[g] + 1)
     dem = np.empty(max_pegs, np.int64)
     lvl = np.empty(max_pegs, np.int64)
     qty = np.empty(max_pegs)
     slot = np.full(len(counted), -1, np.int64)
-    children = np.empty(max(1, n_req_cap), np.int64)
-    totals = np.zeros(max(1, n_req_cap))
-    r_item = np.empty(n_req_cap, np.int64)
-    r_day = np.empty(n_req_cap, np.int64)
+    # Exact sizes first: requirements are one per child, segments at most one per merged peg.
+    n_req_cap = 0
+    n_seg_cap = 0
+    for k in range(n_par):
+        it = par_item[k]
+        n_children = 0
+        for b in range(bl_start[it], bl_end[it]):
+            if bl_from[b] <= par_day[k] < bl_to[b] and slot[bl_child[b]] < 0:
+                slot[bl_child[b]] = 0
+                n_children += 1
+        for b in range(bl_start[it], bl_end[it]):
+            slot[bl_child[b]] = -1
+        if n_children:
+            n_pegs = _merged_pegs(par_gid[k], piece_start, piece_end, pc_dem, pc_lvl, pc_qty, par_surplus[k],
+                                  dem, lvl, qty)
+            n_req_cap += n_children
+            n_seg_cap += n_children * max(n_pegs, 1)
+    max_lines = 1
+    for it in range(len(bl_start)):
+        max_lines = max(max_lines, bl_end[it] - bl_start[it])
+    children = np.empty(max_lines, np.int64)
+    totals = np.zeros(max_lines)
+    r_item = np.empty(n_req_cap, np.int32)
+    r_day = np.empty(n_req_cap, np.int32)
     r_qty = np.empty(n_req_cap)
-    r_cust = np.empty(n_req_cap, np.int64)
-    r_pri = np.empty(n_req_cap, np.int64)
-    r_parent = np.empty(n_req_cap, np.int64)
-    r_key1 = np.empty(n_req_cap, np.int64)
-    r_key2 = np.empty(n_req_cap, np.int64)
+    r_cust = np.empty(n_req_cap, np.int32)
+    r_pri = np.empty(n_req_cap, np.int32)
+    r_parent = np.empty(n_req_cap, np.int32)
+    r_key1 = np.empty(n_req_cap, np.int32)
+    r_key2 = np.empty(n_req_cap, np.int32)
     r_seq = np.empty(n_req_cap, np.int64)
     r_s0 = np.empty(n_req_cap, np.int64)
     r_s1 = np.empty(n_req_cap, np.int64)
-    s_dem = np.empty(n_seg_cap, np.int64)
-    s_lvl = np.empty(n_seg_cap, np.int64)
+    s_dem = np.empty(n_seg_cap, np.int32)
+    s_lvl = np.empty(n_seg_cap, np.int8)
     s_qty = np.empty(n_seg_cap)
     nr = 0
     ns = 0

@@ -132,6 +132,17 @@ def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, saf
 
 
 @njit(cache=True)
+def segment_cursors(seg_start, seg_end, s_qty):
+    """Each requirement's first segment not yet pegged, and what is left of it."""
+    seg_pos = np.zeros(len(seg_start), np.int64)
+    seg_left = np.zeros(len(seg_start))
+    for r in range(len(seg_start)):
+        if seg_end[r] > seg_start[r]:
+            seg_left[r] = s_qty[seg_start[r]]
+    return seg_pos, seg_left
+
+
+@njit(cache=True)
 def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
                    pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
     """Peg ``amount`` of lot ``gid`` to the requirement's demands, first come first served."""
@@ -274,19 +285,16 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
               l_expedited, planned_rank, planned_base, n_pools,
               cnt, p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining,
               pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, e_lot, e_day,
-              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day, bounds, first):
+              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day, bounds, first, seg_pos, seg_left):
     """Net the items ``items[first:]`` (item codes, in planning order); see the module docstring.
 
     Stops before an item whose bounds no longer fit the output arrays and returns its
     position (``len(items)`` when all are done): the caller empties the arrays and goes on.
+    ``seg_pos``/``seg_left`` are each requirement's cursor into its segments (see
+    :func:`segment_cursors`), kept by the caller across those calls.
     With ``track`` false only balances and planned receipts (day, quantity) are kept: the
     optimiser's net requirements need nothing more.
     """
-    seg_pos = np.zeros(len(r_day), np.int64)
-    seg_left = np.zeros(len(r_day))
-    for r in range(len(r_day)):
-        if seg_end[r] > seg_start[r]:
-            seg_left[r] = s_qty[seg_start[r]]
     used = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
     outflow = np.zeros(n_pools)
