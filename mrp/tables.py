@@ -31,15 +31,12 @@ class Collector:
         return self._planned
 
     def add_level(self, walked) -> None:
-        """Keep a level's output, its pegging pieces and draws summed per lot, demand and level
-        (a lot serves the same demand through many requirements) in compact types."""
+        """Keep a level's output, its pegging pieces summed per lot, demand and level (a lot
+        serves the same demand through many requirements) in compact types."""
         pieces = walked.pieces
         first, qty = sum_by(pieces["qty"], pieces["lot"], pieces["dem"], pieces["lvl"])
         walked.pieces = {"lot": pieces["lot"][first], "dem": pieces["dem"][first].astype(np.int32),
                          "lvl": pieces["lvl"][first].astype(np.int8), "qty": qty}
-        material = walked.material
-        first, qty = sum_by(material["qty"], material["parent"], material["lot"], material["day"], material["avail"])
-        walked.material = {name: col[first] for name, col in material.items() if name != "qty"} | {"qty": qty}
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
