@@ -56,10 +56,13 @@ class Collector:
         self.served_rows.append((item[first], day[first], dem[first], qty))
 
     def concat(self, part: str) -> dict[str, np.ndarray]:
+        """One part of every level's output, joined; the levels' own arrays are released as it goes."""
         frames = [getattr(w, part) for w in self.levels]
+        for w in self.levels:
+            setattr(w, part, None)
         if not frames:
             return {}
-        return {name: np.concatenate([f[name] for f in frames]) for name in frames[0]}
+        return {name: np.concatenate([f.pop(name) for f in frames]) for name in list(frames[0])}
 
 
 def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
@@ -131,7 +134,7 @@ def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: p
         "receipt_quantity": planned["receipt"],
         "available_date": day_column(planned["avail"], as_of),
         "priority": planned["pri"].astype(np.int64),
-    })
+    }, copy=False)
     return frame[list(PLAN_COLUMNS["planned_orders"])]
 
 
@@ -179,8 +182,8 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     surplus = np.flatnonzero(remaining > 1e-9)
     empty = np.zeros(0, np.int64)
     lot = np.concatenate([pieces.get("lot", empty), surplus])
-    dem = np.concatenate([pieces.get("dem", empty), np.full(len(surplus), -1)])
-    lvl = np.concatenate([pieces.get("lvl", empty), np.full(len(surplus), -1)])
+    dem = np.concatenate([pieces.get("dem", empty), np.full(len(surplus), -1, np.int32)])
+    lvl = np.concatenate([pieces.get("lvl", empty), np.full(len(surplus), -1, np.int8)])
     qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
     row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
@@ -197,8 +200,8 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
         "supply_type": _str(gid_type[lot]),
         "supply_id": _str(gid_supply[lot]),
         "quantity": qty,
-        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0), lvl < 0),
-    })
+        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int64), lvl < 0),
+    }, copy=False)
 
 
 def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_key,
@@ -223,7 +226,7 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
         "need_date": day_column(day, as_of),
         "available_date": day_column(avail, as_of),
         "quantity": qty,
-    })
+    }, copy=False)
 
 
 def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, demand_ids: np.ndarray,
@@ -237,7 +240,7 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
         qty = s_qty = np.zeros(0)
     order = np.lexsort((day, item_rank[item]))
     item, day, qty = item[order], day[order], qty[order]
-    net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty})
+    net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
     order = np.lexsort((demand_rank[s_dem], s_day, item_rank[s_item]))
     s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
     first = _runs(s_item, s_day, s_dem)
@@ -245,5 +248,5 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     s_item, s_day, s_dem = s_item[first], s_day[first], s_dem[first]
     pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
                          "demand_id": _str(demand_ids[s_dem]), "customer_id": _str(customer_of[s_dem]),
-                         "quantity": s_qty})
+                         "quantity": s_qty}, copy=False)
     return net, pegs
