@@ -56,7 +56,7 @@ def run_plan(
     """Plan a validated dataset. Stages left out leave their tables as None."""
     timings: dict[str, float] = {}
     with _stage("mrp", timings, progress):
-        mrp = plan_mrp(dataset)
+        mrp = plan_mrp(dataset, purchasing_inputs=optimize, sequencing_inputs=schedule)
     plan = Plan(planned_orders=mrp.planned_orders, pegging=mrp.pegging, mrp_records=mrp.mrp_records)
     exceptions = [mrp.exceptions]
     summary: dict[str, Any] = {}

@@ -106,8 +106,13 @@ class Requirements:
         return reqs, segs
 
 
-def plan_mrp(ds: Dataset) -> MrpResult:
-    """Run MRP rules 1–9 on a validated dataset."""
+def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: bool = True) -> MrpResult:
+    """Run MRP rules 1–9 on a validated dataset.
+
+    ``purchasing_inputs`` computes ``net_requirements`` and ``requirement_pegs`` (the
+    optimiser's input), ``sequencing_inputs`` the SMT orders' ``material``; a run that
+    skips those stages leaves them empty (at factory scale they are tens of millions of rows).
+    """
     settings = ds.settings
     log = ExceptionLog()
     lead = buy_lead_times(ds.items, ds.supplier_offers)
@@ -135,7 +140,7 @@ def plan_mrp(ds: Dataset) -> MrpResult:
     bom = BomLines(ds.bom, ds.items, {k: i for i, k in enumerate(pol.item_ids)}, pol.counted, settings.as_of)
     trace = np.zeros(n_items, bool)
     smt = code.get_indexer(ds.smt_process["item_id"].unique())
-    trace[smt[smt >= 0]] = True
+    trace[smt[smt >= 0]] = sequencing_inputs
     wo_item = code.get_indexer(wos["item_id"]).astype(np.int64)
     wo_lot = _wo_lots(wos, lots, lot_item, wo_item)
     wo_keys = ids.get_indexer(wos["wo_id"].astype(str)).astype(np.int64)
@@ -152,7 +157,8 @@ def plan_mrp(ds: Dataset) -> MrpResult:
         base = out.planned_base()
         walked = _walk(level_items, True, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools),
                        exploded)
-        _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools))
+        if purchasing_inputs:
+            _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools))
         parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank)
         if parents is not None:
             n_gids = sup.n + base + len(walked.planned["item"])
