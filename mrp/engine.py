@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       sum_by)
+                       sort_order, sum_by)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -98,9 +98,8 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        order = np.lexsort((reqs["seq"], *pack_keys(reqs["key1"], reqs["key2"]),
-                            *pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
-                                       reqs["cust"])))
+        order = sort_order(*pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
+                                      reqs["cust"])[::-1], *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
         for name in REQ_FIELDS:
             reqs[name] = reqs[name][order]
         return reqs, segs

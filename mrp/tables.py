@@ -11,7 +11,7 @@ import pandas as pd
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, sum_by
+from mrp.codes import Policies, sort_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -119,7 +119,7 @@ def _str(values) -> pd.api.extensions.ExtensionArray:
 def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, item_rank: np.ndarray,
                    as_of) -> pd.DataFrame:
     """Sorted by item, due date and customer (pool codes follow the customer ids); one order per pool and day."""
-    order = np.lexsort((planned["pool"], planned["due"], item_rank[planned["item"]]))
+    order = sort_order(item_rank[planned["item"]], planned["due"], planned["pool"])
     planned = {name: col[order] for name, col in planned.items()}
     order_ids = order_ids[order]
     item = planned["item"]
@@ -187,7 +187,7 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
     row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
-    order = np.lexsort((row_key, supply_key[lot]))
+    order = sort_order(supply_key[lot], row_key)
     lot, dem, lvl, qty, row_key = lot[order], dem[order], lvl[order], qty[order], row_key[order]
     first = _runs(lot, row_key)
     qty = np.add.reduceat(qty, first) if len(first) else qty
@@ -213,7 +213,7 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
     index = np.where(parent >= 0, parent, len(order_ids) + (-parent - 2))
     used, local = np.unique(index, return_inverse=True)
     parent_rank = _string_rank(parent_text[used])[local] if len(used) else empty
-    order = np.lexsort((avail, day, supply_key[lot], parent_rank))
+    order = sort_order(parent_rank, supply_key[lot], day, avail)
     index, lot, day, avail, qty = index[order], lot[order], day[order], avail[order], np.asarray(qty, float)[order]
     first = _runs(index, lot, day, avail)
     qty = np.add.reduceat(qty, first) if len(first) else qty
@@ -238,10 +238,10 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     else:
         item = day = s_item = s_day = s_dem = np.zeros(0, np.int64)
         qty = s_qty = np.zeros(0)
-    order = np.lexsort((day, item_rank[item]))
+    order = sort_order(item_rank[item], day)
     item, day, qty = item[order], day[order], qty[order]
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
-    order = np.lexsort((demand_rank[s_dem], s_day, item_rank[s_item]))
+    order = sort_order(item_rank[s_item], s_day, demand_rank[s_dem])
     s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
     first = _runs(s_item, s_day, s_dem)
     s_qty = np.add.reduceat(s_qty, first) if len(first) else s_qty
