@@ -184,3 +184,32 @@ def test_a_failed_write_leaves_the_old_plan_in_place(tmp_path):
 class _Unwritable:
     def __str__(self) -> str:
         raise ValueError("cannot be written")
+
+
+def test_plan_columns_are_written_as_their_cells_read_slice_by_slice(tmp_path, monkeypatch):
+    """The whole-column text of a big table is, cell for cell, what the format asks of each value."""
+    from connectors.dataset import writer
+
+    monkeypatch.setattr(writer, "ROWS_PER_SLICE", 3)
+    frame = pd.DataFrame({
+        "order_id": pd.array(["PL-A-0001", 'say "hi", then', "", None, "Zoë", "B"], dtype="str"),
+        "quantity": [2500.0, 0.1 + 0.2, np.nan, -0.0, 1.5e13, 12.0],
+        "level": pd.array([0, None, 3, 1, None, 2], dtype="Int64"),
+        "priority": np.array([10, 50, 100, 100, 1, 2], dtype=np.int64),
+        "from_stock": [True, False, True, False, False, True],
+        "due_date": pd.to_datetime(["2026-11-23", "2027-01-05 13:30", None, "2026-12-01", "2026-12-02", "2026-12-03"],
+                                   format="ISO8601"),
+        "start": pd.to_datetime(["2026-11-23 06:00", None, "2026-11-24 13:45", "2026-11-25", "2026-11-26", "2026-11-27"],
+                                format="ISO8601"),
+        "note": [date(2026, 11, 23), 3, None, "x", 2.5, float("nan")],
+    })
+    writer._write_plan_table(frame, ("order_id", "quantity"), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines() == [
+        "order_id,quantity,level,priority,from_stock,due_date,start,note",
+        "PL-A-0001,2500,0,10,true,2026-11-23,2026-11-23T06:00,2026-11-23",
+        '"say ""hi"", then",0.3,,50,false,2027-01-05,,3',
+        ",,3,100,true,,2026-11-24T13:45,",
+        ",0,1,100,false,2026-12-01,2026-11-25T00:00,x",
+        "Zoë,15000000000000,,1,false,2026-12-02,2026-11-26T00:00,2.5",
+        "B,12,2,2,true,2026-12-03,2026-11-27T00:00,",
+    ]
