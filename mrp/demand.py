@@ -41,10 +41,9 @@ def consume_forecast(demand: pd.DataFrame, settings: PlanSettings, log: Exceptio
     remaining = dict(zip(frame["demand_id"], frame["quantity"].astype(float)))
     is_order = frame["kind"].to_numpy() == "order"
 
-    forecasts = frame[~is_order]
+    forecasts = frame[~is_order].sort_values(["customer_id", "item_id", "day", "priority", "demand_id"], kind="stable")
     by_key: dict[tuple[str, str], tuple[np.ndarray, list[str], np.ndarray]] = {}
     for key, group in forecasts.groupby(["customer_id", "item_id"], sort=False):
-        group = group.sort_values(["day", "priority", "demand_id"], kind="stable")
         by_key[key] = (group["day"].to_numpy(), list(group["demand_id"]), group["priority"].to_numpy())
 
     orders = frame[is_order].sort_values(["customer_id", "item_id", "day", "priority", "demand_id"], kind="stable")

@@ -37,6 +37,8 @@ def run_one(n_items: int, n_demands: int, levels: int, seed: int) -> dict:
 
     def timed(stage, fn):
         def wrapper(*args, **kwargs):
+            if not peak["prepare"]:
+                peak["prepare"] = _peak_mb()
             started = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
