@@ -296,6 +296,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
     optimiser's net requirements need nothing more.
     """
     used = np.zeros(n_pools, np.bool_)
+    short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
     outflow = np.zeros(n_pools)
     pend_head = np.zeros(n_pools, np.int64)
@@ -439,17 +440,27 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                 restore = floor0 - balance[COMPANY]
             net_today = 0.0
             has_net = False
+            short_pools = 0
+            for j in range(n_res):
+                if not short_in[res_pool[j]]:
+                    short_in[res_pool[j]] = True
+                    short_pools += 1
             for p in pools:
-                short = 0.0
-                found = restoring and p == COMPANY
-                priority = 100
-                for j in range(n_res):
-                    if res_pool[j] == p:
-                        short += res_need[j]
-                        found = True
-                        priority = min(priority, r_pri[res_req[j]])
-                if not found:
+                if not short_in[p] and not (restoring and p == COMPANY):
                     continue
+                all_mine = short_in[p] and short_pools == 1  # every short requirement is this pool's
+                short_in[p] = False
+                short = 0.0
+                priority = 100
+                if all_mine:
+                    for j in range(n_res):
+                        short += res_need[j]
+                        priority = min(priority, r_pri[res_req[j]])
+                else:
+                    for j in range(n_res):
+                        if res_pool[j] == p:
+                            short += res_need[j]
+                            priority = min(priority, r_pri[res_req[j]])
                 if p == COMPANY:
                     short += restore
                 # a. Open orders due within the lead time, whole, as if they arrived today.
@@ -517,7 +528,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                 # What the pool lacked is drawn now.
                 floor = floor0 if p == COMPANY else 0.0
                 for j in range(n_res):
-                    if res_pool[j] != p:
+                    if not all_mine and res_pool[j] != p:
                         continue
                     available = balance[p] - floor
                     take = res_need[j] if res_need[j] < available else available
