@@ -41,7 +41,7 @@ class SolverSettings:
     """
 
     time_limit_s: float = 30.0
-    deterministic_share: float = 0.25
+    deterministic_share: float = 0.1
     num_workers: int = 2
     random_seed: int = 1
     full_model_arcs: int = 2000
