@@ -44,7 +44,10 @@ class Collector:
         """Net requirement rows, and whom the requirements of those days serve (segments with a demand)."""
         self.net_rows.append((item, day, qty))
         span = int(max(day.max(initial=0), r["day"].max(initial=0))) + 1
-        rows = np.flatnonzero(np.isin(r["item"].astype(np.int64) * span + r["day"], item.astype(np.int64) * span + day))
+        base = int(min(item.min(initial=0), r["item"].min(initial=0)))
+        net_day = np.zeros((int(max(item.max(initial=0), r["item"].max(initial=0))) - base + 1) * span, bool)
+        net_day[(item.astype(np.int64) - base) * span + day] = True
+        rows = np.flatnonzero(net_day[(r["item"].astype(np.int64) - base) * span + r["day"]])
         lengths = r["s1"][rows] - r["s0"][rows]
         seg = np.repeat(r["s0"][rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
             np.arange(lengths.sum())
