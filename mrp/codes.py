@@ -158,10 +158,17 @@ def sum_by(qty: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, np.int64), np.asarray(qty, float)
     shifted = [k - k.min() for k in keys]
     order = sort_order(*shifted)
-    change = np.zeros(len(order), bool)
-    change[0] = True
-    for key in shifted:
-        ordered = key[order]
-        change[1:] |= ordered[1:] != ordered[:-1]
-    first = np.flatnonzero(change)
+    first = run_starts(*(key[order] for key in shifted))
     return order[first], np.add.reduceat(np.asarray(qty, float)[order], first)
+
+
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """Start of each run of equal keys in sorted rows."""
+    n = len(keys[0])
+    if not n:
+        return np.zeros(0, np.int64)
+    change = np.zeros(n, bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)

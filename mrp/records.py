@@ -16,40 +16,47 @@ import numpy as np
 import pandas as pd
 
 from mrp.calendar import day_column
+from mrp.codes import run_starts, sort_order
 from mrp.plan import PLAN_COLUMNS
 
 CELLS = ("gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases")
 
 
-def records_frame(item_ids: np.ndarray, lot_item: np.ndarray, sup, planned: dict, net: dict, outflow: dict,
-                  as_of: date) -> pd.DataFrame:
-    """The records of every item from the walk's arrays (lots after the walk, planned orders, net, draws)."""
+def records_frame(item_ids: np.ndarray, item_rank: np.ndarray, lot_item: np.ndarray, sup, planned: dict, net: dict,
+                  outflow: dict, as_of: date) -> pd.DataFrame:
+    """The records of every item from the walk's arrays (lots after the walk, planned orders, net, draws),
+    in the order of item ids and dates."""
     on_hand_lot = sup.reel & (sup.arr == 0)
     on_hand = np.bincount(lot_item[on_hand_lot], weights=sup.qty[on_hand_lot], minlength=len(item_ids))
     scheduled = ~on_hand_lot
-    parts = [
-        _cells(outflow["item"], outflow["day"], gross=outflow["qty"]),
-        _cells(lot_item[scheduled], sup.arr[scheduled], scheduled_receipts=sup.qty[scheduled]),
-        _cells(net["item"], net["day"], net=net["qty"]),
-        _cells(planned["item"], planned["due"], planned_receipts=planned["receipt"]),
-        _cells(planned["item"], np.maximum(planned["release"], 0), planned_releases=planned["started"]),
-    ]
     stocked = np.flatnonzero(on_hand > 0)
-    parts.append(_cells(stocked, np.zeros(len(stocked), np.int64)))
-    grid = pd.concat(parts, ignore_index=True).groupby(["item", "day"], sort=True)[list(CELLS)].sum().reset_index()
-    item = grid["item"].to_numpy()
-    delta = (grid["scheduled_receipts"] + grid["planned_receipts"] - grid["gross"]).to_numpy(copy=True)
-    first = np.r_[True, item[1:] != item[:-1]] if len(item) else np.zeros(0, bool)
-    delta[first] += on_hand[item[first]]
-    grid["projected_on_hand"] = pd.Series(delta).groupby(item).cumsum().to_numpy()
-    grid.insert(0, "item_id", pd.array(item_ids[item].astype(object), dtype="str"))
-    grid.insert(1, "date", day_column(grid.pop("day").to_numpy(), as_of))
-    frame = grid[list(PLAN_COLUMNS["mrp_records"])]
-    return frame.sort_values(["item_id", "date"], kind="stable").reset_index(drop=True)
-
-
-def _cells(item: np.ndarray, day: np.ndarray, **values: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame({"item": np.asarray(item, np.int64), "day": np.asarray(day, np.int64)})
+    parts = [
+        (outflow["item"], outflow["day"], "gross", outflow["qty"]),
+        (lot_item[scheduled], sup.arr[scheduled], "scheduled_receipts", sup.qty[scheduled]),
+        (net["item"], net["day"], "net", net["qty"]),
+        (planned["item"], planned["due"], "planned_receipts", planned["receipt"]),
+        (planned["item"], np.maximum(planned["release"], 0), "planned_releases", planned["started"]),
+        (stocked, np.zeros(len(stocked), np.int64), "gross", np.zeros(len(stocked))),
+    ]
+    item = np.concatenate([np.asarray(p[0], np.int64) for p in parts])
+    day = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    order = sort_order(item_rank[item], day)
+    item, day = item[order], day[order]
+    first = run_starts(item, day)
+    cells = {}
     for name in CELLS:
-        frame[name] = values.get(name, 0.0)
-    return frame
+        column = np.zeros(len(order))
+        start = 0
+        for p_item, _, p_name, p_values in parts:
+            if p_name == name:
+                column[start:start + len(p_item)] = p_values
+            start += len(p_item)
+        cells[name] = np.add.reduceat(column[order], first) if len(first) else column
+    item, day = item[first], day[first]
+    delta = cells["scheduled_receipts"] + cells["planned_receipts"] - cells["gross"]
+    new_item = run_starts(item)
+    delta[new_item] += on_hand[item[new_item]]
+    frame = pd.DataFrame({"item_id": pd.array(item_ids[item].astype(object), dtype="str"),
+                          "date": day_column(day, as_of), **cells}, copy=False)
+    frame["projected_on_hand"] = pd.Series(delta).groupby(item, sort=False).cumsum().to_numpy()
+    return frame[list(PLAN_COLUMNS["mrp_records"])]

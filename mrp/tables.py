@@ -11,7 +11,7 @@ import pandas as pd
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, sort_order, sum_by
+from mrp.codes import Policies, run_starts, sort_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -91,7 +91,7 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
                          supply_key, as_of)
     outflow = out.concat("outflow")
     net_by_day = out.concat("net")
-    mrp_records = records.records_frame(item_ids, lot_item, sup, planned, net_by_day, outflow, as_of)
+    mrp_records = records.records_frame(item_ids, item_rank, lot_item, sup, planned, net_by_day, outflow, as_of)
     actions.report(log, ds.settings, item_ids, planned, order_ids, lots, lot_item, sup, out.concat("expedites"),
                    out.concat("actions"))
     actions.report_no_offer(ds, item_ids[planned["item"]], planned["due"], planned["started"],
@@ -166,18 +166,6 @@ def _supply_key(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
     return (item_rank * 8 + _string_rank(gid_type)) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
 
 
-def _runs(*keys: np.ndarray) -> np.ndarray:
-    """Start of each run of equal keys in sorted rows."""
-    n = len(keys[0])
-    if not n:
-        return np.zeros(0, np.int64)
-    change = np.zeros(n, bool)
-    change[0] = True
-    for key in keys:
-        change[1:] |= key[1:] != key[:-1]
-    return np.flatnonzero(change)
-
-
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
              item_ids, demand_ids, supply_key, demand_rank) -> pd.DataFrame:
     """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys."""
@@ -192,7 +180,7 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
     order = sort_order(supply_key[lot], row_key)
     lot, dem, lvl, qty, row_key = lot[order], dem[order], lvl[order], qty[order], row_key[order]
-    first = _runs(lot, row_key)
+    first = run_starts(lot, row_key)
     qty = np.add.reduceat(qty, first) if len(first) else qty
     keep = qty > 1e-9
     lot, dem, lvl, qty = lot[first][keep], dem[first][keep], lvl[first][keep], qty[keep]
@@ -218,7 +206,7 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
     parent_rank = _string_rank(parent_text[used])[local] if len(used) else empty
     order = sort_order(parent_rank, supply_key[lot], day, avail)
     index, lot, day, avail, qty = index[order], lot[order], day[order], avail[order], np.asarray(qty, float)[order]
-    first = _runs(index, lot, day, avail)
+    first = run_starts(index, lot, day, avail)
     qty = np.add.reduceat(qty, first) if len(first) else qty
     index, lot, day, avail = index[first], lot[first], day[first], avail[first]
     return pd.DataFrame({
@@ -246,7 +234,7 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
     order = sort_order(item_rank[s_item], s_day, demand_rank[s_dem])
     s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
-    first = _runs(s_item, s_day, s_dem)
+    first = run_starts(s_item, s_day, s_dem)
     s_qty = np.add.reduceat(s_qty, first) if len(first) else s_qty
     s_item, s_day, s_dem = s_item[first], s_day[first], s_dem[first]
     pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
