@@ -132,7 +132,6 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     lots = lots.iloc[order].reset_index(drop=True)
     lot_item = lot_item[order]
     sup = _Supply(lots, lot_item, pools, n_items, pol.item_ids)
-    n_lots = len(lots)
 
     reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1)
     reqs.add(*_demand_requirements(demands, code, pools, ids), pol.level)
@@ -146,7 +145,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     wo_cust = pool_of(wos["customer_id"], pools)
 
     exploded = bom.end > bom.start
-    out = tables.Collector(n_lots)
+    out = tables.Collector()
     seq = len(demands)
     for level in range(len(reqs.chunks)):
         level_items = np.flatnonzero(pol.level == level).astype(np.int64)
@@ -171,6 +170,9 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             reqs.add(child, segs, pol.level)
             del child, segs
         del r, s
+        if exploded[level_items].any():
+            # Explosion read these pieces in pegging order; summed only now (the others already are).
+            walked.pieces = _summed(walked.pieces, "lot", "dem", "lvl")
         out.add_level(walked)
     return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log)
 

@@ -19,8 +19,7 @@ from mrp.plan import PLAN_COLUMNS
 class Collector:
     """The walk's output of every level, kept as packed arrays until the tables are built."""
 
-    def __init__(self, n_lots: int):
-        self.n_lots = n_lots
+    def __init__(self) -> None:
         self.levels: list = []
         self.net_rows: list[tuple[np.ndarray, ...]] = []
         self.served_rows: list[tuple[np.ndarray, ...]] = []
@@ -31,12 +30,11 @@ class Collector:
         return self._planned
 
     def add_level(self, walked) -> None:
-        """Keep a level's output, its pegging pieces summed per lot, demand and level (a lot
-        serves the same demand through many requirements) in compact types."""
+        """Keep a level's output (its pegging pieces already summed per lot, demand and level)
+        in compact types."""
         pieces = walked.pieces
-        first, qty = sum_by(pieces["qty"], pieces["lot"], pieces["dem"], pieces["lvl"])
-        walked.pieces = {"lot": pieces["lot"][first], "dem": pieces["dem"][first].astype(np.int32),
-                         "lvl": pieces["lvl"][first].astype(np.int8), "qty": qty}
+        walked.pieces = {"lot": pieces["lot"], "dem": pieces["dem"].astype(np.int32),
+                         "lvl": pieces["lvl"].astype(np.int8), "qty": pieces["qty"]}
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
