@@ -54,6 +54,17 @@ def _insert(queue, head, end, key, lot):
 
 
 @njit(cache=True)
+def _add_sorted(codes, n, code):
+    """Put ``code`` into ``codes[:n]``, kept ascending (a day touches few pools); returns the new length."""
+    pos = n
+    while pos > 0 and codes[pos - 1] > code:
+        codes[pos] = codes[pos - 1]
+        pos -= 1
+    codes[pos] = code
+    return n + 1
+
+
+@njit(cache=True)
 def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool):
     """Balances only: each requirement draws its customer's pool, then the company's. Returns
     how many requirements are left short (their index, need and covering pool in ``res_*``)."""
@@ -204,41 +215,49 @@ def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, l
 
 
 @njit(cache=True)
-def _first_day_below(days, qtys, floor):
-    """First day the running balance of (day, quantity) events, summed per day, is below ``floor``; -1 if never."""
-    order = np.argsort(days, kind="mergesort")
-    balance = 0.0
-    i = 0
-    n = len(order)
-    while i < n:
-        day = days[order[i]]
-        delta = 0.0
-        while i < n and days[order[i]] == day:
-            delta += qtys[order[i]]
-            i += 1
-        balance += delta
-        if balance < floor - EPS:
-            return day
-    return -1
-
-
-@njit(cache=True)
 def _item_days(r_day, r0, r1, l_arr, g0, g1):
-    """The walk's days (requirement days, lot arrivals and day 0, sorted) and each day's requirements."""
+    """The walk's days (requirement days, lot arrivals and day 0, ascending) and each day's requirements.
+
+    Requirements come sorted by day and lots by arrival, so the days are a merge of the two
+    and day 0; lots whose arrival moved (not in order any more) take a sort instead.
+    """
+    lots_sorted = True
+    for g in range(g0 + 1, g1):
+        if l_arr[g] < l_arr[g - 1]:
+            lots_sorted = False
+            break
+    if not lots_sorted:
+        arrivals = np.sort(l_arr[g0:g1])
+    else:
+        arrivals = l_arr[g0:g1]
     days = np.empty(r1 - r0 + g1 - g0 + 1, np.int64)
+    start = np.empty(len(days), np.int64)
+    end = np.empty(len(days), np.int64)
     n = 0
-    days[n] = 0
-    n += 1
-    for r in range(r0, r1):
-        days[n] = r_day[r]
+    r = r0
+    g = 0
+    zero_done = False
+    while True:
+        day = np.int64(1) << 62
+        if r < r1:
+            day = np.int64(r_day[r])
+        if g < len(arrivals) and arrivals[g] < day:
+            day = arrivals[g]
+        if not zero_done and 0 < day:
+            day = 0
+        if day == np.int64(1) << 62:
+            break
+        if day == 0:
+            zero_done = True
+        days[n] = day
+        start[n] = r
+        while r < r1 and r_day[r] == day:
+            r += 1
+        end[n] = r
+        while g < len(arrivals) and arrivals[g] == day:
+            g += 1
         n += 1
-    for g in range(g0, g1):
-        days[n] = l_arr[g]
-        n += 1
-    days = np.unique(days[:n])
-    start = np.searchsorted(r_day[r0:r1], days, side="left") + r0
-    end = np.searchsorted(r_day[r0:r1], days, side="right") + r0
-    return days, start, end
+    return days[:n], start[:n], end[:n]
 
 
 @njit(cache=True)
@@ -259,10 +278,10 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
         for r in range(r0, r1):
             segments += seg_end[r] - seg_start[r]
             cust = np.int64(r_cust[r])
-            for p in (COMPANY if pooled[it] else cust, cust):
-                if not used[p]:
-                    used[p] = True
-                    pools += 1
+            # A pooled item orders for the company pool only, and draws on pools that hold lots.
+            if not pooled[it] and not used[cust]:
+                used[cust] = True
+                pools += 1
         for g in range(g0, g1):
             if not used[l_pool[g]]:
                 used[l_pool[g]] = True
@@ -305,6 +324,10 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
     rq_end = np.zeros(n_pools, np.int64)
     cq_head = np.zeros(n_pools, np.int64)
     cq_end = np.zeros(n_pools, np.int64)
+    # Pools with open orders to receive, pools short today and pools drawn today, in code order.
+    pend_pools = np.empty(n_pools, np.int64)
+    short_pools = np.empty(n_pools, np.int64)
+    drawn_pools = np.empty(n_pools, np.int64)
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
         if rows + bounds[ii, 0] > len(p_item) or (track and (
@@ -327,9 +350,9 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        n_item_pools = len(pools)
-        # Lots: the existing ones, then room for one planned order per day and pool.
-        cap = ne + n_days * n_item_pools
+        # Lots: the existing ones, then room for one planned order per day and pool that can be
+        # short (a pooled item's shortfalls all fall on the company pool).
+        cap = ne + n_days * (1 if is_pooled else len(pools))
         la_arr = np.empty(cap, np.int64)
         la_qty = np.empty(cap)
         la_pool = np.empty(cap, np.int64)
@@ -367,6 +390,11 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                     pend_q[k] = j
                     k += 1
             pend_end[p] = k
+        n_pend_pools = 0
+        for p in pools:
+            if pend_end[p] > pend_head[p]:
+                pend_pools[n_pend_pools] = p
+                n_pend_pools += 1
         k = 0
         for j in range(ne):
             if not la_open[j]:
@@ -382,7 +410,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                     k += 1
             cq_head[p] = k
             cq_end[p] = k
-            k += pend_end[p] - pend_head[p] + n_days
+            k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
             balance[p] = 0.0
         o_first = cnt[N_OUTFLOW]
         n_receipts = 0
@@ -392,7 +420,9 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
         for di in range(n_days):
             day = days[di]
             # Receipts of the day.
-            for p in pools:
+            n_drawn = 0
+            for pi in range(n_pend_pools):
+                p = pend_pools[pi]
                 while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
                     lot = pend_q[pend_head[p]]
                     pend_head[p] += 1
@@ -425,6 +455,8 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                         balance[p] -= take
                         need -= take
                         if track:
+                            if outflow[p] == 0.0:
+                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
                             _take(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
                                   r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
@@ -440,15 +472,17 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                 restore = floor0 - balance[COMPANY]
             net_today = 0.0
             has_net = False
-            short_pools = 0
+            n_short = 0
             for j in range(n_res):
                 if not short_in[res_pool[j]]:
                     short_in[res_pool[j]] = True
-                    short_pools += 1
-            for p in pools:
-                if not short_in[p] and not (restoring and p == COMPANY):
-                    continue
-                all_mine = short_in[p] and short_pools == 1  # every short requirement is this pool's
+                    n_short = _add_sorted(short_pools, n_short, res_pool[j])
+            n_covered = n_short
+            if restoring and not short_in[COMPANY]:
+                n_covered = _add_sorted(short_pools, n_short, COMPANY)
+            for pi in range(n_covered):
+                p = short_pools[pi]
+                all_mine = short_in[p] and n_short == 1  # every short requirement is this pool's
                 short_in[p] = False
                 short = 0.0
                 priority = 100
@@ -535,6 +569,8 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                     if take > EPS:
                         balance[p] -= take
                         if track:
+                            if outflow[p] == 0.0:
+                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
                             _take(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
                                   la_avail, r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
@@ -545,16 +581,15 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                 n_day[k] = day
                 n_qty[k] = net_today
                 cnt[N_NET] = k + 1
-            if track:
-                for p in pools:
-                    if outflow[p] > 0.0:
-                        k = cnt[N_OUTFLOW]
-                        o_item[k] = it
-                        o_pool[k] = p
-                        o_day[k] = day
-                        o_qty[k] = outflow[p]
-                        cnt[N_OUTFLOW] = k + 1
-                        outflow[p] = 0.0
+            for pi in range(n_drawn):
+                p = drawn_pools[pi]
+                k = cnt[N_OUTFLOW]
+                o_item[k] = it
+                o_pool[k] = p
+                o_day[k] = day
+                o_qty[k] = outflow[p]
+                cnt[N_OUTFLOW] = k + 1
+                outflow[p] = 0.0
         if not track:
             continue
         for j in range(ne):
@@ -573,33 +608,57 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
 @njit(cache=True)
 def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
                         o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
-    """Rule 8: the day each open order is first needed (-1: never), for defer and cancel."""
+    """Rule 8: the day each open order is first needed (-1: never), for defer and cancel.
+
+    Open order k of a pool is first needed on the first day the pool's balance falls below
+    its floor with every other lot, the earlier open orders and the draws: the lots and
+    draws are put in day order once per pool, and each open order merges its predecessors in.
+    """
     for p in pools:
         opens = np.array([j for j in range(ne) if la_open[j] and la_pool[j] == p], np.int64)
         if len(opens) == 0:
             continue
         others = np.array([j for j in range(n_lots) if not la_open[j] and la_pool[j] == p], np.int64)
+        others = others[np.argsort(la_arr[others], kind="mergesort")]
         flows = np.array([o for o in range(o0, o1) if o_pool[o] == p], np.int64)
+        floor = safety if p == COMPANY else 0.0
         for k in range(len(opens)):
             if la_exp[opens[k]]:
                 continue
-            n = len(others) + k + len(flows)
-            days = np.empty(n, np.int64)
-            qtys = np.empty(n)
-            i = 0
-            for j in others:
-                days[i] = la_arr[j]
-                qtys[i] = la_qty[j]
-                i += 1
-            for j in opens[:k]:
-                days[i] = la_arr[j]
-                qtys[i] = la_qty[j]
-                i += 1
-            for o in flows:
-                days[i] = o_day[o]
-                qtys[i] = -o_qty[o]
-                i += 1
+            earlier = opens[:k][np.argsort(la_arr[opens[:k]], kind="mergesort")]
             a = cnt[N_ACTIONS]
             a_lot[a] = la_gid[opens[k]]
-            a_day[a] = _first_day_below(days, qtys, safety if p == COMPANY else 0.0)
+            a_day[a] = _first_day_below(others, earlier, la_arr, la_qty, flows, o_day, o_qty, floor)
             cnt[N_ACTIONS] = a + 1
+
+
+@njit(cache=True)
+def _first_day_below(others, earlier, la_arr, la_qty, flows, o_day, o_qty, floor):
+    """First day the running balance of lots (``others`` then ``earlier``, each in day order)
+    and draws (``flows``, in day order), summed per day in that order, is below ``floor``; -1 if never."""
+    i = j = f = 0
+    balance = 0.0
+    never = np.int64(1) << 62
+    while True:
+        day = never
+        if i < len(others):
+            day = la_arr[others[i]]
+        if j < len(earlier) and la_arr[earlier[j]] < day:
+            day = la_arr[earlier[j]]
+        if f < len(flows) and o_day[flows[f]] < day:
+            day = o_day[flows[f]]
+        if day == never:
+            return -1
+        delta = 0.0
+        while i < len(others) and la_arr[others[i]] == day:
+            delta += la_qty[others[i]]
+            i += 1
+        while j < len(earlier) and la_arr[earlier[j]] == day:
+            delta += la_qty[earlier[j]]
+            j += 1
+        while f < len(flows) and o_day[flows[f]] == day:
+            delta -= o_qty[flows[f]]
+            f += 1
+        balance += delta
+        if balance < floor - EPS:
+            return day
