@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       sort_order, sum_by)
+                       segment_rows, sort_order, sum_by)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -71,12 +71,9 @@ class Requirements:
         for level in found:
             keep = np.flatnonzero(levels == level)
             part = {name: col[keep].astype(REQ_TYPES[name]) for name, col in reqs.items()}
-            lengths = part["s1"] - part["s0"]
-            gather = np.repeat(part["s0"] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
-                np.arange(lengths.sum())
+            gather = segment_rows(part["s0"], part["s1"])
             part_segs = {name: col[gather].astype(SEG_TYPES[name]) for name, col in segs.items()}
-            part["s1"] = np.cumsum(lengths)
-            part["s0"] = part["s1"] - lengths
+            _renumber(part)
             self.chunks[level].append((part, part_segs))
 
     def take(self, level: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -102,7 +99,19 @@ class Requirements:
                                       reqs["cust"])[::-1], *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
         for name in REQ_FIELDS:
             reqs[name] = reqs[name][order]
+        # Segments in the walk's order too: it reads them requirement after requirement, and
+        # scattered they cost a cache miss each.
+        gather = segment_rows(reqs["s0"], reqs["s1"])
+        segs = {name: col[gather] for name, col in segs.items()}
+        _renumber(reqs)
         return reqs, segs
+
+
+def _renumber(reqs: dict[str, np.ndarray]) -> None:
+    """Segment ranges of requirements whose segments were gathered in their order."""
+    lengths = reqs["s1"] - reqs["s0"]
+    reqs["s1"] = np.cumsum(lengths)
+    reqs["s0"] = reqs["s1"] - lengths
 
 
 def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: bool = True) -> MrpResult:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, run_starts, sort_order, sum_by
+from mrp.codes import Policies, run_starts, segment_rows, sort_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -46,10 +46,8 @@ class Collector:
         net_day = np.zeros((int(max(item.max(initial=0), r["item"].max(initial=0))) - base + 1) * span, bool)
         net_day[(item.astype(np.int64) - base) * span + day] = True
         rows = np.flatnonzero(net_day[(r["item"].astype(np.int64) - base) * span + r["day"]])
-        lengths = r["s1"][rows] - r["s0"][rows]
-        seg = np.repeat(r["s0"][rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
-            np.arange(lengths.sum())
-        owner = np.repeat(rows, lengths)
+        seg = segment_rows(r["s0"][rows], r["s1"][rows])
+        owner = np.repeat(rows, r["s1"][rows] - r["s0"][rows])
         has_demand = s["dem"][seg] >= 0
         seg, owner = seg[has_demand], owner[has_demand]
         item, day, dem = r["item"][owner], r["day"][owner], s["dem"][seg]

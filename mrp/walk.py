@@ -162,26 +162,28 @@ def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_de
     pos = seg_pos[req]
     left = seg_left[req]
     n = cnt[N_PIECES]
-    while amount > EPS and pos < count:
-        piece = amount if amount <= left else left
+    # One loop for pegged pieces and the unpegged rest: with the rest written after the loop,
+    # LLVM compiled the draw path about ten times slower (measured on the 30k factory).
+    while amount > EPS:
+        if pos < count:
+            piece = amount if amount <= left else left
+            pc_dem[n] = s_dem[s0 + pos]
+            pc_lvl[n] = s_lvl[s0 + pos]
+        else:
+            piece = amount
+            pc_dem[n] = -1
+            pc_lvl[n] = -1
         pc_lot[n] = gid
-        pc_dem[n] = s_dem[s0 + pos]
-        pc_lvl[n] = s_lvl[s0 + pos]
         pc_qty[n] = piece
         n += 1
-        left -= piece
         amount -= piece
-        if left <= EPS:
-            pos += 1
-            left = s_qty[s0 + pos] if pos < count else 0.0
+        if pos < count:
+            left -= piece
+            if left <= EPS:
+                pos += 1
+                left = s_qty[s0 + pos] if pos < count else 0.0
     seg_pos[req] = pos
     seg_left[req] = left
-    if amount > EPS:
-        pc_lot[n] = gid
-        pc_dem[n] = -1
-        pc_lvl[n] = -1
-        pc_qty[n] = amount
-        n += 1
     cnt[N_PIECES] = n
 
 
@@ -614,10 +616,17 @@ def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_p
     its floor with every other lot, the earlier open orders and the draws: the lots and
     draws are put in day order once per pool, and each open order merges its predecessors in.
     """
-    for p in pools:
-        opens = np.array([j for j in range(ne) if la_open[j] and la_pool[j] == p], np.int64)
-        if len(opens) == 0:
+    with_opens = np.zeros(len(pools), np.bool_)
+    for j in range(ne):
+        if la_open[j]:
+            for pi in range(len(pools)):
+                if pools[pi] == la_pool[j]:
+                    with_opens[pi] = True
+    for pi in range(len(pools)):
+        if not with_opens[pi]:
             continue
+        p = pools[pi]
+        opens = np.array([j for j in range(ne) if la_open[j] and la_pool[j] == p], np.int64)
         others = np.array([j for j in range(n_lots) if not la_open[j] and la_pool[j] == p], np.int64)
         others = others[np.argsort(la_arr[others], kind="mergesort")]
         flows = np.array([o for o in range(o0, o1) if o_pool[o] == p], np.int64)
