@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       segment_rows, sort_order, sum_by)
+                       segment_rows, sort_order)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -52,6 +52,7 @@ SEG_FIELDS = ("dem", "lvl", "qty")
 REQ_TYPES = {"item": np.int32, "day": np.int32, "qty": np.float64, "cust": np.int32, "pri": np.int32,
              "parent": np.int32, "key1": np.int32, "key2": np.int32, "seq": np.int64, "s0": np.int64, "s1": np.int64}
 SEG_TYPES = {"dem": np.int32, "lvl": np.int8, "qty": np.float64}
+PIECE_TYPES = {"lot": np.int64, "dem": np.int32, "lvl": np.int8, "qty": np.float64}
 
 
 class Requirements:
@@ -153,7 +154,6 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     wo_keys = ids.get_indexer(wos["wo_id"].astype(str)).astype(np.int64)
     wo_cust = pool_of(wos["customer_id"], pools)
 
-    exploded = bom.end > bom.start
     out = tables.Collector()
     seq = len(demands)
     for level in range(len(reqs.chunks)):
@@ -162,8 +162,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             continue
         r, s = reqs.take(level)
         base = out.planned_base()
-        walked = _walk(level_items, True, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools),
-                       exploded)
+        walked = _walk(level_items, True, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools))
         if purchasing_inputs:
             _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools))
         parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank)
@@ -179,9 +178,6 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             reqs.add(child, segs, pol.level)
             del child, segs
         del r, s
-        if exploded[level_items].any():
-            # Explosion read these pieces in pegging order; summed only now (the others already are).
-            walked.pieces = _summed(walked.pieces, "lot", "dem", "lvl")
         out.add_level(walked)
     return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log)
 
@@ -230,8 +226,7 @@ class Walked:
 
 
 def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
-          avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int,
-          exploded: np.ndarray | None = None) -> Walked:
+          avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int) -> Walked:
     """One pass of the walk over ``items``, in chunks whose output arrays hold at most about
     ``CHUNK_ROWS`` rows each (the bounds are loose: sizing them for a whole level would cost gigabytes)."""
     item_req_start = np.searchsorted(r["item"], items, side="left").astype(np.int64)
@@ -263,38 +258,17 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
             sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
             sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
             *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first, seg_pos, seg_left)
-        chunk = {slot: {name: col[:cnt[slot]] for name, col in cols.items()} for slot, cols in buffers.items()}
-        if track:
-            chunk[N_PIECES] = _summed_pieces(chunk[N_PIECES], chunk[N_PLANNED]["item"], sup, exploded,
-                                             sup.n + planned_base + done)
-            chunk[N_MATERIAL] = _summed(chunk[N_MATERIAL], "parent", "lot", "day", "avail")
+        # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
         done += int(cnt[N_PLANNED])
-        for slot, cols in chunk.items():
-            parts[slot].append({name: col.copy() for name, col in cols.items()})
+        for slot, cols in buffers.items():
+            parts[slot].append({name: col[:cnt[slot]].astype(PIECE_TYPES.get(name, col.dtype))
+                                if slot == N_PIECES else col[:cnt[slot]].copy() for name, col in cols.items()})
     joined = {}
     for slot, chunks in parts.items():
-        joined[slot] = {name: np.concatenate([part.pop(name) for part in chunks]) for name in list(chunks[0])}
+        joined[slot] = chunks[0] if len(chunks) == 1 else \
+            {name: np.concatenate([part.pop(name) for part in chunks]) for name in list(chunks[0])}
     return Walked(joined[N_PLANNED], joined[N_PIECES], joined[N_MATERIAL], joined[N_EXPEDITES], joined[N_NET],
                   joined[N_OUTFLOW], joined[N_ACTIONS])
-
-
-def _summed(rows: dict[str, np.ndarray], *keys: str) -> dict[str, np.ndarray]:
-    first, qty = sum_by(rows["qty"], *(rows[k] for k in keys))
-    return {name: col[first] for name, col in rows.items() if name != "qty"} | {"qty": qty}
-
-
-def _summed_pieces(pieces: dict[str, np.ndarray], planned_item: np.ndarray, sup: _Supply, exploded: np.ndarray,
-                   first_gid: int) -> dict[str, np.ndarray]:
-    """A chunk's pegging pieces summed per (lot, demand, level), except those of lots whose
-    item is exploded: explosion reads those in the order they were pegged."""
-    lot = pieces["lot"]
-    planned = lot >= sup.n
-    item = np.empty(len(lot), np.int64)
-    item[~planned] = sup.item[lot[~planned]]
-    item[planned] = planned_item[lot[planned] - first_gid]
-    raw = exploded[item]
-    summed = _summed({name: col[~raw] for name, col in pieces.items()}, "lot", "dem", "lvl")
-    return {name: np.concatenate([col[raw], summed[name]]) for name, col in pieces.items()}
 
 
 def _buffers(n: int, **kinds: str) -> dict[str, np.ndarray]:

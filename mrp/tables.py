@@ -159,7 +159,9 @@ def _supply_key(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
     supply_rank = np.empty(len(gid_type), np.int64)
     supply_rank[:n_lots] = _string_rank(gid_supply[:n_lots])
     supply_rank[n_lots:] = _seq_rank(seq)
-    return (item_rank * 8 + _string_rank(gid_type)) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
+    type_rank = _string_rank(np.append(gid_type[:n_lots], "planned"))
+    type_rank = np.concatenate([type_rank[:n_lots], np.full(len(gid_type) - n_lots, type_rank[-1])])
+    return (item_rank * 8 + type_rank) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
 
 
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
