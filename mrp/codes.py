@@ -152,6 +152,24 @@ def sort_order(*keys: np.ndarray) -> np.ndarray:
     return np.argsort(packed[0]) if len(packed) == 1 else np.lexsort(packed)
 
 
+def sort_order_ties(primary: np.ndarray, *tiebreak: np.ndarray) -> np.ndarray:
+    """The order of rows by ``primary``, then by the ``tiebreak`` keys (most significant first).
+
+    For keys where ties are rare: one fast unstable sort, then only the tied rows are sorted
+    again with their tie-breaks (a full multi-key sort of millions of rows costs seconds).
+    """
+    order = np.argsort(primary)
+    ranked = primary[order]
+    tied = np.zeros(len(ranked), bool)
+    tied[1:] = ranked[1:] == ranked[:-1]
+    tied[:-1] |= tied[1:]
+    rows = np.flatnonzero(tied)
+    if len(rows):
+        sub = order[rows]
+        order[rows] = sub[np.lexsort(tuple(key[sub] for key in reversed(tiebreak)) + (primary[sub],))]
+    return order
+
+
 def sum_by(qty: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows with equal keys summed: the index of each group's first row (groups in key order) and its sum."""
     if not len(qty):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       segment_rows, sort_order)
+                       segment_rows, sort_order, sort_order_ties)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -78,7 +78,8 @@ class Requirements:
             self.chunks[level].append((part, part_segs))
 
     def take(self, level: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """All requirements of a level, sorted as the walk takes them, and their segments."""
+        """All requirements of a level, sorted as the walk takes them (the keys only the sort needs
+        dropped), and their segments."""
         chunks = self.chunks[level]
         self.chunks[level] = []
         if not chunks:
@@ -96,9 +97,12 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        order = sort_order(*pack_keys(reqs["item"], reqs["day"], np.unique(reqs["pri"], return_inverse=True)[1],
-                                      reqs["cust"])[::-1], *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
-        for name in REQ_FIELDS:
+        pri = np.unique(reqs["pri"], return_inverse=True)[1]
+        order = sort_order_ties(*pack_keys(reqs["item"], reqs["day"], pri, reqs["cust"])[::-1],
+                                *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
+        for name in ("key1", "key2", "seq"):  # only the order needs them
+            del reqs[name]
+        for name in reqs:
             reqs[name] = reqs[name][order]
         # Segments in the walk's order too: it reads them requirement after requirement, and
         # scattered they cost a cache miss each.
