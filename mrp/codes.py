@@ -170,16 +170,6 @@ def sort_order_ties(primary: np.ndarray, *tiebreak: np.ndarray) -> np.ndarray:
     return order
 
 
-def sum_by(qty: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows with equal keys summed: the index of each group's first row (groups in key order) and its sum."""
-    if not len(qty):
-        return np.zeros(0, np.int64), np.asarray(qty, float)
-    shifted = [k - k.min() for k in keys]
-    order = sort_order(*shifted)
-    first = run_starts(*(key[order] for key in shifted))
-    return order[first], np.add.reduceat(np.asarray(qty, float)[order], first)
-
-
 def run_starts(*keys: np.ndarray) -> np.ndarray:
     """Start of each run of equal keys in sorted rows."""
     n = len(keys[0])

@@ -158,7 +158,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     wo_keys = ids.get_indexer(wos["wo_id"].astype(str)).astype(np.int64)
     wo_cust = pool_of(wos["customer_id"], pools)
 
-    out = tables.Collector()
+    out = tables.Collector(np.array([d.demand_id for d in demands], dtype=object))
     seq = len(demands)
     for level in range(len(reqs.chunks)):
         level_items = np.flatnonzero(pol.level == level).astype(np.int64)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, run_starts, segment_rows, sort_order, sum_by
+from mrp.codes import Policies, pack_keys, run_starts, sort_order
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -19,7 +20,8 @@ from mrp.plan import PLAN_COLUMNS
 class Collector:
     """The walk's output of every level, kept as packed arrays until the tables are built."""
 
-    def __init__(self) -> None:
+    def __init__(self, demand_ids: np.ndarray) -> None:
+        self.demand_rank = _string_rank(demand_ids)  # demand code -> rank of its id
         self.levels: list = []
         self.net_rows: list[tuple[np.ndarray, ...]] = []
         self.served_rows: list[tuple[np.ndarray, ...]] = []
@@ -30,11 +32,7 @@ class Collector:
         return self._planned
 
     def add_level(self, walked) -> None:
-        """Keep a level's output (its pegging pieces already summed per lot, demand and level)
-        in compact types."""
-        pieces = walked.pieces
-        walked.pieces = {"lot": pieces["lot"], "dem": pieces["dem"].astype(np.int32),
-                         "lvl": pieces["lvl"].astype(np.int8), "qty": pieces["qty"]}
+        """Keep a level's output."""
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
@@ -45,14 +43,9 @@ class Collector:
         base = int(min(item.min(initial=0), r["item"].min(initial=0)))
         net_day = np.zeros((int(max(item.max(initial=0), r["item"].max(initial=0))) - base + 1) * span, bool)
         net_day[(item.astype(np.int64) - base) * span + day] = True
-        rows = np.flatnonzero(net_day[(r["item"].astype(np.int64) - base) * span + r["day"]])
-        seg = segment_rows(r["s0"][rows], r["s1"][rows])
-        owner = np.repeat(rows, r["s1"][rows] - r["s0"][rows])
-        has_demand = s["dem"][seg] >= 0
-        seg, owner = seg[has_demand], owner[has_demand]
-        item, day, dem = r["item"][owner], r["day"][owner], s["dem"][seg]
-        first, qty = sum_by(s["qty"][seg], item, day, dem)
-        self.served_rows.append((item[first], day[first], dem[first], qty))
+        on_net_day = net_day[(r["item"].astype(np.int64) - base) * span + r["day"]]
+        self.served_rows.append(_demand_links(r["item"], r["day"], r["s0"], r["s1"], on_net_day, s["dem"], s["qty"],
+                                              self.demand_rank))
 
     def concat(self, part: str) -> dict[str, np.ndarray]:
         """One part of every level's output, joined; the levels' own arrays are released as it goes."""
@@ -62,6 +55,62 @@ class Collector:
         if not frames:
             return {}
         return {name: np.concatenate([f.pop(name) for f in frames]) for name in list(frames[0])}
+
+
+@njit(cache=True)
+def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_rank):
+    """Per (item, day) of requirements on a net-requirement day, what each demand's segments
+    carry, in the table's order (by demand id). Requirements come sorted by item and day, and
+    within a level item codes follow the ids, so one pass over them gives the rows in order."""
+    n = len(r_item)
+    cap = 0
+    widest = 0
+    i = 0
+    while i < n:
+        j = i
+        width = 0
+        while j < n and r_item[j] == r_item[i] and r_day[j] == r_day[i]:
+            width += r_s1[j] - r_s0[j]
+            j += 1
+        if on_net_day[i]:
+            cap += width
+            widest = max(widest, width)
+        i = j
+    o_item = np.empty(cap, np.int64)
+    o_day = np.empty(cap, np.int64)
+    o_dem = np.empty(cap, np.int64)
+    o_qty = np.empty(cap)
+    g_rank = np.empty(widest, np.int64)
+    g_dem = np.empty(widest, np.int64)
+    g_qty = np.empty(widest)
+    m = 0
+    i = 0
+    while i < n:
+        j = i
+        while j < n and r_item[j] == r_item[i] and r_day[j] == r_day[i]:
+            j += 1
+        if on_net_day[i]:
+            k = 0
+            for r in range(i, j):
+                for g in range(r_s0[r], r_s1[r]):
+                    if s_dem[g] >= 0:
+                        g_rank[k] = demand_rank[s_dem[g]]
+                        g_dem[k] = s_dem[g]
+                        g_qty[k] = s_qty[g]
+                        k += 1
+            order = np.argsort(g_rank[:k], kind="mergesort")
+            for x in range(k):
+                g = order[x]
+                if x > 0 and g_rank[g] == g_rank[order[x - 1]]:
+                    o_qty[m - 1] += g_qty[g]
+                else:
+                    o_item[m] = r_item[i]
+                    o_day[m] = r_day[i]
+                    o_dem[m] = g_dem[g]
+                    o_qty[m] = g_qty[g]
+                    m += 1
+        i = j
+    return o_item[:m], o_day[:m], o_dem[:m], o_qty[:m]
 
 
 def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
@@ -79,12 +128,12 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
     gid_item = np.concatenate([lot_item, planned["item"]])
     gid_type = np.concatenate([lots["supply_type"].to_numpy(dtype=object), np.full(len(order_ids), "planned", object)])
     gid_supply = np.concatenate([lots["supply_id"].astype(str).to_numpy(dtype=object), order_ids])
-    supply_key = _supply_key(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"])
-    demand_rank = _string_rank(demand_ids)
+    supply_rank = _supply_rank(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"])
+    demand_rank = out.demand_rank
     pegging = _pegging(out.concat("pieces"), sup.remaining, planned["remaining"], gid_item, gid_type, gid_supply,
-                       item_ids, demand_ids, supply_key, demand_rank)
+                       item_ids, demand_ids, supply_rank, demand_rank)
     material = _material(out.concat("material"), order_ids, wos, gid_item, gid_type, gid_supply, item_ids,
-                         supply_key, as_of)
+                         supply_rank, as_of)
     outflow = out.concat("outflow")
     net_by_day = out.concat("net")
     mrp_records = records.records_frame(item_ids, item_rank, lot_item, sup, planned, net_by_day, outflow, as_of)
@@ -154,18 +203,22 @@ def _seq_rank(seq: np.ndarray) -> np.ndarray:
     return rank[seq]
 
 
-def _supply_key(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
-    """A key sorting lots as (item id, supply type, supply id) without sorting the planned orders' ids."""
+def _supply_rank(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
+    """Each lot's rank in (item id, supply type, supply id) order, without sorting the planned
+    orders' ids; a rank (not the key itself) packs with other keys into one sort key."""
     supply_rank = np.empty(len(gid_type), np.int64)
     supply_rank[:n_lots] = _string_rank(gid_supply[:n_lots])
     supply_rank[n_lots:] = _seq_rank(seq)
     type_rank = _string_rank(np.append(gid_type[:n_lots], "planned"))
     type_rank = np.concatenate([type_rank[:n_lots], np.full(len(gid_type) - n_lots, type_rank[-1])])
-    return (item_rank * 8 + type_rank) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
+    key = (item_rank * 8 + type_rank) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
+    rank = np.empty(len(key), np.int64)
+    rank[np.argsort(key)] = np.arange(len(key))
+    return rank
 
 
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
-             item_ids, demand_ids, supply_key, demand_rank) -> pd.DataFrame:
+             item_ids, demand_ids, supply_rank, demand_rank) -> pd.DataFrame:
     """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys."""
     remaining = np.concatenate([lot_remaining, planned_remaining])
     surplus = np.flatnonzero(remaining > 1e-9)
@@ -176,7 +229,7 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
     row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
-    order = sort_order(supply_key[lot], row_key)
+    order = sort_order(supply_rank[lot], row_key)
     lot, dem, lvl, qty, row_key = lot[order], dem[order], lvl[order], qty[order], row_key[order]
     first = run_starts(lot, row_key)
     qty = np.add.reduceat(qty, first) if len(first) else qty
@@ -193,16 +246,19 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     }, copy=False)
 
 
-def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_key,
+def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank,
               as_of) -> pd.DataFrame:
     """SMT orders' draws summed per (order, lot, need day, available day), sorted like the ids."""
     empty = np.zeros(0, np.int64)
     parent, lot, day, avail, qty = (material.get(k, empty) for k in ("parent", "lot", "day", "avail", "qty"))
     parent_text = np.concatenate([order_ids, wos["wo_id"].astype(str).to_numpy(dtype=object)])
     index = np.where(parent >= 0, parent, len(order_ids) + (-parent - 2))
-    used, local = np.unique(index, return_inverse=True)
-    parent_rank = _string_rank(parent_text[used])[local] if len(used) else empty
-    order = sort_order(parent_rank, supply_key[lot], day, avail)
+    used = np.zeros(len(parent_text), bool)
+    used[index] = True
+    used = np.flatnonzero(used)
+    rank_of = np.zeros(len(parent_text), np.int64)
+    rank_of[used] = _string_rank(parent_text[used])
+    order = sort_order(rank_of[index], supply_rank[lot], day, avail)
     index, lot, day, avail, qty = index[order], lot[order], day[order], avail[order], np.asarray(qty, float)[order]
     first = run_starts(index, lot, day, avail)
     qty = np.add.reduceat(qty, first) if len(first) else qty
@@ -230,11 +286,10 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     order = sort_order(item_rank[item], day)
     item, day, qty = item[order], day[order], qty[order]
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
-    order = sort_order(item_rank[s_item], s_day, demand_rank[s_dem])
+    # Each level's rows are summed and in order already, and levels hold different items: merge them.
+    keys = pack_keys(item_rank[s_item], s_day, demand_rank[s_dem])
+    order = np.argsort(keys[0], kind="stable") if len(keys) == 1 else np.lexsort(keys)
     s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
-    first = run_starts(s_item, s_day, s_dem)
-    s_qty = np.add.reduceat(s_qty, first) if len(first) else s_qty
-    s_item, s_day, s_dem = s_item[first], s_day[first], s_dem[first]
     pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
                          "demand_id": _str(demand_ids[s_dem]), "customer_id": _str(customer_of[s_dem]),
                          "quantity": s_qty}, copy=False)
