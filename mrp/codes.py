@@ -138,7 +138,8 @@ def pack_keys(*keys: np.ndarray) -> tuple[np.ndarray, ...]:
         room *= span
         if room >= 1 << 62:
             return tuple(reversed(keys))
-        packed = packed * span + key
+        packed *= span
+        packed += key
     return (packed,)
 
 

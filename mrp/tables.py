@@ -161,7 +161,7 @@ def _order_ids(item_ids: np.ndarray, item: np.ndarray, seq: np.ndarray) -> np.nd
 
 
 def _str(values) -> pd.api.extensions.ExtensionArray:
-    return pd.array(np.asarray(values, dtype=object), dtype="str")
+    return pd.array(np.asarray(values, dtype=object), dtype="str", copy=False)
 
 
 def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, item_rank: np.ndarray,
