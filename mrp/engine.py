@@ -52,7 +52,6 @@ SEG_FIELDS = ("dem", "lvl", "qty")
 REQ_TYPES = {"item": np.int32, "day": np.int32, "qty": np.float64, "cust": np.int32, "pri": np.int32,
              "parent": np.int32, "key1": np.int32, "key2": np.int32, "seq": np.int64, "s0": np.int64, "s1": np.int64}
 SEG_TYPES = {"dem": np.int32, "lvl": np.int8, "qty": np.float64}
-PIECE_TYPES = {"lot": np.int64, "dem": np.int32, "lvl": np.int8, "qty": np.float64}
 
 
 class Requirements:
@@ -239,16 +238,20 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
                          sup.start, sup.end, arr, sup.pool, n_pools)
     cap = [max(int(bounds[:, k].max(initial=0)), min(int(bounds[:, k].sum()), CHUNK_ROWS)) for k in range(3)]
     n_lots = int(sum(sup.end[items] - sup.start[items]))
-    buffers = {
-        N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
-                            avail="i", pri="i", remaining="f"),
-        N_PIECES: _buffers(cap[1] if track else 0, lot="i", dem="i", lvl="i", qty="f"),
-        N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
-        N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
-        N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
-        N_OUTFLOW: _buffers(cap[0] if track else 0, item="i", pool="i", day="i", qty="f"),
-        N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
-    }
+
+    def fresh() -> dict[int, dict[str, np.ndarray]]:
+        return {
+            N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
+                                avail="i", pri="i", remaining="f"),
+            N_PIECES: _buffers(cap[1] if track else 0, lot="i", dem="i4", lvl="i1", qty="f"),
+            N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
+            N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
+            N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
+            N_OUTFLOW: _buffers(cap[0] if track else 0, item="i", pool="i", day="i", qty="f"),
+            N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
+        }
+
+    buffers = fresh()
     parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
     seg_pos, seg_left = segment_cursors(r["s0"], r["s1"], s["qty"])
     first = 0
@@ -263,10 +266,12 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
             sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
             *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first, seg_pos, seg_left)
         # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
+        # A chunk keeps its arrays (only the pages written take memory) and the next gets new ones.
         done += int(cnt[N_PLANNED])
         for slot, cols in buffers.items():
-            parts[slot].append({name: col[:cnt[slot]].astype(PIECE_TYPES.get(name, col.dtype))
-                                if slot == N_PIECES else col[:cnt[slot]].copy() for name, col in cols.items()})
+            parts[slot].append({name: col[:cnt[slot]] for name, col in cols.items()})
+        if first < len(items):
+            buffers = fresh()
     joined = {}
     for slot, chunks in parts.items():
         joined[slot] = chunks[0] if len(chunks) == 1 else \
@@ -275,8 +280,11 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
                   joined[N_OUTFLOW], joined[N_ACTIONS])
 
 
+BUFFER_TYPES = {"i": np.int64, "i4": np.int32, "i1": np.int8, "f": np.float64}
+
+
 def _buffers(n: int, **kinds: str) -> dict[str, np.ndarray]:
-    return {name: np.empty(n, np.int64 if kind == "i" else float) for name, kind in kinds.items()}
+    return {name: np.empty(n, BUFFER_TYPES[kind]) for name, kind in kinds.items()}
 
 
 def _demand_requirements(demands, code: pd.Index, pools: pd.Index, ids: pd.Index) -> tuple[dict, dict]:
