@@ -30,6 +30,7 @@ from optimizer.purchasing.cost import Line, evaluate
 from optimizer.purchasing.data import CostRates, ItemProblem
 from optimizer.purchasing.heuristic import lot_sizing_lines
 from optimizer.purchasing.model import OrderDayValues, build_model
+from optimizer.purchasing.receipts import Receipts, receipt_bound, receipt_work
 from optimizer.purchasing.solver import solve
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ MAX_NODES = 200
 #: Estimated columns one worker gets through per second of the time limit at that budget
 #: (measured on sample_data/ems_factory, 2 shared cores); sizes how many blocks get the MILP.
 COLUMNS_PER_SECOND = 150
+#: Recursion work (Q grid states × events, :func:`receipt_work`) one worker gets through per
+#: second of the time limit; with ``RECURSION_SHARE`` of the time limit it sizes how many items
+#: get the receipts recursion (the largest first come last: the rest keep the LP bound).
+RECURSION_WORK_PER_SECOND = 4_000_000
+RECURSION_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,16 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
     batches = [_batch(f"B{n + 1}", group, enforce, heuristic, start) for n, (group, enforce) in
                enumerate([(g, True) for g in small] + [([i], False) for g in large for i in g])]
     seed_cost = _costs(items, [l for b in batches for l in b.seed], rates)
-    relaxed = [_relaxation_bound(b, rates, time_limit_s) for b in batches]
+    recursion = _receipts(batches, seed_cost, rates, workers,
+                          RECURSION_WORK_PER_SECOND * time_limit_s * max(workers, 1) * RECURSION_SHARE)
+    batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates)
+    relaxed = []
+    for batch in batches:
+        bound = _receipts_bound(batch, recursion)
+        cost = sum(seed_cost[i.item_id] for i in batch.items)
+        if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
+            bound = max(bound, _relaxation_bound(batch, rates, time_limit_s))
+        relaxed.append(bound)
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap,
                             COLUMNS_PER_SECOND * time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0))
     first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) if large else deadline
@@ -144,7 +159,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
     results: list[BlockResult] = []
     lines: dict[str, list[Line] | None] = {}
     for index, batch in enumerate(batches):
-        result = _pick(batch, milp.get(index), relaxed[index], seed_cost, milp_cost)
+        result = _pick(batch, milp.get(index), relaxed[index], seed_cost, milp_cost, mip_gap)
         results.append(result)
         for item in batch.items:
             lines[item.item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item.item_id]
@@ -167,6 +182,64 @@ def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[s
             return _Batch(name, group, enforce, seed, True)
     seed = [l for i in group for l in start.get(i.item_id, [])]
     return _Batch(name, group, enforce, seed, False)
+
+
+def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRates, workers: int,
+              work_budget: float) -> dict[str, Receipts]:
+    """The receipts recursion (:mod:`optimizer.purchasing.receipts`) of the items of every block,
+    smallest work first while the total fits ``work_budget`` (a count: the same input gives the same
+    items), in ``workers`` threads (the recursion releases the GIL). Each item's seed cost, where its
+    seed is a plan covering it, prunes the recursion."""
+    items = [(receipt_work(i), i.item_id, i, b.seed_valid) for b in batches for i in b.items]
+    chosen, used = [], 0.0
+    for work, _, item, valid in sorted(items, key=lambda x: (x[0], x[1])):
+        if used + work > work_budget:
+            break
+        used += work
+        chosen.append((item, seed_cost[item.item_id] if valid else math.inf))
+
+    def run(job: tuple[ItemProblem, float]) -> Receipts:
+        return receipt_bound(job[0], rates, job[1])
+
+    if workers <= 1 or len(chosen) <= 1:
+        found = [run(job) for job in chosen]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(run, chosen))
+    return {item.item_id: r for (item, _), r in zip(chosen, found)}
+
+
+def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:
+    """Sum of the items' recursion bounds (relaxing minimum order values decouples them); -inf if one is missing."""
+    found = [recursion.get(i.item_id) for i in batch.items]
+    return sum(r.bound for r in found) if all(r is not None for r in found) else -math.inf
+
+
+def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost: dict[str, float],
+                  recursion: dict[str, Receipts], rates: CostRates) -> tuple[list[_Batch], dict[str, float]]:
+    """Each block's seed becomes the recursion's plan where that is a plan of the block (within the
+    caps, every item, minimum order values met where enforced) and costs less."""
+    plans = {}
+    for batch in batches:
+        found = [recursion.get(i.item_id) for i in batch.items]
+        if all(r is not None and r.lines is not None for r in found):
+            lines = [l for r in found for l in r.lines]
+            if not (batch.enforce and short_of_min_order_value(lines)):
+                plans[batch.name] = lines
+    if not plans:
+        return batches, seed_cost
+    cost = _costs([i for b in batches if b.name in plans for i in b.items], [l for p in plans.values() for l in p], rates)
+    out, costs = [], dict(seed_cost)
+    for batch in batches:
+        lines = plans.get(batch.name)
+        if lines is not None:
+            new = sum(cost[i.item_id] for i in batch.items)
+            old = sum(seed_cost[i.item_id] for i in batch.items)
+            if not batch.seed_valid or new < old - 1e-9 * max(abs(old), 1.0):
+                batch = replace(batch, seed=lines, seed_valid=True)
+                costs.update({i.item_id: cost[i.item_id] for i in batch.items})
+        out.append(batch)
+    return out, costs
 
 
 def _costs(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> dict[str, float]:
@@ -206,12 +279,13 @@ def _worth_solving(batches: list[_Batch], seed_cost: dict[str, float], bounds: l
 
 
 def _pick(batch: _Batch, milp: BlockResult | None, relaxed_bound: float, seed_cost: dict[str, float],
-          milp_cost: dict[str, float]) -> BlockResult:
+          milp_cost: dict[str, float], mip_gap: float) -> BlockResult:
     """The cheaper of the MILP's lines and the seed (if it is a plan of the block), with the better bound."""
     ids = [i.item_id for i in batch.items]
     seed_total = sum(seed_cost[i] for i in ids)
     if milp is None:
-        status = "optimal" if seed_total - relaxed_bound <= 1e-9 * max(abs(seed_total), 1.0) else "heuristic"
+        # optimal as the MILP means it: within mip_gap of the bound
+        status = "optimal" if seed_total - relaxed_bound <= mip_gap * max(abs(seed_total), 1e-9) else "heuristic"
         lines = tuple(batch.seed) if batch.seed_valid else None
         return BlockResult(batch.name, tuple(ids), _mode(batch.items, batch.enforce), "lot-sizing", status,
                            seed_total, relaxed_bound, _relative(seed_total, relaxed_bound), 0.0, lines)
