@@ -85,12 +85,40 @@ def receipt_bound(item: ItemProblem, rates: CostRates, upper: float = math.inf,
     relaxation's optimum the result is a bound of -inf and no plan."""
     none = Receipts(-math.inf, None, 0.0, False)
     offers = [o for o in item.offers if o.capacity() > 0]
-    total = item.total_need
-    if not offers or item.shortage_qty > 1e-9 or total <= 0:
+    if not offers or item.shortage_qty > 1e-9 or item.total_need <= 0:
         return none
     if any(any(b > a + 1e-12 for a, b in zip(o.unit_price, o.unit_price[1:])) for o in offers):
         return none  # a price rising with quantity breaks the merge argument
-    earliest = [min(o.lead_time_days, o.stock_lead_time_days) if o.stock_qty > 0 else o.lead_time_days for o in offers]
+    from optimizer.purchasing.heuristic import _over_cap
+
+    options = [(o, o.stock_qty > 0) for o in offers]
+    value, lines, unit, exact = _solve(item, options, rates, upper, max_states)
+    if not math.isfinite(value):
+        return none
+    bound = value - 1e-9 * max(abs(value), 1.0)
+    # a plan over a cap: leave that offer out (from stock, or at all) and run again, a few times
+    for _ in range(3):
+        if lines is None:
+            break
+        over = _over_cap(list(lines))
+        if not over:
+            break
+        options = [(o, stock and (o, True) not in over) for o, stock in options if (o, None) not in over]
+        if not options:
+            lines = None
+            break
+        _, lines, _, _ = _solve(item, options, rates, upper, max_states)
+    if lines is not None and _over_cap(list(lines)):
+        lines = None
+    return Receipts(bound, lines, unit, exact)
+
+
+def _solve(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRates, upper: float,
+           max_states: int) -> tuple[float, tuple[Line, ...] | None, float, bool]:
+    """The recursion over ``options`` (offer, shelf stock allowed): its optimum and arg-min lines."""
+    offers = [o for o, _ in options]
+    total = item.total_need
+    earliest = [min(o.lead_time_days, o.stock_lead_time_days) if stock else o.lead_time_days for o, stock in options]
     events = np.unique(np.concatenate([item.need_days, earliest, [rates.horizon_days]]).astype(np.int64))
     cum = np.concatenate([[0.0], np.cumsum(item.need_qty)])
     dcum = cum[np.searchsorted(item.need_days, events, side="right")]
@@ -142,10 +170,10 @@ def receipt_bound(item: ItemProblem, rates: CostRates, upper: float = math.inf,
         np.array(stage_event, dtype=np.int64), np.array(stage_offer, dtype=np.int64), float(unit), float(slack),
         int(ncap), int(lfin), float(upper) * (1 + 1e-9) + 1e-9)
     if not math.isfinite(value):
-        return none
-    bound = value - 1e-9 * max(abs(value), 1.0)
-    lines = _lines(item, offers, events, path, moves, stage_event, stage_offer, unit, exact)
-    return Receipts(bound, lines, unit, exact)
+        return value, None, unit, exact
+    return value, _lines(item, offers, events, path, moves, stage_event, stage_offer, unit, exact), unit, exact
+
+
 
 
 def receipt_work(item: ItemProblem, max_states: int = MAX_STATES) -> float:
@@ -189,9 +217,8 @@ def _grid(offers: list[Offer], total: float, max_states: int) -> tuple[float, bo
 
 def _lines(item: ItemProblem, offers: list[Offer], events: np.ndarray, path: np.ndarray, moves: list,
            stage_event: list[int], stage_offer: list[int], unit: float, exact: bool) -> tuple[Line, ...] | None:
-    """The arg-min's lines (path rows: stage, move, target state, Δ), None when they exceed a cap."""
-    from optimizer.purchasing.heuristic import _over_cap
-
+    """The arg-min's lines (path rows: stage, move, target state, Δ); from stock only where the lead time
+    cannot make the arrival (the caller's options allow it there)."""
     lines = []
     received = 0.0
     for stage, move, target, delta in path[::-1]:
@@ -207,7 +234,7 @@ def _lines(item: ItemProblem, offers: list[Offer], events: np.ndarray, path: np.
             lines.append(Line(item.item_id, offer, False, day - offer.lead_time_days, quantity))
         else:
             lines.append(Line(item.item_id, offer, True, day - offer.stock_lead_time_days, quantity))
-    if received < item.total_need - 1e-9 or _over_cap(lines):
+    if received < item.total_need - 1e-9:
         return None
     return tuple(lines)
 
