@@ -46,8 +46,10 @@ COLUMNS_PER_SECOND = 150
 #: Recursion work (Q grid states × events, :func:`receipt_work`) one worker gets through per
 #: second of the time limit; with ``RECURSION_SHARE`` of the time limit it sizes how many items
 #: get the receipts recursion (the largest first come last: the rest keep the LP bound).
-RECURSION_WORK_PER_SECOND = 4_000_000
-RECURSION_SHARE = 0.5
+#: (measured: about 2·10^7 a second per thread on the benchmark, alone on this machine; halved
+#: for a shared one). The MILP column budgets get the rest, ``1 − RECURSION_SHARE``.
+RECURSION_WORK_PER_SECOND = 10_000_000
+RECURSION_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
             bound = max(bound, _relaxation_bound(batch, rates, time_limit_s))
         relaxed.append(bound)
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap,
-                            COLUMNS_PER_SECOND * time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0))
+                            COLUMNS_PER_SECOND * time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0)
+                            * (1.0 - RECURSION_SHARE))
     first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) if large else deadline
     log.debug("%d blocks planned and bounded, %d to solve, %.1f s left", len(batches), len(chosen),
               deadline - time.monotonic())
@@ -166,7 +169,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
     fallback: list[str] = []
     log.debug("first step done, %.1f s left", deadline - time.monotonic())
     for n, group in enumerate(large):
-        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) / len(large)
+        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) * (1.0 - RECURSION_SHARE) / len(large)
         results.extend(_repair(group, lines, rates, deadline, mip_gap, f"R{n + 1}", start, fallback, budget))
     stopped = any(r.status in ("time_limit", "not_solved") for r in results)
     return Solved(lines, results, stopped, tuple(fallback))

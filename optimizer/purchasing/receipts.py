@@ -309,8 +309,24 @@ def _interval_cost(j, s, l, ev, dcum, dtot, horizon, hold, late_c, prices, n_lay
 
 @njit(cache=True, nogil=True)
 def _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub):
-    """Drops states that cannot beat ``ub`` (value + cheapest purchase of what is still missing),
-    and tightens each layer's range of finite states."""
+    """Drops states that cannot beat ``ub`` (value + cheapest purchase of what is still missing) and
+    states dominated by a cheaper price layer with the same Q at no higher value (what follows never
+    costs more with a lower p̂), and tightens each layer's range of finite states."""
+    first_all = ncap + 1
+    last_all = -1
+    for s in range(n_layers + 1):
+        if lo[s] <= hi[s]:
+            first_all = min(first_all, lo[s])
+            last_all = max(last_all, hi[s])
+    for l in range(first_all, last_all + 1):
+        best = np.inf
+        for s in range(n_layers + 1):
+            if lo[s] <= l <= hi[s]:
+                v = V[s, l]
+                if v >= best:
+                    V[s, l] = np.inf
+                elif v < best:
+                    best = v
     for s in range(n_layers + 1):
         first = -1
         last = -2
@@ -445,10 +461,17 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                             new_lo[t] = tmin
                         if tmax > new_hi[t]:
                             new_hi[t] = tmax
-                    # into the merged top state
+                    # into the merged top state (from sources that can reach it within ub)
+                    first = 0
+                    if w >= 0:
+                        first = ncap - d0 - (w - 1) * r
+                    if slope > 0 and vmin < np.inf and ub < np.inf:
+                        reach = (ub - vmin - const) / slope
+                        if reach < ncap:
+                            first = max(first, ncap - d0 - r - int(reach) - 1)
                     best = np.inf
                     for s in range(src_lo, src_hi + 1):
-                        for l in range(slo[s], shi[s] + 1):
+                        for l in range(max(slo[s], first), shi[s] + 1):
                             v = vin[s, l]
                             if v == np.inf:
                                 continue
@@ -473,6 +496,7 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
             for s in range(nl):
                 lo[s] = new_lo[s]
                 hi[s] = new_hi[s]
+            _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub)
             st += 1
         if j + 1 < n_ev:
             for s in range(nl):
