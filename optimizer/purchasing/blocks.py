@@ -220,28 +220,37 @@ def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:
 
 def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost: dict[str, float],
                   recursion: dict[str, Receipts], rates: CostRates) -> tuple[list[_Batch], dict[str, float]]:
-    """Each block's seed becomes the recursion's plan where that is a plan of the block (within the
-    caps, every item, minimum order values met where enforced) and costs less."""
-    plans = {}
-    for batch in batches:
-        found = [recursion.get(i.item_id) for i in batch.items]
-        if all(r is not None and r.lines is not None for r in found):
-            lines = [l for r in found for l in r.lines]
+    """Each block's seed becomes the recursion's plan (or one of its alternatives) where that is a
+    plan of the block (within the caps, every item, minimum order values met where enforced) and
+    costs less. Candidates are costed in rounds: every block's first candidate, then its second…"""
+    costs = dict(seed_cost)
+    out = list(batches)
+    rounds = max((1 + len(r.alternatives) for r in recursion.values()), default=0)
+    for k in range(rounds):
+        plans = {}
+        for n, batch in enumerate(out):
+            found = [recursion.get(i.item_id) for i in batch.items]
+            if not all(r is not None and r.lines is not None for r in found):
+                continue
+            options = [[r.lines, *r.alternatives] for r in found]
+            if not all(len(o) > k for o in options) and len(batch.items) > 1:
+                continue
+            picked = [o[min(k, len(o) - 1)] for o in options]
+            if k > 0 and all(len(o) <= k for o in options):
+                continue
+            lines = [l for p in picked for l in p]
             if not (batch.enforce and short_of_min_order_value(lines)):
-                plans[batch.name] = lines
-    if not plans:
-        return batches, seed_cost
-    cost = _costs([i for b in batches if b.name in plans for i in b.items], [l for p in plans.values() for l in p], rates)
-    out, costs = [], dict(seed_cost)
-    for batch in batches:
-        lines = plans.get(batch.name)
-        if lines is not None:
+                plans[n] = lines
+        if not plans:
+            continue
+        cost = _costs([i for n in plans for i in out[n].items], [l for p in plans.values() for l in p], rates)
+        for n, lines in plans.items():
+            batch = out[n]
             new = sum(cost[i.item_id] for i in batch.items)
-            old = sum(seed_cost[i.item_id] for i in batch.items)
+            old = sum(costs[i.item_id] for i in batch.items)
             if not batch.seed_valid or new < old - 1e-9 * max(abs(old), 1.0):
-                batch = replace(batch, seed=lines, seed_valid=True)
+                out[n] = replace(batch, seed=lines, seed_valid=True)
                 costs.update({i.item_id: cost[i.item_id] for i in batch.items})
-        out.append(batch)
     return out, costs
 
 

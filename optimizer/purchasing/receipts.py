@@ -52,18 +52,21 @@ make it, are also a plan; where it respects the caps it is a candidate plan of t
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
 from optimizer.purchasing.cost import Line
-from optimizer.purchasing.data import CostRates, ItemProblem, Offer, round_up_to_step
+from optimizer.purchasing.data import CostRates, ItemProblem, Offer, round_down_to_step, round_up_to_step
 
 #: Largest number of Q grid values per price layer (sizes u; the work is about linear in it).
 MAX_STATES = 200_000
 #: States kept above D_total (in units of the largest order multiple); beyond them one merged state.
 MARGIN = 0.0
+#: Lagrangian prices tried on an offer whose cap the plan exceeds (0.05, 0.2, 0.8, … × its price).
+LAGRANGE_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Receipts:
     lines: tuple[Line, ...] | None  # None: no plan, or its lines exceed a cap
     unit: float  # grid step u of Q
     exact: bool  # every line moves Q by whole grid units (no rounding relaxation)
+    alternatives: tuple[tuple[Line, ...], ...] = ()  # other plans within the caps (trimmed ones)
 
 
 def receipt_bound(item: ItemProblem, rates: CostRates, upper: float = math.inf,
@@ -95,31 +99,162 @@ def receipt_bound(item: ItemProblem, rates: CostRates, upper: float = math.inf,
     value, lines, unit, exact = _solve(item, options, rates, upper, max_states)
     if not math.isfinite(value):
         return none
+    # over a cap: Lagrangian prices λ on the units of the offer (from stock, or at all) —
+    # min(recursion cost + λ·units) − λ·cap is a lower bound too, and its plan may fit the caps.
+    # λ grows ×4 from 0.05 × the offer's price until the plan fits, then one step back halfway
+    # (geometric mean) for a plan using more of the cap; the plan kept is the one whose
+    # recursion cost without λ is least.
+    plan, plan_cost = (lines, value) if lines is not None and not _over_cap(list(lines)) else (None, math.inf)
+    over_plans = [] if plan is not None or lines is None else [lines]
+    if plan is None and lines is not None:
+        trial: dict[tuple[Offer, bool | None], float] = {}
+        fitting = None
+        for _ in range(LAGRANGE_TRIES):
+            for key in _over_cap(list(lines)):
+                trial[key] = trial[key] * 4.0 if key in trial else 0.05 * min(key[0].unit_price)
+            value, lines, plan, plan_cost = _lagrangian(item, options, rates, upper, max_states, dict(trial),
+                                                        value, plan, plan_cost)
+            if lines is None:
+                break
+            if plan is not None:
+                fitting = dict(trial)
+                break
+            over_plans.append(lines)
+        if fitting is not None:
+            value, _, plan, plan_cost = _lagrangian(item, options, rates, upper, max_states,
+                                                    {key: lam / 2.0 for key, lam in fitting.items()},
+                                                    value, plan, plan_cost)
+    if plan is None and lines is not None:
+        plan = _within_caps(item, options, lines, rates, upper, max_states, None)
+    # a plan over a cap with its excess cut from the latest lines and bought elsewhere that day
+    trimmed = {t for t in (_trim(item, p) for p in over_plans[:1] + over_plans[-1:]) if t is not None}
+    alternatives = tuple(sorted(trimmed - {plan}, key=lambda t: [(l.arrival_day, l.offer.supplier_id, l.quantity) for l in t]))
+    if plan is None and alternatives:
+        plan, alternatives = alternatives[0], alternatives[1:]
     bound = value - 1e-9 * max(abs(value), 1.0)
-    # a plan over a cap: leave that offer out (from stock, or at all) and run again, a few times
+    return Receipts(bound, plan, unit, exact, alternatives)
+
+
+def _trim(item: ItemProblem, lines: tuple[Line, ...]) -> tuple[Line, ...] | None:
+    """``lines`` brought within the caps: the excess over a cap cut from the latest lines concerned
+    (to their grid, or the whole line) and bought on the same day from the option that costs least
+    for it; None when that is not possible."""
+    from optimizer.purchasing.heuristic import _over_cap
+
+    current = list(lines)
+    for key in sorted(_over_cap(current), key=lambda k: (k[0].supplier_id, k[0].mpn, k[1] is None)):
+        offer, stock = key
+        excess = _usage(tuple(current), key) - _cap(key)
+        for index in sorted(range(len(current)), key=lambda i: (-current[i].arrival_day, i)):
+            line = current[index]
+            if excess <= 1e-9:
+                break
+            if line.offer != offer or line.quantity <= 0 or (stock and not line.from_stock):
+                continue
+            keep = round_down_to_step(max(line.quantity - excess, 0.0), offer.step)
+            if keep < offer.min_qty - 1e-9:
+                keep = 0.0
+            cut = line.quantity - keep
+            excess -= cut
+            current[index] = Line(line.item_id, offer, line.from_stock, line.order_day, keep)
+            best = None
+            for other in item.offers:
+                for from_stock in (False, True):
+                    if other == offer and (stock is None or from_stock):
+                        continue
+                    if (from_stock and other.stock_qty <= 0) or other.lead_time(from_stock) > line.arrival_day:
+                        continue
+                    quantity = other.round_up(cut)
+                    if quantity > other.cap(from_stock) + 1e-9:
+                        continue
+                    cost = quantity * other.price_at(quantity)
+                    if best is None or cost < best[0] - 1e-12:
+                        best = (cost, other, from_stock, quantity)
+            if best is None:
+                return None
+            _, other, from_stock, quantity = best
+            current.append(Line(line.item_id, other, from_stock, line.arrival_day - other.lead_time(from_stock), quantity))
+    current = [l for l in current if l.quantity > 0]
+    return tuple(current) if not _over_cap(current) else None
+
+
+def receipt_plan(item: ItemProblem, rates: CostRates, placed: Mapping[tuple[str, int], float],
+                 upper: float = math.inf, max_states: int = MAX_STATES) -> tuple[Line, ...] | None:
+    """The recursion's plan where each line of a supplier with a minimum order value reaches it
+    together with ``placed`` (value other lines put on each (supplier, order day)), within the caps;
+    None when there is none that costs less than ``upper`` in the recursion's terms."""
+    offers = [o for o in item.offers if o.capacity() > 0]
+    if not offers or item.shortage_qty > 1e-9 or item.total_need <= 0:
+        return None
+    if any(any(b > a + 1e-12 for a, b in zip(o.unit_price, o.unit_price[1:])) for o in offers):
+        return None
+    options = [(o, o.stock_qty > 0) for o in offers]
+    _, lines, _, _ = _solve(item, options, rates, upper, max_states, placed)
+    return _within_caps(item, options, lines, rates, upper, max_states, placed)
+
+
+def _lagrangian(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRates, upper: float,
+                max_states: int, penalty: dict[tuple[Offer, bool | None], float], value: float,
+                plan: tuple[Line, ...] | None, plan_cost: float):
+    """One recursion with Lagrangian prices: the better bound, its lines, and the better plan within
+    the caps (by recursion cost without the prices)."""
+    from optimizer.purchasing.heuristic import _over_cap
+
+    shift = sum(lam * _cap(key) for key, lam in penalty.items())
+    found, lines, _, _ = _solve(item, options, rates, upper + shift, max_states, None, penalty)
+    value = max(value, found - shift)
+    if lines is not None and not _over_cap(list(lines)):
+        cost = found - sum(lam * _usage(lines, key) for key, lam in penalty.items())
+        if cost < plan_cost:
+            plan, plan_cost = lines, cost
+    return value, lines, plan, plan_cost
+
+
+def _cap(key: tuple[Offer, bool | None]) -> float:
+    return key[0].stock_qty if key[1] else key[0].max_qty
+
+
+def _usage(lines: tuple[Line, ...], key: tuple[Offer, bool | None]) -> float:
+    return sum(l.quantity for l in lines if l.offer == key[0] and (key[1] is None or l.from_stock))
+
+
+def _within_caps(item: ItemProblem, options: list[tuple[Offer, bool]], lines: tuple[Line, ...] | None,
+                 rates: CostRates, upper: float, max_states: int,
+                 placed: Mapping[tuple[str, int], float] | None) -> tuple[Line, ...] | None:
+    """``lines``, or where they exceed a cap, the recursion again without that offer (from stock, or
+    at all), a few times; None if still over a cap."""
+    from optimizer.purchasing.heuristic import _over_cap
+
     for _ in range(3):
         if lines is None:
-            break
+            return None
         over = _over_cap(list(lines))
         if not over:
-            break
+            return lines
         options = [(o, stock and (o, True) not in over) for o, stock in options if (o, None) not in over]
         if not options:
-            lines = None
-            break
-        _, lines, _, _ = _solve(item, options, rates, upper, max_states)
-    if lines is not None and _over_cap(list(lines)):
-        lines = None
-    return Receipts(bound, lines, unit, exact)
+            return None
+        _, lines, _, _ = _solve(item, options, rates, upper, max_states, placed)
+    return lines if lines is not None and not _over_cap(list(lines)) else None
 
 
 def _solve(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRates, upper: float,
-           max_states: int) -> tuple[float, tuple[Line, ...] | None, float, bool]:
-    """The recursion over ``options`` (offer, shelf stock allowed): its optimum and arg-min lines."""
+           max_states: int, placed: Mapping[tuple[str, int], float] | None = None,
+           penalty: Mapping[tuple[Offer, bool | None], float] | None = None
+           ) -> tuple[float, tuple[Line, ...] | None, float, bool]:
+    """The recursion over ``options`` (offer, shelf stock allowed): its optimum and arg-min lines.
+    With ``placed``, a line of a supplier with a minimum order value must reach it with the value
+    already placed on its order day (a plan, no longer a bound). ``penalty``: a price per unit added
+    to the purchase cost of an offer's lines from stock (key (offer, True)) or of all its lines
+    ((offer, None)); the recursion's value then includes it."""
     offers = [o for o, _ in options]
+    penalty = penalty or {}
     total = item.total_need
     earliest = [min(o.lead_time_days, o.stock_lead_time_days) if stock else o.lead_time_days for o, stock in options]
-    events = np.unique(np.concatenate([item.need_days, earliest, [rates.horizon_days]]).astype(np.int64))
+    # each option's earliest arrival, from stock and not (a Lagrangian price on stock units makes
+    # the normal lead time a breakpoint of its own)
+    leads = [o.lead_time_days for o in offers]
+    events = np.unique(np.concatenate([item.need_days, earliest, leads, [rates.horizon_days]]).astype(np.int64))
     cum = np.concatenate([[0.0], np.cumsum(item.need_qty)])
     dcum = cum[np.searchsorted(item.need_days, events, side="right")]
 
@@ -145,29 +280,37 @@ def _solve(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRate
                 r = int(round(offer.step / unit))
                 d0 = int(round(lo / unit))
                 w = -1 if math.isinf(hi) else int(round((hi - lo) / offer.step)) + 1
-                moves.append((oi, layer, d0, r, w, price * unit, rates.order_cost, lo, offer.step, 0))
+                moves.append((oi, layer, d0, r, w, price * unit, rates.order_cost, lo, offer.step, 0, price))
             else:
                 base = int(math.floor(lo / unit + 1e-12))
                 top = -1 if math.isinf(hi) else int(math.floor(hi / unit + 1e-12)) + 1
                 moves.append((oi, layer, base, 1, 2 if top < 0 else min(2, top - base + 1), 0.0,
-                              rates.order_cost + price * lo, lo, offer.step, 1))
+                              rates.order_cost + price * lo, lo, offer.step, 1, price))
                 if top < 0 or top >= base + 2:
                     moves.append((oi, layer, base + 2, 1, -1 if top < 0 else top - base - 1, price * unit,
-                                  rates.order_cost - price * unit, lo, offer.step, 1))
+                                  rates.order_cost - price * unit, lo, offer.step, 1, price))
     mv = np.array([m[:5] + (m[9],) for m in moves], dtype=np.int64)
-    mf = np.array([m[5:7] for m in moves], dtype=float)
+    mf = np.array([(m[5], m[6], m[10], m[7]) for m in moves], dtype=float)  # slope, constant, unit price, lo
     move_offer = mv[:, 0]
-    stage_event, stage_offer = [], []
+    stage_event, stage_offer, stage_min, stage_pen = [], [], [], []
     for j, day in enumerate(events):
-        for oi in range(len(offers)):
+        for oi, offer in enumerate(offers):
             if day >= earliest[oi]:
                 stage_event.append(j)
                 stage_offer.append(oi)
+                need = 0.0
+                if placed is not None and offer.min_order_value > 0:
+                    lead = offer.lead_time_days if day >= offer.lead_time_days else offer.stock_lead_time_days
+                    need = offer.min_order_value - placed.get((offer.supplier_id, int(day) - lead), 0.0) - 1e-7
+                stage_min.append(max(need, 0.0))
+                stage_pen.append(penalty.get((offer, None), 0.0)
+                                 + (penalty.get((offer, True), 0.0) if day < offer.lead_time_days else 0.0))
     p_min = prices[0]
     value, path = _recursion(
         events.astype(float), dcum, float(total), float(rates.horizon_days), rates.holding_per_day,
         rates.late_per_day * p_min, rates.holding_per_day * p_min, np.array(prices, dtype=float), mv, mf,
-        np.array(stage_event, dtype=np.int64), np.array(stage_offer, dtype=np.int64), float(unit), float(slack),
+        np.array(stage_event, dtype=np.int64), np.array(stage_offer, dtype=np.int64), np.array(stage_min, dtype=float),
+        np.array(stage_pen, dtype=float), float(unit), float(slack),
         int(ncap), int(lfin), float(upper) * (1 + 1e-9) + 1e-9)
     if not math.isfinite(value):
         return value, None, unit, exact
@@ -353,7 +496,7 @@ def _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub):
 
 @njit(cache=True, nogil=True)
 def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, stage_event, stage_offer,
-               unit, slack, ncap, lfin, ub):
+               stage_min, stage_pen, unit, slack, ncap, lfin, ub):
     """Forward recursion over (price layer, Q grid state); returns the optimum and its arg-min path
     (rows: stage, move, target state, Δ, latest first). Layer n_layers = nothing received yet.
     States whose value plus the cheapest purchase of the missing units exceeds ``ub`` (the cost of a
@@ -415,6 +558,25 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 w = mv[mi, 4]
                 slope = mf[mi, 0]
                 const = mf[mi, 1]
+                pen = stage_pen[st]
+                if pen > 0:  # a Lagrangian price per unit on this stage's lines
+                    if mv[mi, 5] == 0 or slope > 0:
+                        slope += pen * unit
+                        if mv[mi, 5] == 1:
+                            const -= pen * unit
+                    else:
+                        const += pen * mf[mi, 3]
+                if stage_min[st] > 0:  # a line worth at least this much (minimum order value)
+                    if mv[mi, 5] == 1:
+                        continue
+                    dmin = int(np.ceil(stage_min[st] / (mf[mi, 2] * unit) - 1e-9))
+                    if dmin > d0:
+                        m0 = (dmin - d0 + r - 1) // r
+                        d0 += m0 * r
+                        if w >= 0:
+                            w -= m0
+                            if w <= 0:
+                                continue
                 for t in range(k + 1):
                     # sources: layers s >= k go to layer k; a layer s < k stays s
                     src_lo = k if t == k else t
@@ -554,6 +716,25 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 w = mv[mi, 4]
                 slope = mf[mi, 0]
                 const = mf[mi, 1]
+                pen = stage_pen[st]
+                if pen > 0:  # a Lagrangian price per unit on this stage's lines
+                    if mv[mi, 5] == 0 or slope > 0:
+                        slope += pen * unit
+                        if mv[mi, 5] == 1:
+                            const -= pen * unit
+                    else:
+                        const += pen * mf[mi, 3]
+                if stage_min[st] > 0:  # a line worth at least this much (minimum order value)
+                    if mv[mi, 5] == 1:
+                        continue
+                    dmin = int(np.ceil(stage_min[st] / (mf[mi, 2] * unit) - 1e-9))
+                    if dmin > d0:
+                        m0 = (dmin - d0 + r - 1) // r
+                        d0 += m0 * r
+                        if w >= 0:
+                            w -= m0
+                            if w <= 0:
+                                continue
                 if t > k:
                     continue
                 src_lo = k if t == k else t
