@@ -44,12 +44,14 @@ MAX_NODES = 200
 #: (measured on sample_data/ems_factory, 2 shared cores); sizes how many blocks get the MILP.
 COLUMNS_PER_SECOND = 150
 #: Recursion work (Q grid states × events, :func:`receipt_work`) one worker gets through per
-#: second of the time limit; with ``RECURSION_SHARE`` of the time limit it sizes how many items
-#: get the receipts recursion (the largest first come last: the rest keep the LP bound).
-#: (measured: about 2·10^7 a second per thread on the benchmark, alone on this machine; halved
-#: for a shared one). The MILP column budgets get the rest, ``1 − RECURSION_SHARE``.
-RECURSION_WORK_PER_SECOND = 10_000_000
-RECURSION_SHARE = 0.3
+#: second (measured on the benchmark: 2·10^7 alone on this machine, 6.6·10^6 while it was
+#: shared with other jobs). Items get the receipts recursion, smallest work first, while their
+#: work fits ``RECURSION_WORK_PER_SECOND × time limit × workers × RECURSION_SHARE``; the
+#: first step's MILP column budget is what the time limit leaves after the recursion's work
+#: (counted at that rate), and the second step's is scaled by ``SECOND_STEP_SCALE``.
+RECURSION_WORK_PER_SECOND = 6_000_000
+RECURSION_SHARE = 0.6
+SECOND_STEP_SCALE = 0.5
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,8 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
     batches = [_batch(f"B{n + 1}", group, enforce, heuristic, start) for n, (group, enforce) in
                enumerate([(g, True) for g in small] + [([i], False) for g in large for i in g])]
     seed_cost = _costs(items, [l for b in batches for l in b.seed], rates)
-    recursion = _receipts(batches, seed_cost, rates, workers,
-                          RECURSION_WORK_PER_SECOND * time_limit_s * max(workers, 1) * RECURSION_SHARE)
+    recursion, recursion_work = _receipts(batches, seed_cost, rates, workers,
+                                          RECURSION_WORK_PER_SECOND * time_limit_s * max(workers, 1) * RECURSION_SHARE)
     batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates)
     relaxed = []
     for batch in batches:
@@ -150,10 +152,11 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
         if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
             bound = max(bound, _relaxation_bound(batch, rates, time_limit_s))
         relaxed.append(bound)
+    first_seconds = time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0)
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap,
-                            COLUMNS_PER_SECOND * time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0)
-                            * (1.0 - RECURSION_SHARE))
-    first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) if large else deadline
+                            COLUMNS_PER_SECOND * max(first_seconds - recursion_work / RECURSION_WORK_PER_SECOND, 0.0))
+    # the wall-clock safety net of the first step leaves the second its (scaled) share
+    first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) * SECOND_STEP_SCALE if large else deadline
     log.debug("%d blocks planned and bounded, %d to solve, %.1f s left", len(batches), len(chosen),
               deadline - time.monotonic())
     solved = _solve_batches([batches[i] for i in chosen], rates, first_deadline, workers, mip_gap)
@@ -169,7 +172,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
     fallback: list[str] = []
     log.debug("first step done, %.1f s left", deadline - time.monotonic())
     for n, group in enumerate(large):
-        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) * (1.0 - RECURSION_SHARE) / len(large)
+        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) * SECOND_STEP_SCALE / len(large)
         results.extend(_repair(group, lines, rates, deadline, mip_gap, f"R{n + 1}", start, fallback, budget))
     stopped = any(r.status in ("time_limit", "not_solved") for r in results)
     return Solved(lines, results, stopped, tuple(fallback))
@@ -188,11 +191,11 @@ def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[s
 
 
 def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRates, workers: int,
-              work_budget: float) -> dict[str, Receipts]:
+              work_budget: float) -> tuple[dict[str, Receipts], float]:
     """The receipts recursion (:mod:`optimizer.purchasing.receipts`) of the items of every block,
     smallest work first while the total fits ``work_budget`` (a count: the same input gives the same
     items), in ``workers`` threads (the recursion releases the GIL). Each item's seed cost, where its
-    seed is a plan covering it, prunes the recursion."""
+    seed is a plan covering it, prunes the recursion. Returns the results and the work used."""
     items = [(receipt_work(i), i.item_id, i, b.seed_valid) for b in batches for i in b.items]
     chosen, used = [], 0.0
     for work, _, item, valid in sorted(items, key=lambda x: (x[0], x[1])):
@@ -209,7 +212,7 @@ def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRat
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(run, chosen))
-    return {item.item_id: r for (item, _), r in zip(chosen, found)}
+    return {item.item_id: r for (item, _), r in zip(chosen, found)}, used
 
 
 def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:
