@@ -30,7 +30,7 @@ from optimizer.purchasing.cost import Line, evaluate
 from optimizer.purchasing.data import CostRates, ItemProblem
 from optimizer.purchasing.heuristic import lot_sizing_lines
 from optimizer.purchasing.model import OrderDayValues, build_model
-from optimizer.purchasing.receipts import Receipts, receipt_bound, receipt_work
+from optimizer.purchasing.receipts import Receipts, receipt_bound, receipt_plan, receipt_work
 from optimizer.purchasing.solver import solve
 
 log = logging.getLogger(__name__)
@@ -405,7 +405,7 @@ def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates
         item = by_id[item_id]
         block = f"{name}.{n + 1}"
         result = None
-        alone = lot_sizing_lines(item, rates, placed)
+        alone = _repair_seed(item, rates, placed)
         if used + estimated_columns(item) <= column_budget:
             used += estimated_columns(item)
             limit = deadline - time.monotonic()
@@ -428,6 +428,22 @@ def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates
         for key, added in order_day_values(current[item_id]).items():
             placed[key] += added
     return results
+
+
+def _repair_seed(item: ItemProblem, rates: CostRates, placed: dict[tuple[str, int], float]) -> list[Line] | None:
+    """The cheaper of the lot-sizing plan and the receipts recursion's plan whose lines meet every
+    minimum order value with the value already ``placed`` (None: neither exists)."""
+    alone = lot_sizing_lines(item, rates, placed)
+    upper = _costs([item], alone, rates)[item.item_id] if alone else math.inf
+    found = receipt_plan(item, rates, placed, upper)
+    if found is None:
+        return alone
+    minimum = {l.offer.supplier_id: l.offer.min_order_value for l in found}
+    if any(placed.get(key, 0.0) + value < minimum[key[0]] - 1e-6 for key, value in order_day_values(found).items()):
+        return alone
+    if _costs([item], list(found), rates)[item.item_id] < upper - 1e-9 * max(abs(upper), 1.0):
+        return list(found)
+    return alone
 
 
 def _not_solved(name: str, items: Sequence[ItemProblem]) -> BlockResult:

@@ -63,6 +63,8 @@ from optimizer.purchasing.data import CostRates, ItemProblem, Offer, round_down_
 
 #: Largest number of Q grid values per price layer (sizes u; the work is about linear in it).
 MAX_STATES = 200_000
+#: Values kept for tracing the arg-min back (floats); beyond it the recursion gives its bound only.
+MAX_SAVED = 20_000_000
 #: States kept above D_total (in units of the largest order multiple); beyond them one merged state.
 MARGIN = 0.0
 #: Lagrangian prices tried on an offer whose cap the plan exceeds (0.05, 0.2, 0.8, … × its price).
@@ -311,7 +313,7 @@ def _solve(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRate
         rates.late_per_day * p_min, rates.holding_per_day * p_min, np.array(prices, dtype=float), mv, mf,
         np.array(stage_event, dtype=np.int64), np.array(stage_offer, dtype=np.int64), np.array(stage_min, dtype=float),
         np.array(stage_pen, dtype=float), float(unit), float(slack),
-        int(ncap), int(lfin), float(upper) * (1 + 1e-9) + 1e-9)
+        int(ncap), int(lfin), float(upper) * (1 + 1e-9) + 1e-9, MAX_SAVED)
     if not math.isfinite(value):
         return value, None, unit, exact
     return value, _lines(item, offers, events, path, moves, stage_event, stage_offer, unit, exact), unit, exact
@@ -496,7 +498,7 @@ def _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub):
 
 @njit(cache=True, nogil=True)
 def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, stage_event, stage_offer,
-               stage_min, stage_pen, unit, slack, ncap, lfin, ub):
+               stage_min, stage_pen, unit, slack, ncap, lfin, ub, max_saved):
     """Forward recursion over (price layer, Q grid state); returns the optimum and its arg-min path
     (rows: stage, move, target state, Δ, latest first). Layer n_layers = nothing received yet.
     States whose value plus the cheapest purchase of the missing units exceeds ``ub`` (the cost of a
@@ -514,8 +516,9 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
     hi = np.full(nl, ns - 1, dtype=np.int64)
     lo[n_layers] = 0
     hi[n_layers] = 0
-    buf = np.empty(max(16 * ns, 1024))
+    buf = np.empty(min(max(16 * ns, 1024), max_saved))
     used = 0
+    keep = True
     saved_at = np.empty((n_stages, nl), dtype=np.int64)
     saved_lo = np.empty((n_stages, nl), dtype=np.int64)
     saved_hi = np.empty((n_stages, nl), dtype=np.int64)
@@ -533,8 +536,10 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
             for s in range(nl):
                 if lo[s] <= hi[s]:
                     size += hi[s] - lo[s] + 1
-            if used + size > buf.shape[0]:
-                bigger = np.empty(max(2 * buf.shape[0], used + size))
+            if keep and used + size > max_saved:
+                keep = False  # too large to keep for the plan: the bound only
+            if keep and used + size > buf.shape[0]:
+                bigger = np.empty(min(max(2 * buf.shape[0], used + size), max_saved))
                 bigger[:used] = buf[:used]
                 buf = bigger
             for s in range(nl):
@@ -543,8 +548,10 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 saved_at[st, s] = used - lo[s]
                 for l in range(lo[s], hi[s] + 1):
                     vin[s, l] = V[s, l]
-                    buf[used] = V[s, l]
-                    used += 1
+                if keep:
+                    for l in range(lo[s], hi[s] + 1):
+                        buf[used] = V[s, l]
+                        used += 1
             slo = saved_lo[st]
             shi = saved_hi[st]
             new_lo = lo.copy()
@@ -677,7 +684,7 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 bs = s
                 bl = l
     path = np.zeros((0, 4), dtype=np.int64)
-    if bs < 0:
+    if bs < 0 or not keep:
         return best, path
     # backward: find, stage by stage, the transition that produced the value
     rows = np.empty((n_stages, 4), dtype=np.int64)

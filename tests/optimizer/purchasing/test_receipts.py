@@ -145,3 +145,14 @@ def test_reels_on_their_grid():
     found = receipt_bound(_item({0: 2500.0}, reel), RATES)
     assert found.bound == pytest.approx(306.0, rel=1e-8)
     assert [l.quantity for l in found.lines] == [3000.0]
+
+
+def test_too_large_to_trace_gives_the_bound_only(monkeypatch):
+    import optimizer.purchasing.receipts as receipts
+
+    item = _item({0: 10.0, 50: 10.0}, _offer(1.0))
+    full = receipt_bound(item, RATES)
+    monkeypatch.setattr(receipts, "MAX_SAVED", 4)
+    small = receipt_bound(item, RATES)
+    assert small.bound == pytest.approx(full.bound, rel=1e-12)
+    assert full.lines is not None and small.lines is None
