@@ -156,3 +156,16 @@ def test_too_large_to_trace_gives_the_bound_only(monkeypatch):
     small = receipt_bound(item, RATES)
     assert small.bound == pytest.approx(full.bound, rel=1e-12)
     assert full.lines is not None and small.lines is None
+
+
+def test_plan_meeting_minimum_order_values_with_the_placed_value():
+    from optimizer.purchasing.receipts import receipt_plan
+
+    rates = CostRates(holding_per_day=0.001, late_per_day=1.0, order_cost=0.1, horizon_days=100)
+    offer_ = Offer("S", "M", 0, 0, 1.0, 1.0, (1.0,), (1.0,), 0.0, None, 30.0)
+    item = _item({0: 10.0, 50: 10.0}, offer_)
+    assert [l.quantity for l in receipt_bound(item, rates).lines] == [10.0, 10.0]  # the bound ignores the minimum
+    alone = receipt_plan(item, rates, {})
+    assert all(l.quantity * l.unit_price >= 30.0 - 1e-9 for l in alone)
+    helped = receipt_plan(item, rates, {("S", 0): 25.0, ("S", 50): 25.0})  # other items' lines on both days
+    assert [(l.order_day, l.quantity) for l in helped] == [(0, 10.0), (50, 10.0)]
