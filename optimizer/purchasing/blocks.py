@@ -124,6 +124,7 @@ class _Batch:
     enforce: bool
     seed: list[Line]
     seed_valid: bool  # a plan of the block: found for every item, minimum order values met where enforced
+    seed_source: str = "lot-sizing"  # or "receipts": the recursion's plan
 
 
 def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: float, workers: int,
@@ -252,7 +253,7 @@ def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost
             new = sum(cost[i.item_id] for i in batch.items)
             old = sum(costs[i.item_id] for i in batch.items)
             if not batch.seed_valid or new < old - 1e-9 * max(abs(old), 1.0):
-                out[n] = replace(batch, seed=lines, seed_valid=True)
+                out[n] = replace(batch, seed=lines, seed_valid=True, seed_source="receipts")
                 costs.update({i.item_id: cost[i.item_id] for i in batch.items})
     return out, costs
 
@@ -302,7 +303,7 @@ def _pick(batch: _Batch, milp: BlockResult | None, relaxed_bound: float, seed_co
         # optimal as the MILP means it: within mip_gap of the bound
         status = "optimal" if seed_total - relaxed_bound <= mip_gap * max(abs(seed_total), 1e-9) else "heuristic"
         lines = tuple(batch.seed) if batch.seed_valid else None
-        return BlockResult(batch.name, tuple(ids), _mode(batch.items, batch.enforce), "lot-sizing", status,
+        return BlockResult(batch.name, tuple(ids), _mode(batch.items, batch.enforce), batch.seed_source, status,
                            seed_total, relaxed_bound, _relative(seed_total, relaxed_bound), 0.0, lines)
     bound = max(milp.bound, relaxed_bound)
     lines = milp.lines
