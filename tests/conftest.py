@@ -6,7 +6,8 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile the MRP kernels (and the purchasing receipts recursion) once, in the main process, before any worker starts.
+    """Compile the MRP kernels and the purchasing receipts recursion once, in the main process,
+    before any worker starts.
 
     numba caches compiled code on disk; on a fresh checkout the first plan compiles it
     (tens of seconds). Done here, the test workers all load it from the cache instead of
