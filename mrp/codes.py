@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from mrp.dataset import Dataset, is_counted
 
@@ -169,6 +170,37 @@ def sort_order_ties(primary: np.ndarray, *tiebreak: np.ndarray) -> np.ndarray:
         sub = order[rows]
         order[rows] = sub[np.lexsort(tuple(key[sub] for key in reversed(tiebreak)) + (primary[sub],))]
     return order
+
+
+def sum_by(qty: np.ndarray, *keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal keys (non-negative integers, most significant first) summed, groups in
+    key order: the index of each group's first row, and its sum."""
+    qty = np.asarray(qty, float)
+    packed = pack_keys(*keys)
+    if len(packed) == 1:
+        return _sum_runs(np.argsort(packed[0]), packed[0], qty)
+    order = np.lexsort(packed)
+    first = run_starts(*(key[order] for key in keys))
+    return order[first], np.add.reduceat(qty[order], first) if len(first) else np.zeros(0)
+
+
+@njit(cache=True)
+def _sum_runs(order, key, qty):
+    """One pass over rows in key order: each run of equal keys' first row and sum."""
+    first = np.empty(len(order), np.int64)
+    total = np.empty(len(order))
+    m = -1
+    previous = 0
+    for i in range(len(order)):
+        row = order[i]
+        if m >= 0 and key[row] == previous:
+            total[m] += qty[row]
+        else:
+            m += 1
+            first[m] = row
+            total[m] = qty[row]
+            previous = key[row]
+    return first[:m + 1].copy(), total[:m + 1].copy()
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, pack_keys, run_starts, sort_order
+from mrp.codes import Policies, run_starts, segment_rows, sort_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -141,7 +141,7 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
                    out.concat("actions"))
     actions.report_no_offer(ds, item_ids[planned["item"]], planned["due"], planned["started"],
                             ~pol.is_make[planned["item"]], log)
-    net, req_pegs = _net_frames(out, item_ids, item_rank, demand_ids, demand_rank, customer_of_demand, as_of)
+    net, req_pegs = _net_frames(out, item_ids, item_rank, demand_ids, customer_of_demand, as_of)
     return MrpResult(
         planned_orders=planned_frame,
         exceptions=log.frame(as_of),
@@ -223,18 +223,17 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     remaining = np.concatenate([lot_remaining, planned_remaining])
     surplus = np.flatnonzero(remaining > 1e-9)
     empty = np.zeros(0, np.int64)
-    lot = np.concatenate([pieces.get("lot", empty), surplus])
-    dem = np.concatenate([pieces.get("dem", empty), np.full(len(surplus), -1, np.int32)])
-    lvl = np.concatenate([pieces.get("lvl", empty), np.full(len(surplus), -1, np.int8)])
-    qty = np.concatenate([pieces.get("qty", np.zeros(0)), remaining[surplus]])
+    lot = np.concatenate([pieces.pop("lot", empty), surplus])
+    dem = np.concatenate([pieces.pop("dem", empty), np.full(len(surplus), -1, np.int32)])
+    lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
+    qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
     row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
-    order = sort_order(supply_rank[lot], row_key)
-    lot, dem, lvl, qty, row_key = lot[order], dem[order], lvl[order], qty[order], row_key[order]
-    first = run_starts(lot, row_key)
-    qty = np.add.reduceat(qty, first) if len(first) else qty
+    first, qty = sum_by(qty, supply_rank[lot], row_key)
+    del row_key
     keep = qty > 1e-9
-    lot, dem, lvl, qty = lot[first][keep], dem[first][keep], lvl[first][keep], qty[keep]
+    first, qty = first[keep], qty[keep]
+    lot, dem, lvl = lot[first], dem[first], lvl[first]
     demand_text = np.concatenate([np.array([""], dtype=object), demand_ids])
     return pd.DataFrame({
         "demand_id": _str(demand_text[dem + 1]),
@@ -258,10 +257,7 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
     used = np.flatnonzero(used)
     rank_of = np.zeros(len(parent_text), np.int64)
     rank_of[used] = _string_rank(parent_text[used])
-    order = sort_order(rank_of[index], supply_rank[lot], day, avail)
-    index, lot, day, avail, qty = index[order], lot[order], day[order], avail[order], np.asarray(qty, float)[order]
-    first = run_starts(index, lot, day, avail)
-    qty = np.add.reduceat(qty, first) if len(first) else qty
+    first, qty = sum_by(qty, rank_of[index], supply_rank[lot], day, avail)
     index, lot, day, avail = index[first], lot[first], day[first], avail[first]
     return pd.DataFrame({
         "order_id": _str(parent_text[index]),
@@ -275,20 +271,24 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
 
 
 def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, demand_ids: np.ndarray,
-                demand_rank: np.ndarray, customer_of: np.ndarray, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+                customer_of: np.ndarray, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net requirements, and which demands the requirements of each net-requirement day serve."""
     if out.net_rows:
         item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
         s_item, s_day, s_dem, s_qty = (np.concatenate(c) for c in zip(*out.served_rows))
+        out.net_rows, out.served_rows = [], []
     else:
         item = day = s_item = s_day = s_dem = np.zeros(0, np.int64)
         qty = s_qty = np.zeros(0)
     order = sort_order(item_rank[item], day)
     item, day, qty = item[order], day[order], qty[order]
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
-    # Each level's rows are summed and in order already, and levels hold different items: merge them.
-    keys = pack_keys(item_rank[s_item], s_day, demand_rank[s_dem])
-    order = np.argsort(keys[0], kind="stable") if len(keys) == 1 else np.lexsort(keys)
+    # Each level's rows are summed and in order already, each item's in one run (an item is on
+    # one level): the runs only need putting in item order.
+    starts = run_starts(s_item)
+    ends = np.append(starts[1:], len(s_item))
+    runs = np.argsort(item_rank[s_item[starts]], kind="stable")
+    order = segment_rows(starts[runs], ends[runs])
     s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
     pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
                          "demand_id": _str(demand_ids[s_dem]), "customer_id": _str(customer_of[s_dem]),
