@@ -6,10 +6,14 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pulp
+from pulp.apis.coin_api import pulp_cbc_path
 import pytest
 from typer.testing import CliRunner
 
+from connectors.dataset import read_dataset
 from jobs.cli import _register, app
+from mrp.engine import plan_mrp
 
 DATA = Path(__file__).parents[2] / "data"
 SAMPLE = Path(__file__).parents[3] / "sample_data" / "ems_factory"
@@ -69,6 +73,51 @@ def test_the_sample_factory_gets_every_plan_file(sample_plan):
     summary = json.loads((sample_plan / "summary.json").read_text())
     assert set(summary["stage_seconds"]) == {"mrp", "purchasing", "sequencing"}
     assert summary["costs"]["optimised_cost"] <= summary["costs"]["mrp_cost"] + 1e-6
+
+
+def test_the_samples_optimised_cost_is_recomputed_from_its_suggestions_alone(sample_plan):
+    # Independent of the optimiser: prices looked up in supplier_offers.csv, the needs from
+    # MRP's net requirements less the shortages the plan reports, and the least-cost matching
+    # of units to needs as one transportation LP (CBC); surplus is held to the horizon end.
+    ds = read_dataset(SAMPLE)[0]
+    settings = {"as_of": pd.Timestamp(ds.settings.as_of), "horizon": ds.settings.horizon_days,
+                "hold": ds.settings.holding_rate / 365, "late": ds.settings.late_penalty}
+    suggestions = pd.read_csv(sample_plan / "purchase_suggestions.csv", keep_default_na=False,
+                              parse_dates=["receipt_date"])
+    offers = pd.read_csv(SAMPLE / "supplier_offers.csv").sort_values("break_qty")
+    exceptions = pd.read_csv(sample_plan / "exceptions.csv", keep_default_na=False, parse_dates=["date"])
+    short = exceptions[exceptions["type"] == "shortage"].groupby(["item_id", "date"])["quantity"].sum()
+    needs = plan_mrp(ds).net_requirements.set_index(["item_id", "date"])["quantity"]
+    needs = needs.sub(short, fill_value=0.0)
+    problem = pulp.LpProblem("plan_cost", pulp.LpMinimize)
+    terms, into_need = [], {}
+    for s in suggestions.itertuples():
+        rows = offers[(offers.item_id == s.item_id) & (offers.supplier_id == s.supplier_id) & (offers.mpn == s.mpn)]
+        price = rows.loc[rows.break_qty <= s.quantity, "unit_price"].iloc[-1]
+        terms.append(s.quantity * price + ds.settings.order_cost)
+        arrival = (s.receipt_date - settings["as_of"]).days
+        flows = []
+        for (item, date), _ in needs.loc[[s.item_id]].items():
+            day = (date - settings["as_of"]).days
+            x = problem.add_variable(f"x_{s.suggestion_id}_{day}", 0)
+            per_unit = settings["hold"] * (day - arrival) if arrival <= day else settings["late"] * (arrival - day)
+            terms.append(price * per_unit * x)
+            flows.append(x)
+            into_need.setdefault((item, date), []).append(x)
+        surplus = problem.add_variable(f"s_{s.suggestion_id}", 0)
+        terms.append(price * settings["hold"] * max(settings["horizon"] - arrival, 0) * surplus)
+        problem += pulp.lpSum(flows) + surplus == s.quantity
+    no_offer = set(exceptions.loc[exceptions["type"] == "no_offer", "item_id"])
+    for key, quantity in needs.items():
+        if key[0] in no_offer:  # nothing can be bought: out of all costs
+            assert key not in into_need
+        elif quantity > 1e-9:
+            problem += pulp.lpSum(into_need[key]) == quantity
+    problem += pulp.lpSum(terms)
+    problem.solve(pulp.COIN_CMD(path=pulp_cbc_path, msg=False))
+    assert pulp.LpStatus[problem.status] == "Optimal"
+    summary = json.loads((sample_plan / "summary.json").read_text())
+    assert summary["costs"]["optimised_cost"] == pytest.approx(pulp.value(problem.objective), rel=1e-6)
 
 
 def test_the_same_input_gives_the_same_plan_byte_for_byte(tmp_path):
