@@ -497,6 +497,37 @@ def _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub):
 
 
 @njit(cache=True, nogil=True)
+def _stage_move(mv, mf, mi, pen, min_value, unit):
+    """Move ``mi``'s first grid step, step count, slope and constant on a stage, with the stage's
+    Lagrangian price per unit and its minimum line value applied; ``ok`` is False when the
+    minimum leaves the move no quantity."""
+    d0 = mv[mi, 2]
+    r = mv[mi, 3]
+    w = mv[mi, 4]
+    slope = mf[mi, 0]
+    const = mf[mi, 1]
+    if pen > 0:  # a Lagrangian price per unit on this stage's lines
+        if mv[mi, 5] == 0 or slope > 0:
+            slope += pen * unit
+            if mv[mi, 5] == 1:
+                const -= pen * unit
+        else:
+            const += pen * mf[mi, 3]
+    if min_value > 0:  # a line worth at least this much (minimum order value)
+        if mv[mi, 5] == 1:
+            return False, d0, w, slope, const
+        dmin = int(np.ceil(min_value / (mf[mi, 2] * unit) - 1e-9))
+        if dmin > d0:
+            m0 = (dmin - d0 + r - 1) // r
+            d0 += m0 * r
+            if w >= 0:
+                w -= m0
+                if w <= 0:
+                    return False, d0, w, slope, const
+    return True, d0, w, slope, const
+
+
+@njit(cache=True, nogil=True)
 def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, stage_event, stage_offer,
                stage_min, stage_pen, unit, slack, ncap, lfin, ub, max_saved):
     """Forward recursion over (price layer, Q grid state); returns the optimum and its arg-min path
@@ -560,30 +591,10 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 if mv[mi, 0] != o:
                     continue
                 k = mv[mi, 1]
-                d0 = mv[mi, 2]
                 r = mv[mi, 3]
-                w = mv[mi, 4]
-                slope = mf[mi, 0]
-                const = mf[mi, 1]
-                pen = stage_pen[st]
-                if pen > 0:  # a Lagrangian price per unit on this stage's lines
-                    if mv[mi, 5] == 0 or slope > 0:
-                        slope += pen * unit
-                        if mv[mi, 5] == 1:
-                            const -= pen * unit
-                    else:
-                        const += pen * mf[mi, 3]
-                if stage_min[st] > 0:  # a line worth at least this much (minimum order value)
-                    if mv[mi, 5] == 1:
-                        continue
-                    dmin = int(np.ceil(stage_min[st] / (mf[mi, 2] * unit) - 1e-9))
-                    if dmin > d0:
-                        m0 = (dmin - d0 + r - 1) // r
-                        d0 += m0 * r
-                        if w >= 0:
-                            w -= m0
-                            if w <= 0:
-                                continue
+                ok, d0, w, slope, const = _stage_move(mv, mf, mi, stage_pen[st], stage_min[st], unit)
+                if not ok:
+                    continue
                 for t in range(k + 1):
                     # sources: layers s >= k go to layer k; a layer s < k stays s
                     src_lo = k if t == k else t
@@ -718,30 +729,10 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                 if mv[mi, 0] != o:
                     continue
                 k = mv[mi, 1]
-                d0 = mv[mi, 2]
                 r = mv[mi, 3]
-                w = mv[mi, 4]
-                slope = mf[mi, 0]
-                const = mf[mi, 1]
-                pen = stage_pen[st]
-                if pen > 0:  # a Lagrangian price per unit on this stage's lines
-                    if mv[mi, 5] == 0 or slope > 0:
-                        slope += pen * unit
-                        if mv[mi, 5] == 1:
-                            const -= pen * unit
-                    else:
-                        const += pen * mf[mi, 3]
-                if stage_min[st] > 0:  # a line worth at least this much (minimum order value)
-                    if mv[mi, 5] == 1:
-                        continue
-                    dmin = int(np.ceil(stage_min[st] / (mf[mi, 2] * unit) - 1e-9))
-                    if dmin > d0:
-                        m0 = (dmin - d0 + r - 1) // r
-                        d0 += m0 * r
-                        if w >= 0:
-                            w -= m0
-                            if w <= 0:
-                                continue
+                ok, d0, w, slope, const = _stage_move(mv, mf, mi, stage_pen[st], stage_min[st], unit)
+                if not ok:
+                    continue
                 if t > k:
                     continue
                 src_lo = k if t == k else t
