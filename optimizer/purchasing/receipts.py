@@ -497,6 +497,20 @@ def _prune(V, lo, hi, n_layers, ncap, unit, slack, dtot, p_min, ub):
 
 
 @njit(cache=True, nogil=True)
+def _into_top(l, ncap, d0, r, w, rounding):
+    """A move from grid value ``l`` into the merged top state: whether it can get there, its
+    quantity Δ (grid units) and the units left uncharged (from the top state a rounding line
+    adds at least (Δ − 1)·u)."""
+    if l == ncap:
+        return True, d0, rounding
+    need = ncap - l - d0
+    m = 0 if need <= 0 else (need + r - 1) // r
+    if w >= 0 and m > w - 1:
+        return False, 0, 0
+    return True, d0 + m * r, 0
+
+
+@njit(cache=True, nogil=True)
 def _stage_move(mv, mf, mi, pen, min_value, unit):
     """Move ``mi``'s first grid step, step count, slope and constant on a stage, with the stage's
     Lagrangian price per unit and its minimum line value applied; ``ok`` is False when the
@@ -655,16 +669,9 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                             v = vin[s, l]
                             if v == np.inf:
                                 continue
-                            extra = 0
-                            if l == ncap:
-                                m = 0
-                                extra = mv[mi, 5]  # from the top state a rounding line adds at least (Δ − 1)·u
-                            else:
-                                need = ncap - l - d0
-                                m = 0 if need <= 0 else (need + r - 1) // r
-                                if w >= 0 and m > w - 1:
-                                    continue
-                            delta = d0 + m * r
+                            ok, delta, extra = _into_top(l, ncap, d0, r, w, mv[mi, 5])
+                            if not ok:
+                                continue
                             c = v + slope * delta + const + excess_c * left * (l + delta - extra - ncap) * unit
                             if c < best:
                                 best = c
@@ -759,16 +766,9 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
                             v = buf[at[s] + l]
                             if v == np.inf:
                                 continue
-                            extra = 0
-                            if l == ncap:
-                                m = 0
-                                extra = mv[mi, 5]  # from the top state a rounding line adds at least (Δ − 1)·u
-                            else:
-                                need = ncap - l - d0
-                                m = 0 if need <= 0 else (need + r - 1) // r
-                                if w >= 0 and m > w - 1:
-                                    continue
-                            delta = d0 + m * r
+                            ok, delta, extra = _into_top(l, ncap, d0, r, w, mv[mi, 5])
+                            if not ok:
+                                continue
                             e = abs(v + slope * delta + const + excess_c * left * (l + delta - extra - ncap) * unit - val)
                             if e < err:
                                 err, fs, fl, fm, fd = e, s, l, mi, delta
