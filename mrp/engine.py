@@ -26,7 +26,7 @@ from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import item_bounds, net_level, segment_cursors
+from mrp.walk import gather_segments, item_bounds, net_level, segment_cursors
 
 
 @dataclass
@@ -105,10 +105,9 @@ class Requirements:
             reqs[name] = reqs[name][order]
         # Segments in the walk's order too: it reads them requirement after requirement, and
         # scattered they cost a cache miss each.
-        gather = segment_rows(reqs["s0"], reqs["s1"])
-        segs = {name: col[gather] for name, col in segs.items()}
-        _renumber(reqs)
-        return reqs, segs
+        reqs["s0"], reqs["s1"], *columns = gather_segments(reqs["s0"], reqs["s1"], segs.pop("dem"), segs.pop("lvl"),
+                                                           segs.pop("qty"))
+        return reqs, dict(zip(SEG_FIELDS, columns))
 
 
 def _renumber(reqs: dict[str, np.ndarray]) -> None:
