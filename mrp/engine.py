@@ -26,7 +26,7 @@ from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import gather_segments, item_bounds, net_level, segment_cursors
+from mrp.walk import gather_segments, group_rows, item_bounds, net_level, segment_cursors
 
 
 @dataclass
@@ -218,12 +218,9 @@ class Walked:
 
     def piece_index(self, n_gids: int) -> tuple[np.ndarray, ...]:
         """Pieces grouped by lot (stable), with each lot's range: what explosion reads an order's pegging from."""
-        order = np.argsort(self.pieces["lot"], kind="stable")
+        order, start, end = group_rows(self.pieces["lot"], n_gids)
         for name in self.pieces:
             self.pieces[name] = self.pieces[name][order]
-        lot = self.pieces["lot"]
-        start = np.searchsorted(lot, np.arange(n_gids), side="left").astype(np.int64)
-        end = np.searchsorted(lot, np.arange(n_gids), side="right").astype(np.int64)
         return start, end, self.pieces["dem"], self.pieces["lvl"], self.pieces["qty"]
 
 

@@ -154,6 +154,27 @@ def segment_cursors(seg_start, seg_end, s_qty):
 
 
 @njit(cache=True)
+def group_rows(key, n_keys):
+    """Rows grouped by a key in ``[0, n_keys)``, keeping their order within a group (a counting
+    sort: linear, where a stable comparison sort of tens of millions of rows takes seconds), and
+    each key's range in that order."""
+    start = np.zeros(n_keys, np.int64)
+    for k in key:
+        start[k] += 1
+    total = 0
+    for k in range(n_keys):
+        count = start[k]
+        start[k] = total
+        total += count
+    end = start.copy()
+    order = np.empty(len(key), np.int64)
+    for i in range(len(key)):
+        order[end[key[i]]] = i
+        end[key[i]] += 1
+    return order, start, end
+
+
+@njit(cache=True)
 def gather_segments(seg_start, seg_end, s_dem, s_lvl, s_qty):
     """The segments of requirements (ranges ``seg_start:seg_end``) copied out in requirement
     order, and each requirement's new range: a run copy each, no index array of every segment."""
