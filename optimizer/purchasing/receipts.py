@@ -511,15 +511,18 @@ def _into_top(l, ncap, d0, r, w, rounding):
 
 
 @njit(cache=True, nogil=True)
-def _stage_move(mv, mf, mi, pen, min_value, unit):
-    """Move ``mi``'s first grid step, step count, slope and constant on a stage, with the stage's
-    Lagrangian price per unit and its minimum line value applied; ``ok`` is False when the
-    minimum leaves the move no quantity."""
+def _stage_move(mv, mf, mi, o, pen, min_value, unit):
+    """Move ``mi`` on a stage of offer ``o``: its price layer, grid step, first step, step count,
+    slope and constant, with the stage's Lagrangian price per unit and its minimum line value
+    applied; ``ok`` is False when the move is another offer's or the minimum leaves it no quantity."""
+    k = mv[mi, 1]
     d0 = mv[mi, 2]
     r = mv[mi, 3]
     w = mv[mi, 4]
     slope = mf[mi, 0]
     const = mf[mi, 1]
+    if mv[mi, 0] != o:
+        return False, k, r, d0, w, slope, const
     if pen > 0:  # a Lagrangian price per unit on this stage's lines
         if mv[mi, 5] == 0 or slope > 0:
             slope += pen * unit
@@ -529,7 +532,7 @@ def _stage_move(mv, mf, mi, pen, min_value, unit):
             const += pen * mf[mi, 3]
     if min_value > 0:  # a line worth at least this much (minimum order value)
         if mv[mi, 5] == 1:
-            return False, d0, w, slope, const
+            return False, k, r, d0, w, slope, const
         dmin = int(np.ceil(min_value / (mf[mi, 2] * unit) - 1e-9))
         if dmin > d0:
             m0 = (dmin - d0 + r - 1) // r
@@ -537,8 +540,8 @@ def _stage_move(mv, mf, mi, pen, min_value, unit):
             if w >= 0:
                 w -= m0
                 if w <= 0:
-                    return False, d0, w, slope, const
-    return True, d0, w, slope, const
+                    return False, k, r, d0, w, slope, const
+    return True, k, r, d0, w, slope, const
 
 
 @njit(cache=True, nogil=True)
@@ -602,11 +605,7 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
             new_lo = lo.copy()
             new_hi = hi.copy()
             for mi in range(n_moves):
-                if mv[mi, 0] != o:
-                    continue
-                k = mv[mi, 1]
-                r = mv[mi, 3]
-                ok, d0, w, slope, const = _stage_move(mv, mf, mi, stage_pen[st], stage_min[st], unit)
+                ok, k, r, d0, w, slope, const = _stage_move(mv, mf, mi, o, stage_pen[st], stage_min[st], unit)
                 if not ok:
                     continue
                 for t in range(k + 1):
@@ -733,11 +732,7 @@ def _recursion(ev, dcum, dtot, horizon, hold, late_c, excess_c, prices, mv, mf, 
             fm = -1
             fd = -1
             for mi in range(n_moves):
-                if mv[mi, 0] != o:
-                    continue
-                k = mv[mi, 1]
-                r = mv[mi, 3]
-                ok, d0, w, slope, const = _stage_move(mv, mf, mi, stage_pen[st], stage_min[st], unit)
+                ok, k, r, d0, w, slope, const = _stage_move(mv, mf, mi, o, stage_pen[st], stage_min[st], unit)
                 if not ok:
                     continue
                 if t > k:
