@@ -132,6 +132,8 @@ def lot_ranks(item_code: np.ndarray, supply_id: pd.Series, item_ids: np.ndarray)
 def pack_keys(*keys: np.ndarray) -> tuple[np.ndarray, ...]:
     """Non-negative sort keys (most significant first) packed into one int64 when they fit,
     as ``np.lexsort`` wants them (least significant first)."""
+    if len(keys) == 1:
+        return (np.asarray(keys[0], np.int64),)
     packed = np.zeros(len(keys[0]), np.int64)
     room = 1
     for key in keys:

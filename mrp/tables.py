@@ -76,9 +76,9 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
             cap += width
             widest = max(widest, width)
         i = j
-    o_item = np.empty(cap, np.int64)
-    o_day = np.empty(cap, np.int64)
-    o_dem = np.empty(cap, np.int64)
+    o_item = np.empty(cap, np.int32)
+    o_day = np.empty(cap, np.int32)
+    o_dem = np.empty(cap, np.int32)
     o_qty = np.empty(cap)
     g_rank = np.empty(widest, np.int64)
     g_dem = np.empty(widest, np.int64)
@@ -228,9 +228,12 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
     qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
-    row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
-    first, qty = sum_by(qty, supply_rank[lot], row_key)
-    del row_key
+    if (int(supply_rank.max(initial=0)) + 1) * (len(demand_rank) + 1) * max_level < 1 << 62:
+        first, qty = sum_by(qty, _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level))
+    else:
+        row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
+        first, qty = sum_by(qty, supply_rank[lot], row_key)
+        del row_key
     keep = qty > 1e-9
     first, qty = first[keep], qty[keep]
     lot, dem, lvl = lot[first], dem[first], lvl[first]
@@ -243,6 +246,19 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
         "quantity": qty,
         "level": pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int64), lvl < 0),
     }, copy=False)
+
+
+@njit(cache=True)
+def _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level):
+    """One sort key per pegging piece: (lot's supply rank, demand id rank, level), pieces without
+    a demand (surplus) first within a lot; built in one pass, without a temporary per part."""
+    row_span = (len(demand_rank) + 1) * max_level
+    key = np.empty(len(lot), np.int64)
+    for i in range(len(lot)):
+        d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
+        level = max_level - 1 if lvl[i] < 0 else lvl[i]
+        key[i] = supply_rank[lot[i]] * row_span + d * max_level + level
+    return key
 
 
 def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank,
@@ -275,8 +291,15 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     """Net requirements, and which demands the requirements of each net-requirement day serve."""
     if out.net_rows:
         item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
-        s_item, s_day, s_dem, s_qty = (np.concatenate(c) for c in zip(*out.served_rows))
+        served = [list(part) for part in out.served_rows]
         out.net_rows, out.served_rows = [], []
+        columns = []
+        for k in range(4):  # a column at a time, each level's part released once joined
+            columns.append(np.concatenate([part[k] for part in served]))
+            for part in served:
+                part[k] = None
+        s_item, s_day, s_dem, s_qty = columns
+        del columns, served
     else:
         item = day = s_item = s_day = s_dem = np.zeros(0, np.int64)
         qty = s_qty = np.zeros(0)
@@ -289,7 +312,11 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     ends = np.append(starts[1:], len(s_item))
     runs = np.argsort(item_rank[s_item[starts]], kind="stable")
     order = segment_rows(starts[runs], ends[runs])
-    s_item, s_day, s_dem, s_qty = s_item[order], s_day[order], s_dem[order], s_qty[order]
+    s_item = s_item[order]
+    s_day = s_day[order]
+    s_dem = s_dem[order]
+    s_qty = s_qty[order]
+    del order
     pegs = pd.DataFrame({"item_id": _str(item_ids[s_item]), "date": day_column(s_day, as_of),
                          "demand_id": _str(demand_ids[s_dem]), "customer_id": _str(customer_of[s_dem]),
                          "quantity": s_qty}, copy=False)
