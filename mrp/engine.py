@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       segment_rows, sort_order, sort_order_ties)
+                       sort_order_ties)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -71,9 +71,9 @@ class Requirements:
         for level in found:
             keep = np.flatnonzero(levels == level)
             part = {name: col[keep].astype(REQ_TYPES[name]) for name, col in reqs.items()}
-            gather = segment_rows(part["s0"], part["s1"])
-            part_segs = {name: col[gather].astype(SEG_TYPES[name]) for name, col in segs.items()}
-            _renumber(part)
+            part["s0"], part["s1"], *columns = gather_segments(part["s0"], part["s1"], segs["dem"], segs["lvl"],
+                                                               segs["qty"])
+            part_segs = {name: col.astype(SEG_TYPES[name], copy=False) for name, col in zip(SEG_FIELDS, columns)}
             self.chunks[level].append((part, part_segs))
 
     def take(self, level: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -108,13 +108,6 @@ class Requirements:
         reqs["s0"], reqs["s1"], *columns = gather_segments(reqs["s0"], reqs["s1"], segs.pop("dem"), segs.pop("lvl"),
                                                            segs.pop("qty"))
         return reqs, dict(zip(SEG_FIELDS, columns))
-
-
-def _renumber(reqs: dict[str, np.ndarray]) -> None:
-    """Segment ranges of requirements whose segments were gathered in their order."""
-    lengths = reqs["s1"] - reqs["s0"]
-    reqs["s1"] = np.cumsum(lengths)
-    reqs["s0"] = reqs["s1"] - lengths
 
 
 def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: bool = True) -> MrpResult:

@@ -228,12 +228,8 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
     qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
     max_level = int(lvl.max(initial=0)) + 2
-    if (int(supply_rank.max(initial=0)) + 1) * (len(demand_rank) + 1) * max_level < 1 << 62:
-        first, qty = sum_by(qty, _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level))
-    else:
-        row_key = np.concatenate([[0], demand_rank + 1])[dem + 1] * max_level + np.where(lvl < 0, max_level - 1, lvl)
-        first, qty = sum_by(qty, supply_rank[lot], row_key)
-        del row_key
+    # lots × demands × levels stays far below 2**62 for any plan that fits in memory
+    first, qty = sum_by(qty, _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level))
     keep = qty > 1e-9
     first, qty = first[keep], qty[keep]
     lot, dem, lvl = lot[first], dem[first], lvl[first]

@@ -293,7 +293,6 @@ def _solve(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRate
                                   rates.order_cost - price * unit, lo, offer.step, 1, price))
     mv = np.array([m[:5] + (m[9],) for m in moves], dtype=np.int64)
     mf = np.array([(m[5], m[6], m[10], m[7]) for m in moves], dtype=float)  # slope, constant, unit price, lo
-    move_offer = mv[:, 0]
     stage_event, stage_offer, stage_min, stage_pen = [], [], [], []
     for j, day in enumerate(events):
         for oi, offer in enumerate(offers):
