@@ -52,11 +52,13 @@ def run_plan(
     progress: Progress | None = None,
     pins: pd.DataFrame | None = None,
     rejected: pd.DataFrame | None = None,
+    pegging: bool = True,
 ) -> Plan:
-    """Plan a validated dataset. Stages left out leave their tables as None."""
+    """Plan a validated dataset. Stages left out leave their tables as None; without
+    ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers."""
     timings: dict[str, float] = {}
     with _stage("mrp", timings, progress):
-        mrp = plan_mrp(dataset, purchasing_inputs=optimize, sequencing_inputs=schedule)
+        mrp = plan_mrp(dataset, purchasing_inputs=optimize, sequencing_inputs=schedule, pegging=pegging)
     plan = Plan(planned_orders=mrp.planned_orders, pegging=mrp.pegging, mrp_records=mrp.mrp_records)
     exceptions = [mrp.exceptions]
     summary: dict[str, Any] = {}
@@ -140,6 +142,7 @@ def _summary(dataset: Dataset, mrp: MrpResult, plan: Plan, stages: dict[str, Any
     summary: dict[str, Any] = {
         "as_of": dataset.settings.as_of.isoformat(),
         "horizon_days": dataset.settings.horizon_days,
+        "pegging": plan.pegging is not None,
         "counts": counts,
         "stage_seconds": timings,
         **stages,

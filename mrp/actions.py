@@ -13,55 +13,50 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mrp.calendar import to_date
+from mrp.calendar import iso_dates, to_date
 from mrp.dataset import Dataset, PlanSettings
-from mrp.exceptions import ExceptionLog, fmt_qty
-
-
-def _describe(supply_type: str, supply_id: str) -> str:
-    return ("PO line " if supply_type == "po" else "Work order ") + supply_id
-
-
-class _Dates(dict):
-    """ISO dates of planning days, each formatted once (messages at factory scale run to 100,000s)."""
-
-    def __init__(self, as_of):
-        super().__init__()
-        self.as_of = as_of
-
-    def __missing__(self, day: int) -> str:
-        text = self[day] = to_date(day, self.as_of).isoformat()
-        return text
+from mrp.exceptions import ExceptionLog, fmt_qty, fmt_qtys
 
 
 def report(log: ExceptionLog, settings: PlanSettings, item_ids: np.ndarray, planned: dict, order_ids: np.ndarray,
            lots: pd.DataFrame, lot_item: np.ndarray, sup, expedites: dict, actions: dict) -> None:
-    iso = _Dates(settings.as_of).__getitem__
+    """Late releases, expedites, defers and cancels, a column at a time."""
+    as_of = settings.as_of
     late = np.flatnonzero(planned["release"] < 0)
-    for k in late:
-        item = item_ids[planned["item"][k]]
-        release, due, avail = int(planned["release"][k]), int(planned["due"][k]), int(planned["avail"][k])
-        qty = float(planned["started"][k])
-        log.add("late_release", item, order_ids[k], release, qty,
-                f"Planned order {order_ids[k]} ({fmt_qty(qty)} {item}, needed {iso(due)}) should have been "
-                f"released {iso(release)}; released today it is {-release} days late "
-                f"(available {iso(avail)}).")
+    item, order, qty = item_ids[planned["item"][late]], order_ids[late], planned["started"][late]
+    release = planned["release"][late]
+    log.add_many("late_release", item, order, release, qty, [
+        f"Planned order {o} ({q} {i}, needed {due}) should have been released {r}; released today it is "
+        f"{days} days late (available {a})."
+        for o, q, i, due, r, days, a in zip(order.tolist(), fmt_qtys(qty), item.tolist(),
+                                            iso_dates(planned["due"][late], as_of), iso_dates(release, as_of),
+                                            (-release).tolist(), iso_dates(planned["avail"][late], as_of))])
     supply_type = lots["supply_type"].to_numpy(dtype=object)
     supply_id = lots["supply_id"].astype(str).to_numpy(dtype=object)
-    for g, day in zip(expedites.get("lot", []), expedites.get("day", [])):
-        item, qty, due = item_ids[lot_item[g]], float(sup.qty[g]), int(sup.arr0[g])
-        log.add("expedite", item, supply_id[g], int(day), qty,
-                f"Expedite {_describe(supply_type[g], supply_id[g])} ({fmt_qty(qty)} {item}) from "
-                f"{iso(due)} to {iso(int(day))}.")
-    for g, needed in zip(actions.get("lot", []), actions.get("day", [])):
-        item, qty, due = item_ids[lot_item[g]], float(sup.qty[g]), int(sup.arr0[g])
-        what = f"{_describe(supply_type[g], supply_id[g])} ({fmt_qty(qty)} {item}"
-        if needed < 0:
-            log.add("cancel", item, supply_id[g], due, qty,
-                    f"Cancel {what}, due {iso(due)}): none of it is needed within the horizon.")
-        elif needed - due >= settings.defer_days:
-            log.add("defer", item, supply_id[g], int(needed), qty,
-                    f"Defer {what}) from {iso(due)} to {iso(int(needed))}: not needed before then.")
+
+    def lots_of(g: np.ndarray) -> tuple[np.ndarray, ...]:
+        g = np.asarray(g, np.int64)
+        described = np.where(supply_type[g] == "po", "PO line ", "Work order ") + supply_id[g]
+        return item_ids[lot_item[g]], supply_id[g], sup.qty[g], sup.arr0[g], described
+
+    item, ref, qty, due, what = lots_of(expedites.get("lot", ()))
+    day = np.asarray(expedites.get("day", ()), np.int64)
+    log.add_many("expedite", item, ref, day, qty, [
+        f"Expedite {w} ({q} {i}) from {d} to {e}."
+        for w, q, i, d, e in zip(what.tolist(), fmt_qtys(qty), item.tolist(), iso_dates(due, as_of),
+                                 iso_dates(day, as_of))])
+    item, ref, qty, due, what = lots_of(actions.get("lot", ()))
+    needed = np.asarray(actions.get("day", ()), np.int64)
+    cancel = needed < 0
+    defer = ~cancel & (needed - due >= settings.defer_days)
+    log.add_many("cancel", item[cancel], ref[cancel], due[cancel], qty[cancel], [
+        f"Cancel {w} ({q} {i}, due {d}): none of it is needed within the horizon."
+        for w, q, i, d in zip(what[cancel].tolist(), fmt_qtys(qty[cancel]), item[cancel].tolist(),
+                              iso_dates(due[cancel], as_of))])
+    log.add_many("defer", item[defer], ref[defer], needed[defer], qty[defer], [
+        f"Defer {w} ({q} {i}) from {d} to {n}: not needed before then."
+        for w, q, i, d, n in zip(what[defer].tolist(), fmt_qtys(qty[defer]), item[defer].tolist(),
+                                 iso_dates(due[defer], as_of), iso_dates(needed[defer], as_of))])
 
 
 def report_no_offer(ds: Dataset, item: np.ndarray, due: np.ndarray, quantity: np.ndarray, is_buy: np.ndarray,

@@ -25,3 +25,9 @@ def iso(day: int, as_of: date) -> str:
 def day_column(days: list[int] | np.ndarray, as_of: date) -> pd.Series:
     """Day numbers back to a ``datetime64[ns]`` column."""
     return pd.Timestamp(as_of) + pd.to_timedelta(np.asarray(days, dtype="int64"), unit="D")
+
+
+def iso_dates(days: np.ndarray, as_of: date) -> list[str]:
+    """ISO dates of many planning days, each distinct day formatted once."""
+    distinct, inverse = np.unique(np.asarray(days, np.int64), return_inverse=True)
+    return np.array([iso(d, as_of) for d in distinct.tolist()], dtype=object)[inverse.reshape(-1)].tolist()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mrp import tables
-from mrp.codes import (Policies, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
+from mrp.codes import (Policies, dense_rank, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
                        sort_order_ties)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
@@ -35,7 +35,7 @@ class MrpResult:
 
     planned_orders: pd.DataFrame
     exceptions: pd.DataFrame
-    pegging: pd.DataFrame
+    pegging: pd.DataFrame | None  # None when planned without pegging
     mrp_records: pd.DataFrame
     net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
     requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity
@@ -55,14 +55,19 @@ SEG_TYPES = {"dem": np.int32, "lvl": np.int8, "qty": np.float64}
 
 
 class Requirements:
-    """Gross requirements waiting for their level: chunks of packed arrays with their segments."""
+    """Gross requirements waiting for their level: chunks of packed arrays with their segments
+    (none when planning without pegging)."""
 
-    def __init__(self, n_levels: int):
+    def __init__(self, n_levels: int, pegging: bool = True):
         self.chunks: list[list[tuple[dict, dict]]] = [[] for _ in range(n_levels)]
+        self.pegging = pegging
 
     def add(self, reqs: dict[str, np.ndarray], segs: dict[str, np.ndarray], level_of_item: np.ndarray) -> None:
+        if not self.pegging:
+            reqs["s0"] = reqs["s1"] = np.zeros(len(reqs["item"]), np.int64)
+            segs = {name: np.zeros(0, kind) for name, kind in SEG_TYPES.items()}
         levels = level_of_item[reqs["item"]]
-        found = np.unique(levels)
+        found = np.flatnonzero(np.bincount(levels))
         if len(found) == 1:
             compact_reqs = {name: col.astype(REQ_TYPES[name], copy=False) for name, col in reqs.items()}
             compact_segs = {name: col.astype(SEG_TYPES[name], copy=False) for name, col in segs.items()}
@@ -96,7 +101,7 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        pri = np.unique(reqs["pri"], return_inverse=True)[1]
+        pri = dense_rank(reqs["pri"])
         order = sort_order_ties(*pack_keys(reqs["item"], reqs["day"], pri, reqs["cust"])[::-1],
                                 *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
         for name in ("key1", "key2", "seq"):  # only the order needs them
@@ -110,12 +115,15 @@ class Requirements:
         return reqs, dict(zip(SEG_FIELDS, columns))
 
 
-def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: bool = True) -> MrpResult:
+def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: bool = True,
+             pegging: bool = True) -> MrpResult:
     """Run MRP rules 1–9 on a validated dataset.
 
     ``purchasing_inputs`` computes ``net_requirements`` and ``requirement_pegs`` (the
     optimiser's input), ``sequencing_inputs`` the SMT orders' ``material``; a run that
     skips those stages leaves them empty (at factory scale they are tens of millions of rows).
+    ``pegging`` false plans classic MRP: the same planned orders, records and messages, but no
+    pegging (``pegging`` is None, ``requirement_pegs`` empty) — a fast what-if run.
     """
     settings = ds.settings
     log = ExceptionLog()
@@ -138,7 +146,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     lot_item = lot_item[order]
     sup = _Supply(lots, lot_item, pools, n_items, pol.item_ids)
 
-    reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1)
+    reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1, pegging)
     reqs.add(*_demand_requirements(demands, code, pools, ids), pol.level)
     bom = BomLines(ds.bom, ds.items, {k: i for i, k in enumerate(pol.item_ids)}, pol.counted, settings.as_of)
     trace = np.zeros(n_items, bool)
@@ -157,9 +165,9 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             continue
         r, s = reqs.take(level)
         base = out.planned_base()
-        walked = _walk(level_items, True, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools))
+        walked = _walk(level_items, True, pegging, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools))
         if purchasing_inputs:
-            _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools))
+            _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools), pegging)
         parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank)
         if parents is not None:
             n_gids = sup.n + base + len(walked.planned["item"])
@@ -174,7 +182,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             del child, segs
         del r, s
         out.add_level(walked)
-    return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log)
+    return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log, pegging)
 
 
 class _Supply:
@@ -217,7 +225,7 @@ class Walked:
         return start, end, self.pieces["dem"], self.pieces["lvl"], self.pieces["qty"]
 
 
-def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
+def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
           avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int) -> Walked:
     """One pass of the walk over ``items``, in chunks whose output arrays hold at most about
     ``CHUNK_ROWS`` rows each (the bounds are loose: sizing them for a whole level would cost gigabytes)."""
@@ -232,7 +240,7 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
         return {
             N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
                                 avail="i", pri="i", remaining="f"),
-            N_PIECES: _buffers(cap[1] if track else 0, lot="i", dem="i4", lvl="i1", qty="f"),
+            N_PIECES: _buffers(cap[1] if peg else 0, lot="i", dem="i4", lvl="i1", qty="f"),
             N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
             N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
             N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
@@ -248,7 +256,7 @@ def _walk(items: np.ndarray, track: bool, pol: Policies, r: dict, s: dict, sup: 
     while first < len(items) or not parts[N_PLANNED]:
         cnt = np.zeros(N_COUNTERS, np.int64)
         first = net_level(
-            items, track, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
+            items, track, peg, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
             pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
             r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
             sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
@@ -334,7 +342,7 @@ def _parents(items: np.ndarray, walked: Walked, base: int, sup: _Supply, wos: pd
 
 
 def _net_requirements(items: np.ndarray, pol: Policies, r: dict, s: dict, sup: _Supply, prefix_rank: np.ndarray,
-                      walked: Walked, out: tables.Collector, n_pools: int) -> None:
+                      walked: Walked, out: tables.Collector, n_pools: int, pegging: bool) -> None:
     """What each buy item still lacks day by day when bought lot-for-lot (the optimiser's input),
     and whom those days' requirements serve.
 
@@ -352,8 +360,8 @@ def _net_requirements(items: np.ndarray, pol: Policies, r: dict, s: dict, sup: _
     receipts = [(p["item"][keep], p["due"][keep], p["receipt"][keep])]
     again = buy[~pol.plain_lot_for_lot[buy]]
     if len(again):
-        l4l = _walk(again, False, pol.lot_for_lot(), r, s, sup, sup.arr0.copy(), sup.arr0.copy(), prefix_rank, 0,
+        l4l = _walk(again, False, False, pol.lot_for_lot(), r, s, sup, sup.arr0.copy(), sup.arr0.copy(), prefix_rank, 0,
                     n_pools)
         receipts.append((l4l.planned["item"], l4l.planned["due"], l4l.planned["receipt"]))
     item, day, qty = (np.concatenate(cols) for cols in zip(*receipts))
-    out.add_net_requirements(item, day, qty, r, s)
+    out.add_net_requirements(item, day, qty, r, s, pegging)

@@ -14,12 +14,14 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from mrp.calendar import day_column
-from mrp.codes import run_starts, sort_order
+from mrp.codes import sort_order
 from mrp.plan import PLAN_COLUMNS
 
 CELLS = ("gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases")
+GROSS, SCHEDULED, NET, PLANNED, RELEASES = range(len(CELLS))
 
 
 def records_frame(item_ids: np.ndarray, item_rank: np.ndarray, lot_item: np.ndarray, sup, planned: dict, net: dict,
@@ -31,32 +33,52 @@ def records_frame(item_ids: np.ndarray, item_rank: np.ndarray, lot_item: np.ndar
     scheduled = ~on_hand_lot
     stocked = np.flatnonzero(on_hand > 0)
     parts = [
-        (outflow["item"], outflow["day"], "gross", outflow["qty"]),
-        (lot_item[scheduled], sup.arr[scheduled], "scheduled_receipts", sup.qty[scheduled]),
-        (net["item"], net["day"], "net", net["qty"]),
-        (planned["item"], planned["due"], "planned_receipts", planned["receipt"]),
-        (planned["item"], np.maximum(planned["release"], 0), "planned_releases", planned["started"]),
-        (stocked, np.zeros(len(stocked), np.int64), "gross", np.zeros(len(stocked))),
+        (outflow["item"], outflow["day"], GROSS, outflow["qty"]),
+        (lot_item[scheduled], sup.arr[scheduled], SCHEDULED, sup.qty[scheduled]),
+        (net["item"], net["day"], NET, net["qty"]),
+        (planned["item"], planned["due"], PLANNED, planned["receipt"]),
+        (planned["item"], np.maximum(planned["release"], 0), RELEASES, planned["started"]),
+        (stocked, np.zeros(len(stocked), np.int64), GROSS, np.zeros(len(stocked))),
     ]
     item = np.concatenate([np.asarray(p[0], np.int64) for p in parts])
     day = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
+    cell = np.concatenate([np.full(len(p[0]), p[2], np.int8) for p in parts])
+    value = np.concatenate([np.asarray(p[3], float) for p in parts])
     order = sort_order(item_rank[item], day)
-    item, day = item[order], day[order]
-    first = run_starts(item, day)
-    cells = {}
-    for name in CELLS:
-        column = np.zeros(len(order))
-        start = 0
-        for p_item, _, p_name, p_values in parts:
-            if p_name == name:
-                column[start:start + len(p_item)] = p_values
-            start += len(p_item)
-        cells[name] = np.add.reduceat(column[order], first) if len(first) else column
-    item, day = item[first], day[first]
-    delta = cells["scheduled_receipts"] + cells["planned_receipts"] - cells["gross"]
-    new_item = run_starts(item)
-    delta[new_item] += on_hand[item[new_item]]
+    item, day, cells, on_hand_after = _grid(order, item, day, cell, value, on_hand)
     frame = pd.DataFrame({"item_id": pd.array(item_ids[item].astype(object), dtype="str"),
-                          "date": day_column(day, as_of), **cells}, copy=False)
-    frame["projected_on_hand"] = pd.Series(delta).groupby(item, sort=False).cumsum().to_numpy()
+                          "date": day_column(day, as_of), **dict(zip(CELLS, cells)),
+                          "projected_on_hand": on_hand_after}, copy=False)
     return frame[list(PLAN_COLUMNS["mrp_records"])]
+
+
+@njit(cache=True)
+def _grid(order, item, day, cell, value, on_hand):
+    """Rows (in ``order``) summed per (item, day) into their cells, and the projected on hand
+    at the end of each day: one pass instead of a gather and a group sum per cell."""
+    n_groups = 0
+    for i in range(len(order)):
+        row = order[i]
+        if i == 0 or item[row] != item[order[i - 1]] or day[row] != day[order[i - 1]]:
+            n_groups += 1
+    g_item = np.empty(n_groups, np.int64)
+    g_day = np.empty(n_groups, np.int64)
+    cells = np.zeros((len(CELLS), n_groups))
+    g = -1
+    for i in range(len(order)):
+        row = order[i]
+        if g < 0 or item[row] != g_item[g] or day[row] != g_day[g]:
+            g += 1
+            g_item[g] = item[row]
+            g_day[g] = day[row]
+        cells[cell[row], g] += value[row]
+    after = np.empty(n_groups)
+    running = 0.0
+    for g in range(n_groups):
+        delta = cells[SCHEDULED, g] + cells[PLANNED, g] - cells[GROSS, g]
+        if g == 0 or g_item[g] != g_item[g - 1]:
+            running = delta + on_hand[g_item[g]]
+        else:
+            running += delta
+        after[g] = running
+    return g_item, g_day, cells, after

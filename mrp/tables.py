@@ -12,7 +12,7 @@ from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, run_starts, segment_rows, sort_order, sum_by
+from mrp.codes import Policies, run_starts, segment_rows, sort_order, stable_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -36,9 +36,13 @@ class Collector:
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
-    def add_net_requirements(self, item: np.ndarray, day: np.ndarray, qty: np.ndarray, r: dict, s: dict) -> None:
-        """Net requirement rows, and whom the requirements of those days serve (segments with a demand)."""
+    def add_net_requirements(self, item: np.ndarray, day: np.ndarray, qty: np.ndarray, r: dict, s: dict,
+                             links: bool = True) -> None:
+        """Net requirement rows, and (with ``links``) whom the requirements of those days serve
+        (segments with a demand)."""
         self.net_rows.append((item, day, qty))
+        if not links:
+            return
         span = int(max(day.max(initial=0), r["day"].max(initial=0))) + 1
         base = int(min(item.min(initial=0), r["item"].min(initial=0)))
         net_day = np.zeros((int(max(item.max(initial=0), r["item"].max(initial=0))) - base + 1) * span, bool)
@@ -114,7 +118,7 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
 
 
 def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
-          out: Collector, lead: dict[str, int], log: ExceptionLog):
+          out: Collector, lead: dict[str, int], log: ExceptionLog, pegging: bool = True):
     from mrp.engine import MrpResult
 
     as_of = ds.settings.as_of
@@ -128,12 +132,13 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
     gid_item = np.concatenate([lot_item, planned["item"]])
     gid_type = np.concatenate([lots["supply_type"].to_numpy(dtype=object), np.full(len(order_ids), "planned", object)])
     gid_supply = np.concatenate([lots["supply_id"].astype(str).to_numpy(dtype=object), order_ids])
-    supply_rank = _supply_rank(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"])
-    demand_rank = out.demand_rank
+    draws = out.concat("material")
+    # Pegging and draws list supplies in (item, type, id) order; without them no rank is needed.
+    supply_rank = _supply_rank(item_rank[gid_item], gid_type, gid_supply, len(lot_item), planned["seq"]) \
+        if pegging or len(draws.get("lot", ())) else np.zeros(len(gid_item), np.int64)
     pegging = _pegging(out.concat("pieces"), sup.remaining, planned["remaining"], gid_item, gid_type, gid_supply,
-                       item_ids, demand_ids, supply_rank, demand_rank)
-    material = _material(out.concat("material"), order_ids, wos, gid_item, gid_type, gid_supply, item_ids,
-                         supply_rank, as_of)
+                       item_ids, demand_ids, supply_rank, out.demand_rank) if pegging else None
+    material = _material(draws, order_ids, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank, as_of)
     outflow = out.concat("outflow")
     net_by_day = out.concat("net")
     mrp_records = records.records_frame(item_ids, item_rank, lot_item, sup, planned, net_by_day, outflow, as_of)
@@ -152,7 +157,7 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
         material=material,
         lead_time_days=lead,
         counts={"items": len(item_ids), "demands": len(demands), "planned_orders": len(planned_frame),
-                "exceptions": len(log.rows)},
+                "exceptions": len(log)},
     )
 
 
@@ -213,7 +218,7 @@ def _supply_rank(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
     type_rank = np.concatenate([type_rank[:n_lots], np.full(len(gid_type) - n_lots, type_rank[-1])])
     key = (item_rank * 8 + type_rank) * (int(supply_rank.max(initial=0)) + 1) + supply_rank
     rank = np.empty(len(key), np.int64)
-    rank[np.argsort(key)] = np.arange(len(key))
+    rank[stable_order(key)] = np.arange(len(key))
     return rank
 
 
@@ -287,7 +292,7 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     """Net requirements, and which demands the requirements of each net-requirement day serve."""
     if out.net_rows:
         item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
-        served = [list(part) for part in out.served_rows]
+        served = [list(part) for part in out.served_rows] or [[np.zeros(0, np.int32)] * 3 + [np.zeros(0)]]
         out.net_rows, out.served_rows = [], []
         columns = []
         for k in range(4):  # a column at a time, each level's part released once joined

@@ -234,10 +234,11 @@ def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_de
 
 
 @njit(cache=True)
-def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent,
+def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
           seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
           m_parent, m_lot, m_qty, m_day, m_avail, cnt):
-    """Book a draw on the pool's lots: reels first (by id), then receipts (by arrival, id)."""
+    """Book a draw on the pool's lots: reels first (by id), then receipts (by arrival, id); with
+    ``peg``, pegged to the requirement's demands."""
     for reels in (True, False):
         head = rq_head if reels else cq_head
         end = rq_end[pool] if reels else cq_end[pool]
@@ -258,8 +259,9 @@ def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, l
                 m_day[n] = day
                 m_avail[n] = la_avail[lot]
                 cnt[N_MATERIAL] = n + 1
-            _move_segments(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                           pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
+            if peg:
+                    _move_segments(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                               pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
 
 
 @njit(cache=True)
@@ -345,7 +347,7 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 
 @njit(cache=True)
-def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld,
+def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld,
               item_req_start, item_req_end, r_day, r_qty, r_cust, r_pri, r_parent, seg_start, seg_end,
               s_dem, s_lvl, s_qty,
               item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining,
@@ -360,7 +362,8 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
     ``seg_pos``/``seg_left`` are each requirement's cursor into its segments (see
     :func:`segment_cursors`), kept by the caller across those calls.
     With ``track`` false only balances and planned receipts (day, quantity) are kept: the
-    optimiser's net requirements need nothing more.
+    optimiser's net requirements need nothing more. With ``peg`` false draws are not pegged
+    (classic MRP: no pegging pieces; the segments are not read).
     """
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
@@ -379,7 +382,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
         if rows + bounds[ii, 0] > len(p_item) or (track and (
-                cnt[N_PIECES] + bounds[ii, 1] > len(pc_lot) or cnt[N_MATERIAL] + bounds[ii, 2] > len(m_lot))):
+                (peg and cnt[N_PIECES] + bounds[ii, 1] > len(pc_lot)) or cnt[N_MATERIAL] + bounds[ii, 2] > len(m_lot))):
             return ii
         it = items[ii]
         r0, r1 = item_req_start[ii], item_req_end[ii]
@@ -507,7 +510,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
                             _take(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
-                                  r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                  r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
                                   pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
                 if need > EPS:
                     res_req[n_res] = r
@@ -621,7 +624,7 @@ def net_level(items, track, pooled, is_make, counted, lead, safety, rule, lot_si
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
                             _take(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
-                                  la_avail, r_parent, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                  la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
                                   pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
             if has_net:
                 k = cnt[N_NET]

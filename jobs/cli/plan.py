@@ -42,6 +42,9 @@ def plan(
     horizon_days: HorizonOption = None,
     skip_optimize: Annotated[bool, typer.Option("--skip-optimize", help="Leave out purchasing optimisation.")] = False,
     skip_schedule: Annotated[bool, typer.Option("--skip-schedule", help="Leave out SMT sequencing.")] = False,
+    no_pegging: Annotated[bool, typer.Option(
+        "--no-pegging", help="Classic MRP: the same planned orders, records and messages, no pegging.csv; "
+                             "a fast what-if run.")] = False,
     optimize_time_limit: Annotated[float, typer.Option(help="Seconds for the purchasing solver.")] = 60.0,
     schedule_time_limit: Annotated[float, typer.Option(help="Seconds for the sequencing solver.")] = 30.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
@@ -63,7 +66,7 @@ def plan(
         render_issues(warnings, console, title=source)
     try:
         with console.status("planning") as status:
-            result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule,
+            result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
                               optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
                               progress=lambda stage: status.update(f"planning: {stage}"))
         write_plan(result, out)

@@ -147,3 +147,16 @@ def test_without_a_dataset_folder_the_store_is_planned(tmp_path):
     planned = pd.read_csv(out / "planned_orders.csv", keep_default_na=False)
     assert len(planned) == 12 and planned["quantity"].sum() == 500 + 1500 + 2000 + 511 + 1531 + 2041 + 50000 + 5000 \
         + 36220 + 41229
+
+
+def test_no_pegging_writes_the_same_plan_without_pegging_csv(tmp_path):
+    pegged, classic = tmp_path / "pegged", tmp_path / "classic"
+    for out, extra in ((pegged, ()), (classic, ("--no-pegging",))):
+        result = reelplan("plan", DATA / "valid" / "gateway", "--out", out, "--skip-optimize", "--skip-schedule",
+                          *extra)
+        assert result.exit_code == 0, result.output
+    assert {p.name for p in classic.iterdir()} == MRP_FILES - {"pegging.csv"}
+    for name in ("planned_orders.csv", "exceptions.csv", "mrp_records.csv"):
+        assert (classic / name).read_bytes() == (pegged / name).read_bytes(), name
+    assert json.loads((classic / "summary.json").read_text())["pegging"] is False
+    assert json.loads((pegged / "summary.json").read_text())["pegging"] is True

@@ -1,0 +1,45 @@
+"""Sort keys of the tables: the fast sorts must give numpy's stable order exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from mrp.codes import dense_rank, stable_order, sum_by
+
+keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 2**62 - 1))
+small_keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(keys, small_keys))
+def test_stable_order_is_numpys_stable_argsort(key):
+    np.testing.assert_array_equal(stable_order(key), np.argsort(key, kind="stable"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(hnp.arrays(np.int64, st.integers(0, 400), elements=st.integers(0, 10**6)), min_size=1, max_size=6))
+def test_stable_order_of_parts_each_in_order_is_numpys_stable_argsort(parts):
+    key = np.concatenate([np.sort(p) for p in parts])  # few runs: the timsort path
+    np.testing.assert_array_equal(stable_order(key), np.argsort(key, kind="stable"))
+
+
+def test_stable_order_keeps_equal_keys_in_row_order_on_a_large_shuffled_key():
+    key = np.random.default_rng(3).integers(0, 1000, 200_000)  # many runs: the radix path
+    order = stable_order(key)
+    assert (np.diff(key[order]) >= 0).all()
+    tied = np.diff(key[order]) == 0
+    assert (np.diff(order)[tied] > 0).all()
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 500), elements=st.one_of(st.integers(0, 120), st.integers(-5, 10**9))))
+def test_dense_rank_numbers_distinct_values_in_order(values):
+    np.testing.assert_array_equal(dense_rank(values), np.unique(values, return_inverse=True)[1].reshape(-1))
+
+
+def test_sum_by_sums_rows_of_equal_keys_in_key_order():
+    first, total = sum_by(np.array([1.0, 2.0, 4.0, 8.0, 16.0]), np.array([2, 1, 2, 1, 0]), np.array([0, 5, 0, 5, 1]))
+    np.testing.assert_array_equal(first, [4, 1, 0])
+    np.testing.assert_array_equal(total, [16.0, 10.0, 5.0])
