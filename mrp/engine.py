@@ -17,7 +17,7 @@ import pandas as pd
 
 from mrp import tables
 from mrp.codes import (Policies, dense_rank, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       sort_order_ties)
+                       sort_order_ties, stable_order)
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -101,13 +101,13 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        pri = dense_rank(reqs["pri"])
-        order = sort_order_ties(*pack_keys(reqs["item"], reqs["day"], pri, reqs["cust"])[::-1],
-                                *pack_keys(reqs["key1"], reqs["key2"])[::-1], reqs["seq"])
-        for name in ("key1", "key2", "seq"):  # only the order needs them
-            del reqs[name]
+        primary = pack_keys(reqs["item"], reqs["day"], dense_rank(reqs["pri"]), reqs["cust"])
+        ties = (reqs.pop("key1"), reqs.pop("key2"), reqs.pop("seq"))  # only the order needs them
+        order = sort_order_ties(primary[0], *ties) if len(primary) == 1 else np.lexsort(ties[::-1] + primary)
+        del primary, ties
         for name in reqs:
-            reqs[name] = reqs[name][order]
+            if self.pegging or name not in ("s0", "s1"):  # without pegging every range is empty
+                reqs[name] = reqs[name][order]
         # Segments in the walk's order too: it reads them requirement after requirement, and
         # scattered they cost a cache miss each.
         reqs["s0"], reqs["s1"], *columns = gather_segments(reqs["s0"], reqs["s1"], segs.pop("dem"), segs.pop("lvl"),
@@ -174,7 +174,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             child_reqs = explode_level(*parents, trace, *walked.piece_index(n_gids),
                                        bom.start, bom.end, bom.child, bom.qty_per, bom.attrition_factor,
                                        bom.setup_loss, bom.valid_from, bom.valid_to, bom.child_counted,
-                                       pol.counted, seq)
+                                       pol.counted, seq, pegging)
             child, segs = dict(zip(REQ_FIELDS, child_reqs[:11])), dict(zip(SEG_FIELDS, child_reqs[11:]))
             del child_reqs
             seq += len(child["item"])
@@ -322,9 +322,11 @@ def _parents(items: np.ndarray, walked: Walked, base: int, sup: _Supply, wos: pd
     if n_p + n_w == 0:
         return None
     item = np.concatenate([p["item"], wo_item[w]])
-    kind = np.concatenate([np.zeros(n_p, np.int64), np.ones(n_w, np.int64)])
-    index = np.concatenate([np.arange(n_p), w])
-    order = np.lexsort((index, kind, item))
+    # Planned orders come in index order and work orders in row order, so a stable sort by
+    # (item, kind) is the order by (item, kind, index); the walk's orders are in item order already.
+    order = stable_order(item * 2 + np.concatenate([np.zeros(n_p, np.int64), np.ones(n_w, np.int64)]))
+    if n_w == 0 and (n_p < 2 or (np.diff(order) == 1).all()):
+        order = slice(None)
     wo_g = wo_lot[w]
     columns = (
         item,

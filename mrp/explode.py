@@ -111,14 +111,43 @@ def _merged_pegs(gid, piece_start, piece_end, pc_dem, pc_lvl, pc_qty, surplus, d
 
 
 @njit(cache=True)
+def _split_over_pegs(total, n_pegs, dem, lvl, qty, counted, s_dem, s_lvl, s_qty, ns):
+    """One requirement's segments, one BOM level deeper than its parent order's pegs; returns the next free slot."""
+    if n_pegs == 1 and qty[0] > 0:
+        if total > 0:
+            s_dem[ns] = dem[0]
+            s_lvl[ns] = lvl[0] + 1 if lvl[0] >= 0 else -1
+        else:
+            s_dem[ns] = -1
+            s_lvl[ns] = -1
+        s_qty[ns] = total
+        return ns + 1
+    parts = apportion(total, qty[:n_pegs], counted)
+    first = ns
+    for i in range(n_pegs):
+        if parts[i] > 0:
+            s_dem[ns] = dem[i]
+            s_lvl[ns] = lvl[i] + 1 if lvl[i] >= 0 else -1
+            s_qty[ns] = parts[i]
+            ns += 1
+    if ns == first:
+        s_dem[ns] = -1
+        s_lvl[ns] = -1
+        s_qty[ns] = total
+        ns += 1
+    return ns
+
+
+@njit(cache=True)
 def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, par_key1, par_key2, par_gid,
                   par_surplus, trace, piece_start, piece_end, pc_dem, pc_lvl, pc_qty,
                   bl_start, bl_end, bl_child, bl_qty_per, bl_attrition, bl_setup, bl_from, bl_to, bl_counted,
-                  counted, seq0):
+                  counted, seq0, peg):
     """The component requirements of every parent order, in parent order, with their segments.
 
     Returns the requirements (child, day, quantity, customer, priority, parent ref when
-    traced, id keys, sequence, segment range) and the segments (demand, level, quantity).
+    traced, id keys, sequence, segment range) and the segments (demand, level, quantity);
+    with ``peg`` false (classic MRP) no segments, every range empty.
     """
     n_par = len(par_item)
     max_pegs = 1
@@ -141,10 +170,10 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
                 n_children += 1
         for b in range(bl_start[it], bl_end[it]):
             slot[bl_child[b]] = -1
-        if n_children:
+        n_req_cap += n_children
+        if n_children and peg:
             n_pegs = _merged_pegs(par_gid[k], piece_start, piece_end, pc_dem, pc_lvl, pc_qty, par_surplus[k],
                                   dem, lvl, qty)
-            n_req_cap += n_children
             n_seg_cap += n_children * max(n_pegs, 1)
     max_lines = 1
     for it in range(len(bl_start)):
@@ -184,7 +213,7 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
         if n_children == 0:
             continue
         n_pegs = _merged_pegs(par_gid[k], piece_start, piece_end, pc_dem, pc_lvl, pc_qty, par_surplus[k],
-                              dem, lvl, qty)
+                              dem, lvl, qty) if peg else 0
         for j in range(n_children):
             c = children[j]
             slot[c] = -1
@@ -199,29 +228,8 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
             r_key2[nr] = par_key2[k]
             r_seq[nr] = seq0 + nr
             r_s0[nr] = ns
-            if n_pegs == 1 and qty[0] > 0:
-                if total > 0:
-                    s_dem[ns] = dem[0]
-                    s_lvl[ns] = lvl[0] + 1 if lvl[0] >= 0 else -1
-                else:
-                    s_dem[ns] = -1
-                    s_lvl[ns] = -1
-                s_qty[ns] = total
-                ns += 1
-            else:
-                parts = apportion(total, qty[:n_pegs], counted[c])
-                first = ns
-                for i in range(n_pegs):
-                    if parts[i] > 0:
-                        s_dem[ns] = dem[i]
-                        s_lvl[ns] = lvl[i] + 1 if lvl[i] >= 0 else -1
-                        s_qty[ns] = parts[i]
-                        ns += 1
-                if ns == first:
-                    s_dem[ns] = -1
-                    s_lvl[ns] = -1
-                    s_qty[ns] = total
-                    ns += 1
+            if peg:
+                ns = _split_over_pegs(total, n_pegs, dem, lvl, qty, counted[c], s_dem, s_lvl, s_qty, ns)
             r_s1[nr] = ns
             nr += 1
     return (r_item[:nr], r_day[:nr], r_qty[:nr], r_cust[:nr], r_pri[:nr], r_parent[:nr], r_key1[:nr], r_key2[:nr],

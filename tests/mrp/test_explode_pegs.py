@@ -86,7 +86,7 @@ def explode_one(lines, started, day, pieces, surplus):
         np.array([5]), np.array([1]), np.array([0]), np.array([surplus]), np.array([True, False, False, False]),
         np.array([0]), np.array([n]), dem.astype(np.int64), lvl.astype(np.int64), qty,
         np.array([0, len(lines), len(lines), len(lines)]), np.array([len(lines)] * 4), child.astype(np.int64),
-        qty_per, 1.0 + attrition / 100.0, setup, valid_from, valid_to, COUNTED[child.astype(np.int64)], COUNTED, 9)
+        qty_per, 1.0 + attrition / 100.0, setup, valid_from, valid_to, COUNTED[child.astype(np.int64)], COUNTED, 9, True)
     item, r_day, r_qty, cust, pri, parent, key1, key2, seq, s0, s1, s_dem, s_lvl, s_qty = out
     got = {}
     for r in range(len(item)):
