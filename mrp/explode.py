@@ -57,37 +57,39 @@ def line_quantity(started, qty_per, attrition_factor, setup_loss, counted):
 
 
 @njit(cache=True)
-def apportion(total, weights, counted):
-    """Split ``total`` in proportion to ``weights``; whole units for counted items.
+def apportion(total, weights, counted, parts):
+    """Split ``total`` in proportion to ``weights`` into ``parts``; whole units for counted items.
 
     Largest remainder keeps the parts summing exactly to ``total`` (ties go to the earlier
-    part), so pegged quantities add up to the requirement they split.
+    part), so pegged quantities add up to the requirement they split. The caller's buffer
+    saves an allocation per requirement (tens of millions at factory scale).
     """
     n = len(weights)
-    parts = np.zeros(n)
+    parts[:n] = 0.0
     if n == 1:
         if weights[0] > 0:
             parts[0] = total
-        return parts
+        return
     weight_sum = 0.0
     for w in weights:
         weight_sum += w
     if weight_sum <= 0:
-        return parts
-    exact = np.empty(n)
-    for i in range(n):
-        exact[i] = total * weights[i] / weight_sum
+        return
     if not counted:
-        return exact
+        for i in range(n):
+            parts[i] = total * weights[i] / weight_sum
+        return
     floors_sum = 0.0
+    rest = np.empty(n)
     for i in range(n):
-        parts[i] = math.floor(exact[i] + TOLERANCE)
+        exact = total * weights[i] / weight_sum
+        parts[i] = math.floor(exact + TOLERANCE)
+        rest[i] = parts[i] - exact
         floors_sum += parts[i]
     left = int(np.round(total - floors_sum))
-    order = np.argsort(-(exact - parts), kind="mergesort")
-    for i in order[:max(left, 0)]:
-        parts[i] += 1.0
-    return parts
+    if left > 0:
+        for i in np.argsort(rest, kind="mergesort")[:left]:
+            parts[i] += 1.0
 
 
 @njit(cache=True)
@@ -111,7 +113,7 @@ def _merged_pegs(gid, piece_start, piece_end, pc_dem, pc_lvl, pc_qty, surplus, d
 
 
 @njit(cache=True)
-def _split_over_pegs(total, n_pegs, dem, lvl, qty, counted, s_dem, s_lvl, s_qty, ns):
+def _split_over_pegs(total, n_pegs, dem, lvl, qty, counted, parts, s_dem, s_lvl, s_qty, ns):
     """One requirement's segments, one BOM level deeper than its parent order's pegs; returns the next free slot."""
     if n_pegs == 1 and qty[0] > 0:
         if total > 0:
@@ -122,7 +124,7 @@ def _split_over_pegs(total, n_pegs, dem, lvl, qty, counted, s_dem, s_lvl, s_qty,
             s_lvl[ns] = -1
         s_qty[ns] = total
         return ns + 1
-    parts = apportion(total, qty[:n_pegs], counted)
+    apportion(total, qty[:n_pegs], counted, parts)
     first = ns
     for i in range(n_pegs):
         if parts[i] > 0:
@@ -157,6 +159,7 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
     dem = np.empty(max_pegs, np.int64)
     lvl = np.empty(max_pegs, np.int64)
     qty = np.empty(max_pegs)
+    parts = np.empty(max_pegs)
     slot = np.full(len(counted), -1, np.int64)
     # Exact sizes first: requirements are one per child, segments at most one per merged peg.
     n_req_cap = 0
@@ -229,7 +232,7 @@ def explode_level(par_item, par_started, par_day, par_cust, par_pri, par_ref, pa
             r_seq[nr] = seq0 + nr
             r_s0[nr] = ns
             if peg:
-                ns = _split_over_pegs(total, n_pegs, dem, lvl, qty, counted[c], s_dem, s_lvl, s_qty, ns)
+                ns = _split_over_pegs(total, n_pegs, dem, lvl, qty, counted[c], parts, s_dem, s_lvl, s_qty, ns)
             r_s1[nr] = ns
             nr += 1
     return (r_item[:nr], r_day[:nr], r_qty[:nr], r_cust[:nr], r_pri[:nr], r_parent[:nr], r_key1[:nr], r_key2[:nr],
