@@ -232,9 +232,7 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     dem = np.concatenate([pieces.pop("dem", empty), np.full(len(surplus), -1, np.int32)])
     lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
     qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
-    max_level = int(lvl.max(initial=0)) + 2
-    # lots × demands × levels stays far below 2**62 for any plan that fits in memory
-    first, qty = sum_by(qty, _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level))
+    first, qty = _pegging_sums(lot, dem, lvl, qty, supply_rank, demand_rank, int(lvl.max(initial=0)) + 2)
     keep = qty > 1e-9
     first, qty = first[keep], qty[keep]
     lot, dem, lvl = lot[first], dem[first], lvl[first]
@@ -249,17 +247,66 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     }, copy=False)
 
 
+SMALL_GROUP = 16
+
+
 @njit(cache=True)
-def _pegging_keys(lot, dem, lvl, supply_rank, demand_rank, max_level):
-    """One sort key per pegging piece: (lot's supply rank, demand id rank, level), pieces without
-    a demand (surplus) first within a lot; built in one pass, without a temporary per part."""
-    row_span = (len(demand_rank) + 1) * max_level
-    key = np.empty(len(lot), np.int64)
+def _pegging_sums(lot, dem, lvl, qty, supply_rank, demand_rank, max_level):
+    """Pieces summed per (lot, demand, level) in the table's order — lots by supply rank, then
+    demand id rank, then level, surplus first within a lot — and each sum's first piece.
+
+    A counting sort by lot and a small sort within each lot: linear, where one sort of a
+    packed key over the 80 M pieces of a 150k-demand factory took six radix passes.
+    """
+    n_lots = len(supply_rank)
+    start = np.zeros(n_lots + 1, np.int64)
     for i in range(len(lot)):
-        d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
-        level = max_level - 1 if lvl[i] < 0 else lvl[i]
-        key[i] = supply_rank[lot[i]] * row_span + d * max_level + level
-    return key
+        start[supply_rank[lot[i]] + 1] += 1
+    for k in range(n_lots):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    rows = np.empty(len(lot), np.int64)
+    for i in range(len(lot)):
+        k = supply_rank[lot[i]]
+        rows[fill[k]] = i
+        fill[k] += 1
+    widest = 0
+    for k in range(n_lots):
+        widest = max(widest, start[k + 1] - start[k])
+    key = np.empty(widest, np.int64)
+    first = np.empty(len(lot), np.int64)
+    total = np.empty(len(lot))
+    m = 0
+    for k in range(n_lots):
+        g0, g1 = start[k], start[k + 1]
+        for j in range(g0, g1):
+            i = rows[j]
+            d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
+            key[j - g0] = d * max_level + (max_level - 1 if lvl[i] < 0 else lvl[i])
+        group = rows[g0:g1]
+        keys = key[:g1 - g0]
+        if g1 - g0 > SMALL_GROUP:
+            within = np.argsort(keys, kind="mergesort")
+            group = group[within]
+            keys = keys[within]
+        else:  # most lots serve a few demands: insertion sort in place, stable
+            for x in range(1, g1 - g0):
+                kx, rx = keys[x], group[x]
+                y = x
+                while y > 0 and keys[y - 1] > kx:
+                    keys[y] = keys[y - 1]
+                    group[y] = group[y - 1]
+                    y -= 1
+                keys[y] = kx
+                group[y] = rx
+        for j in range(g1 - g0):
+            if j > 0 and keys[j] == keys[j - 1]:
+                total[m - 1] += qty[group[j]]
+            else:
+                first[m] = group[j]
+                total[m] = qty[group[j]]
+                m += 1
+    return first[:m].copy(), total[:m].copy()
 
 
 def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank,
