@@ -129,6 +129,10 @@ def _plan_column(values: pd.Series, name: str) -> list[str] | np.ndarray:
         text = values.fillna(0).to_numpy(dtype=np.int64).astype(str).astype(object)
         text[missing] = ""
         return text
+    if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+        labels = values.cat.categories.to_numpy(dtype=object)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else "", "")
     if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         return values.to_numpy(dtype=object, na_value="")
     return [_plan_cell(v, name) for v in values]

@@ -213,3 +213,12 @@ def test_plan_columns_are_written_as_their_cells_read_slice_by_slice(tmp_path, m
         "Zoë,15000000000000,,1,false,2026-12-02,2026-11-26T00:00,2.5",
         "B,12,2,2,true,2026-12-03,2026-11-27T00:00,",
     ]
+
+
+def test_categorical_id_columns_are_written_as_their_labels(tmp_path):
+    ids = pd.Categorical.from_codes([1, 0, 1, -1], categories=pd.Index(["", "D1"], dtype="str"))
+    items = pd.Categorical.from_codes([0, 0, 1, 1], categories=pd.Index(["CAP", "MCU"], dtype="str"))
+    write_plan(Plan(pegging=pd.DataFrame({"demand_id": ids, "item_id": items, "quantity": [5.0, 2.5, 1.0, 3.0]})),
+               tmp_path / "plan")
+    lines = (tmp_path / "plan" / "pegging.csv").read_text().splitlines()
+    assert lines[1:] == ["D1,CAP,,,5,", ",CAP,,,2.5,", "D1,MCU,,,1,", ",MCU,,,3,"]
