@@ -162,7 +162,10 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
 
 
 def _order_ids(item_ids: np.ndarray, item: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    return np.array([f"PL-{i}-{n:04d}" for i, n in zip(item_ids[item], seq.tolist())], dtype=object)
+    """``PL-<item>-<nnnn>``: each item's prefix and each number formatted once, joined per order."""
+    prefix = np.array([f"PL-{i}-" for i in item_ids], dtype=object)
+    number = np.array([f"{n:04d}" for n in range(int(seq.max(initial=0)) + 1)], dtype=object)
+    return prefix[item] + number[seq]
 
 
 def _str(values) -> pd.api.extensions.ExtensionArray:
