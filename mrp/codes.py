@@ -341,9 +341,3 @@ def run_starts(*keys: np.ndarray) -> np.ndarray:
     for key in keys:
         change[1:] |= key[1:] != key[:-1]
     return np.flatnonzero(change)
-
-
-def segment_rows(s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
-    """The segments of requirements with ranges ``s0:s1``, gathered in requirement order."""
-    lengths = s1 - s0
-    return np.repeat(s0 - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())

@@ -39,7 +39,7 @@ class MrpResult:
     pegging: pd.DataFrame | None  # None when planned without pegging
     mrp_records: pd.DataFrame
     net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
-    requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity
+    requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity (in planning order)
     material: pd.DataFrame  # SMT orders' draws: order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
     lead_time_days: dict[str, int]
     counts: dict[str, Any] = field(default_factory=dict)

@@ -12,7 +12,7 @@ from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, run_starts, segment_rows, sort_order, stable_order, sum_by
+from mrp.codes import Policies, sort_order, stable_order, sum_by
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -347,7 +347,8 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
 
 def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, demand_ids: np.ndarray,
                 customer_of: np.ndarray, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Net requirements, and which demands the requirements of each net-requirement day serve."""
+    """Net requirements (by item id and date), and which demands the requirements of each
+    net-requirement day serve (summed per demand, in planning order: level, item id, date, demand id)."""
     if out.net_rows:
         item, day, qty = (np.concatenate(c) for c in zip(*out.net_rows))
         served = [list(part) for part in out.served_rows] or [[np.zeros(0, np.int32)] * 3 + [np.zeros(0)]]
@@ -365,17 +366,6 @@ def _net_frames(out: Collector, item_ids: np.ndarray, item_rank: np.ndarray, dem
     order = sort_order(item_rank[item], day)
     item, day, qty = item[order], day[order], qty[order]
     net = pd.DataFrame({"item_id": _str(item_ids[item]), "date": day_column(day, as_of), "quantity": qty}, copy=False)
-    # Each level's rows are summed and in order already, each item's in one run (an item is on
-    # one level): the runs only need putting in item order.
-    starts = run_starts(s_item)
-    ends = np.append(starts[1:], len(s_item))
-    runs = np.argsort(item_rank[s_item[starts]], kind="stable")
-    order = segment_rows(starts[runs], ends[runs])
-    s_item = s_item[order]
-    s_day = s_day[order]
-    s_dem = s_dem[order]
-    s_qty = s_qty[order]
-    del order
     pegs = pd.DataFrame({"item_id": _categorical(item_ids, s_item), "date": day_column(s_day, as_of),
                          "demand_id": _categorical(demand_ids, s_dem), "customer_id": _categorical(customer_of, s_dem),
                          "quantity": s_qty}, copy=False)
