@@ -331,6 +331,68 @@ def _sum_runs(order, key, qty):
     return first[:m + 1].copy(), total[:m + 1].copy()
 
 
+SMALL_GROUP = 16
+
+
+def sum_grouped(group: np.ndarray, n_groups: int, key: np.ndarray, qty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with equal (``group``, ``key``) summed, in that order: the index of each sum's first
+    row, and the sum. For tables whose ``group`` is a dense rank in ``[0, n_groups)`` with few
+    rows each (pegging pieces per lot, draws per SMT order): a counting sort by group and a small
+    sort within each, linear, where a sort of a packed key over the 80 M pegging pieces of a
+    150k-demand factory took six radix passes."""
+    return _sum_grouped(np.asarray(group, np.int64), n_groups, np.asarray(key, np.int64), np.asarray(qty, float))
+
+
+@njit(cache=True)
+def _sum_grouped(group_of, n_groups, key_of, qty):
+    start = np.zeros(n_groups + 1, np.int64)
+    for i in range(len(group_of)):
+        start[group_of[i] + 1] += 1
+    for k in range(n_groups):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    rows = np.empty(len(group_of), np.int64)
+    for i in range(len(group_of)):
+        k = group_of[i]
+        rows[fill[k]] = i
+        fill[k] += 1
+    widest = 0
+    for k in range(n_groups):
+        widest = max(widest, start[k + 1] - start[k])
+    key = np.empty(widest, np.int64)
+    first = np.empty(len(group_of), np.int64)
+    total = np.empty(len(group_of))
+    m = 0
+    for k in range(n_groups):
+        g0, g1 = start[k], start[k + 1]
+        for j in range(g0, g1):
+            key[j - g0] = key_of[rows[j]]
+        group = rows[g0:g1]
+        keys = key[:g1 - g0]
+        if g1 - g0 > SMALL_GROUP:
+            within = np.argsort(keys, kind="mergesort")
+            group = group[within]
+            keys = keys[within]
+        else:  # most lots serve a few demands: insertion sort in place, stable
+            for x in range(1, g1 - g0):
+                kx, rx = keys[x], group[x]
+                y = x
+                while y > 0 and keys[y - 1] > kx:
+                    keys[y] = keys[y - 1]
+                    group[y] = group[y - 1]
+                    y -= 1
+                keys[y] = kx
+                group[y] = rx
+        for j in range(g1 - g0):
+            if j > 0 and keys[j] == keys[j - 1]:
+                total[m - 1] += qty[group[j]]
+            else:
+                first[m] = group[j]
+                total[m] = qty[group[j]]
+                m += 1
+    return first[:m].copy(), total[:m].copy()
+
+
 def run_starts(*keys: np.ndarray) -> np.ndarray:
     """Start of each run of equal keys in sorted rows."""
     n = len(keys[0])

@@ -12,7 +12,7 @@ from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, sort_order, stable_order, sum_by
+from mrp.codes import Policies, pack_keys, sort_order, stable_order, sum_by, sum_grouped
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -243,7 +243,8 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     dem = np.concatenate([pieces.pop("dem", empty), np.full(len(surplus), -1, np.int32)])
     lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
     qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
-    first, qty = _pegging_sums(lot, dem, lvl, qty, supply_rank, demand_rank, int(lvl.max(initial=0)) + 2)
+    first, qty = sum_grouped(supply_rank[lot], len(supply_rank),
+                             _pegging_keys(dem, lvl, demand_rank, int(lvl.max(initial=0)) + 2), qty)
     keep = qty > 1e-9
     first, qty = first[keep], qty[keep]
     lot, dem, lvl = lot[first], dem[first], lvl[first]
@@ -258,66 +259,14 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     }, copy=False)
 
 
-SMALL_GROUP = 16
-
-
 @njit(cache=True)
-def _pegging_sums(lot, dem, lvl, qty, supply_rank, demand_rank, max_level):
-    """Pieces summed per (lot, demand, level) in the table's order — lots by supply rank, then
-    demand id rank, then level, surplus first within a lot — and each sum's first piece.
-
-    A counting sort by lot and a small sort within each lot: linear, where one sort of a
-    packed key over the 80 M pieces of a 150k-demand factory took six radix passes.
-    """
-    n_lots = len(supply_rank)
-    start = np.zeros(n_lots + 1, np.int64)
-    for i in range(len(lot)):
-        start[supply_rank[lot[i]] + 1] += 1
-    for k in range(n_lots):
-        start[k + 1] += start[k]
-    fill = start[:-1].copy()
-    rows = np.empty(len(lot), np.int64)
-    for i in range(len(lot)):
-        k = supply_rank[lot[i]]
-        rows[fill[k]] = i
-        fill[k] += 1
-    widest = 0
-    for k in range(n_lots):
-        widest = max(widest, start[k + 1] - start[k])
-    key = np.empty(widest, np.int64)
-    first = np.empty(len(lot), np.int64)
-    total = np.empty(len(lot))
-    m = 0
-    for k in range(n_lots):
-        g0, g1 = start[k], start[k + 1]
-        for j in range(g0, g1):
-            i = rows[j]
-            d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
-            key[j - g0] = d * max_level + (max_level - 1 if lvl[i] < 0 else lvl[i])
-        group = rows[g0:g1]
-        keys = key[:g1 - g0]
-        if g1 - g0 > SMALL_GROUP:
-            within = np.argsort(keys, kind="mergesort")
-            group = group[within]
-            keys = keys[within]
-        else:  # most lots serve a few demands: insertion sort in place, stable
-            for x in range(1, g1 - g0):
-                kx, rx = keys[x], group[x]
-                y = x
-                while y > 0 and keys[y - 1] > kx:
-                    keys[y] = keys[y - 1]
-                    group[y] = group[y - 1]
-                    y -= 1
-                keys[y] = kx
-                group[y] = rx
-        for j in range(g1 - g0):
-            if j > 0 and keys[j] == keys[j - 1]:
-                total[m - 1] += qty[group[j]]
-            else:
-                first[m] = group[j]
-                total[m] = qty[group[j]]
-                m += 1
-    return first[:m].copy(), total[:m].copy()
+def _pegging_keys(dem, lvl, demand_rank, max_level):
+    """Each piece's place within its lot: demand id rank, then level, surplus (no demand) first."""
+    key = np.empty(len(dem), np.int64)
+    for i in range(len(dem)):
+        d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
+        key[i] = d * max_level + (max_level - 1 if lvl[i] < 0 else lvl[i])
+    return key
 
 
 def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank,
@@ -332,7 +281,9 @@ def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gi
     used = np.flatnonzero(used)
     rank_of = np.zeros(len(parent_text), np.int64)
     rank_of[used] = _string_rank(parent_text[used])
-    first, qty = sum_by(qty, rank_of[index], supply_rank[lot], day, avail)
+    within = pack_keys(supply_rank[lot], day, avail)
+    first, qty = sum_grouped(rank_of[index], len(rank_of), within[0], qty) if len(within) == 1 else \
+        sum_by(qty, rank_of[index], supply_rank[lot], day, avail)
     index, lot, day, avail = index[first], lot[first], day[first], avail[first]
     return pd.DataFrame({
         "order_id": _str(parent_text[index]),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mrp.codes import dense_rank, stable_order, sum_by
+from mrp.codes import dense_rank, stable_order, sum_by, sum_grouped
 
 keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 2**62 - 1))
 small_keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 40))
@@ -43,3 +43,14 @@ def test_sum_by_sums_rows_of_equal_keys_in_key_order():
     first, total = sum_by(np.array([1.0, 2.0, 4.0, 8.0, 16.0]), np.array([2, 1, 2, 1, 0]), np.array([0, 5, 0, 5, 1]))
     np.testing.assert_array_equal(first, [4, 1, 0])
     np.testing.assert_array_equal(total, [16.0, 10.0, 5.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 40), st.integers(1, 9)), max_size=300))
+def test_sum_grouped_sums_as_sum_by_does(rows):
+    group, key, qty = (np.array(c, dtype=np.int64 if i < 2 else float) for i, c in enumerate(zip(*rows))) \
+        if rows else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    first, total = sum_grouped(group, 8, key, qty)
+    want_first, want_total = sum_by(qty, group, key)
+    np.testing.assert_array_equal(first, want_first)
+    np.testing.assert_array_equal(total, want_total)
