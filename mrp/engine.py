@@ -157,10 +157,9 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     demands = consume_forecast(ds.demand, settings, log)
     lots = supply_lots(ds, log)
     wos = planned_work_orders(ds)
-    pools = pool_codes(pd.Series([d.customer_id for d in demands], dtype=object), lots["owner"],
-                       ds.work_orders["customer_id"])
-    ids, prefix_rank = id_ranks(pd.concat([pd.Series([d.demand_id for d in demands], dtype=object),
-                                           ds.work_orders["wo_id"].astype(str)], ignore_index=True), pol.item_ids)
+    pools = pool_codes(demands["customer_id"], lots["owner"], ds.work_orders["customer_id"])
+    ids, prefix_rank = id_ranks(pd.concat([demands["demand_id"], ds.work_orders["wo_id"].astype(str)],
+                                          ignore_index=True), pol.item_ids)
 
     lot_item = code.get_indexer(lots["item_id"]).astype(np.int64)
     order = np.lexsort((lots["supply_id"].astype(str).to_numpy(), lots["arrival"].to_numpy(), lot_item))
@@ -179,7 +178,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     wo_keys = ids.get_indexer(wos["wo_id"].astype(str)).astype(np.int64)
     wo_cust = pool_of(wos["customer_id"], pools)
 
-    out = tables.Collector(np.array([d.demand_id for d in demands], dtype=object))
+    out = tables.Collector(demands["demand_id"].to_numpy(dtype=object))
     seq = len(demands)
     for level in range(len(reqs.chunks)):
         level_items = np.flatnonzero(pol.level == level).astype(np.int64)
@@ -306,17 +305,17 @@ def _buffers(n: int, **kinds: str) -> dict[str, np.ndarray]:
     return {name: np.empty(n, BUFFER_TYPES[kind]) for name, kind in kinds.items()}
 
 
-def _demand_requirements(demands, code: pd.Index, pools: pd.Index, ids: pd.Index) -> tuple[dict, dict]:
+def _demand_requirements(demands: pd.DataFrame, code: pd.Index, pools: pd.Index, ids: pd.Index) -> tuple[dict, dict]:
     n = len(demands)
-    qty = np.array([d.quantity for d in demands], dtype=float)
+    qty = demands["quantity"].to_numpy(dtype=float, copy=True)
     reqs = {
-        "item": code.get_indexer([d.item_id for d in demands]).astype(np.int64),
-        "day": np.array([d.day for d in demands], dtype=np.int64),
+        "item": code.get_indexer(demands["item_id"]).astype(np.int64),
+        "day": demands["day"].to_numpy(dtype=np.int64, copy=True),
         "qty": qty,
-        "cust": pool_of(pd.Series([d.customer_id for d in demands], dtype=object), pools),
-        "pri": np.array([d.priority for d in demands], dtype=np.int64),
+        "cust": pool_of(demands["customer_id"], pools),
+        "pri": demands["priority"].to_numpy(dtype=np.int64, copy=True),
         "parent": np.full(n, -1, np.int64),
-        "key1": ids.get_indexer([d.demand_id for d in demands]).astype(np.int64),
+        "key1": ids.get_indexer(demands["demand_id"]).astype(np.int64),
         "key2": np.zeros(n, np.int64),
         "seq": np.arange(n, dtype=np.int64),
         "s0": np.arange(n, dtype=np.int64),

@@ -117,7 +117,7 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
     return o_item[:m], o_day[:m], o_dem[:m], o_qty[:m]
 
 
-def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
+def build(ds, pol: Policies, pools: pd.Index, demands: pd.DataFrame, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
           out: Collector, lead: dict[str, int], log: ExceptionLog, pegging: bool = True):
     from mrp.engine import MrpResult
 
@@ -125,8 +125,8 @@ def build(ds, pol: Policies, pools: pd.Index, demands, lots: pd.DataFrame, lot_i
     planned = out.concat("planned")
     item_ids = pol.item_ids
     order_ids = _order_ids(item_ids, planned["item"], planned["seq"])
-    demand_ids = np.array([d.demand_id for d in demands], dtype=object)
-    customer_of_demand = np.array([d.customer_id for d in demands], dtype=object)
+    demand_ids = demands["demand_id"].to_numpy(dtype=object)
+    customer_of_demand = demands["customer_id"].to_numpy(dtype=object)
     item_rank = _string_rank(item_ids)
     planned_frame = _planned_frame(planned, order_ids, pol, pools, item_rank, as_of)
     gid_item = np.concatenate([lot_item, planned["item"]])

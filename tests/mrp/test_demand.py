@@ -15,7 +15,16 @@ def independent(demand_csv: str, **settings) -> tuple[dict[str, tuple[int, float
     ds = dataset(settings, items=ITEMS, demand=demand_csv)
     log = ExceptionLog()
     result = consume_forecast(ds.demand, ds.settings, log)
-    return {d.demand_id: (d.day, d.quantity) for d in result}, log
+    return {d: (day, qty) for d, day, qty in zip(result["demand_id"], result["day"].tolist(),
+                                                result["quantity"].tolist())}, log
+
+
+def logged(log: ExceptionLog) -> list[tuple[str, str, int, float]]:
+    """(type, ref_id, day, quantity) of every message, single rows first, then the columns."""
+    rows = [(r[0], r[2], r[3], r[4]) for r in log.rows]
+    for c in log.columns:
+        rows += zip(c["type"].tolist(), c["ref_id"].tolist(), c["day"].tolist(), c["quantity"].tolist())
+    return rows
 
 
 def test_an_order_consumes_backwards_first_its_own_date_included():
@@ -87,7 +96,7 @@ def test_past_due_orders_move_to_as_of_and_expired_forecast_is_dropped():
     """)
     # consumption on original dates: OPAST takes 30 of FOLD2; both forecasts have expired.
     assert demand == {"OPAST": (0, 30.0)}
-    assert [(r[0], r[2], r[3], r[4]) for r in log.rows] == [("past_due", "OPAST", -3, 30.0)]
+    assert logged(log) == [("past_due", "OPAST", -3, 30.0)]
 
 
 def test_demand_beyond_the_horizon_is_dropped_and_reported():
@@ -98,4 +107,4 @@ def test_demand_beyond_the_horizon_is_dropped_and_reported():
         OUT,C,A,2026-12-14,7,order
     """, horizon_days=20)
     assert demand == {"IN": (10, 5.0), "EDGE": (20, 5.0)}
-    assert [(r[0], r[2], r[3], r[4]) for r in log.rows] == [("beyond_horizon", "OUT", 21, 7.0)]
+    assert logged(log) == [("beyond_horizon", "OUT", 21, 7.0)]

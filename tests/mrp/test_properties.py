@@ -79,7 +79,8 @@ def test_planning_invariants(ds: Dataset):
     result = plan_mrp(ds)
     peg = result.pegging
 
-    demands = {d.demand_id: d.quantity for d in consume_forecast(ds.demand, ds.settings, ExceptionLog())}
+    independent = consume_forecast(ds.demand, ds.settings, ExceptionLog())
+    demands = dict(zip(independent["demand_id"], independent["quantity"].tolist()))
     level0 = peg[peg["level"] == 0].groupby("demand_id")["quantity"].sum().to_dict()
     assert level0.keys() == demands.keys()
     for demand_id, qty in demands.items():
