@@ -343,8 +343,15 @@ def sum_grouped(group: np.ndarray, n_groups: int, key: np.ndarray, qty: np.ndarr
     return _sum_grouped(np.asarray(group, np.int64), n_groups, np.asarray(key, np.int64), np.asarray(qty, float))
 
 
+def group_order(group: np.ndarray, n_groups: int, key: np.ndarray) -> np.ndarray:
+    """The stable order of rows by (``group``, ``key``), ``group`` a dense rank in ``[0, n_groups)``
+    (as :func:`sum_grouped`, without the sums)."""
+    return _group_order(np.asarray(group, np.int64), n_groups, np.asarray(key, np.int64))
+
+
 @njit(cache=True)
-def _sum_grouped(group_of, n_groups, key_of, qty):
+def _buckets(group_of, n_groups):
+    """Rows in group order (a stable counting sort), and each group's start (``n_groups + 1`` bounds)."""
     start = np.zeros(n_groups + 1, np.int64)
     for i in range(len(group_of)):
         start[group_of[i] + 1] += 1
@@ -356,10 +363,51 @@ def _sum_grouped(group_of, n_groups, key_of, qty):
         k = group_of[i]
         rows[fill[k]] = i
         fill[k] += 1
+    return rows, start
+
+
+@njit(cache=True)
+def _sort_group(rows, keys):
+    """Sort a group's rows by their keys in place, stably: insertion sort for the usual few rows."""
+    if len(rows) > SMALL_GROUP:
+        within = np.argsort(keys, kind="mergesort")
+        rows[:] = rows[within]
+        keys[:] = keys[within]
+        return
+    for x in range(1, len(rows)):
+        kx, rx = keys[x], rows[x]
+        y = x
+        while y > 0 and keys[y - 1] > kx:
+            keys[y] = keys[y - 1]
+            rows[y] = rows[y - 1]
+            y -= 1
+        keys[y] = kx
+        rows[y] = rx
+
+
+@njit(cache=True)
+def _sorted_groups(group_of, n_groups, key_of):
+    rows, start = _buckets(group_of, n_groups)
     widest = 0
     for k in range(n_groups):
         widest = max(widest, start[k + 1] - start[k])
-    key = np.empty(widest, np.int64)
+    return rows, start, np.empty(widest, np.int64)
+
+
+@njit(cache=True)
+def _group_order(group_of, n_groups, key_of):
+    rows, start, key = _sorted_groups(group_of, n_groups, key_of)
+    for k in range(n_groups):
+        g0, g1 = start[k], start[k + 1]
+        for j in range(g0, g1):
+            key[j - g0] = key_of[rows[j]]
+        _sort_group(rows[g0:g1], key[:g1 - g0])
+    return rows
+
+
+@njit(cache=True)
+def _sum_grouped(group_of, n_groups, key_of, qty):
+    rows, start, key = _sorted_groups(group_of, n_groups, key_of)
     first = np.empty(len(group_of), np.int64)
     total = np.empty(len(group_of))
     m = 0
@@ -369,20 +417,7 @@ def _sum_grouped(group_of, n_groups, key_of, qty):
             key[j - g0] = key_of[rows[j]]
         group = rows[g0:g1]
         keys = key[:g1 - g0]
-        if g1 - g0 > SMALL_GROUP:
-            within = np.argsort(keys, kind="mergesort")
-            group = group[within]
-            keys = keys[within]
-        else:  # most lots serve a few demands: insertion sort in place, stable
-            for x in range(1, g1 - g0):
-                kx, rx = keys[x], group[x]
-                y = x
-                while y > 0 and keys[y - 1] > kx:
-                    keys[y] = keys[y - 1]
-                    group[y] = group[y - 1]
-                    y -= 1
-                keys[y] = kx
-                group[y] = rx
+        _sort_group(group, keys)
         for j in range(g1 - g0):
             if j > 0 and keys[j] == keys[j - 1]:
                 total[m - 1] += qty[group[j]]

@@ -17,7 +17,7 @@ import pandas as pd
 from numba import njit
 
 from mrp.calendar import day_column
-from mrp.codes import sort_order
+from mrp.codes import group_order
 from mrp.plan import PLAN_COLUMNS
 
 CELLS = ("gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases")
@@ -44,7 +44,7 @@ def records_frame(item_ids: np.ndarray, item_rank: np.ndarray, lot_item: np.ndar
     day = np.concatenate([np.asarray(p[1], np.int64) for p in parts])
     cell = np.concatenate([np.full(len(p[0]), p[2], np.int8) for p in parts])
     value = np.concatenate([np.asarray(p[3], float) for p in parts])
-    order = sort_order(item_rank[item], day)
+    order = group_order(item_rank[item], len(item_ids), day)
     item, day, cells, on_hand_after = _grid(order, item, day, cell, value, on_hand)
     frame = pd.DataFrame({"item_id": pd.array(item_ids[item].astype(object), dtype="str"),
                           "date": day_column(day, as_of), **dict(zip(CELLS, cells)),

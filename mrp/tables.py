@@ -190,7 +190,7 @@ def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: p
     frame = pd.DataFrame({
         "order_id": _str(order_ids),
         "item_id": _str(pol.item_ids[item]),
-        "type": _str(np.where(pol.is_make[item], "make", "buy")),
+        "type": _str(np.array(["buy", "make"], dtype=object)[pol.is_make[item].astype(np.intp)]),
         "customer_id": _str(pools.to_numpy(dtype=object)[planned["pool"]]),
         "quantity": planned["started"],
         "release_date": day_column(np.maximum(planned["release"], 0), as_of),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mrp.codes import dense_rank, stable_order, sum_by, sum_grouped
+from mrp.codes import dense_rank, group_order, stable_order, sum_by, sum_grouped
 
 keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 2**62 - 1))
 small_keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 40))
@@ -54,3 +54,11 @@ def test_sum_grouped_sums_as_sum_by_does(rows):
     want_first, want_total = sum_by(qty, group, key)
     np.testing.assert_array_equal(first, want_first)
     np.testing.assert_array_equal(total, want_total)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 30)), max_size=200))
+def test_group_order_is_the_stable_order_by_group_then_key(rows):
+    group = np.array([g for g, _ in rows], np.int64)
+    key = np.array([k for _, k in rows], np.int64)
+    np.testing.assert_array_equal(group_order(group, 6, key), np.lexsort((key, group)))
