@@ -45,7 +45,8 @@ class MrpResult:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-#: Rows the walk's output arrays hold before they are emptied (per array; memory, not speed).
+#: Rows the walk's output arrays hold before they are emptied, where the system will not give a
+#: level's whole bound as address space (see ``_walk``).
 CHUNK_ROWS = 4_000_000
 REQ_FIELDS = ("item", "day", "qty", "cust", "pri", "parent", "key1", "key2", "seq", "s0", "s1")
 SEG_FIELDS = ("dem", "lvl", "qty")
@@ -248,16 +249,29 @@ class Walked:
 
 def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: dict, sup: _Supply, arr: np.ndarray,
           avail: np.ndarray, prefix_rank: np.ndarray, planned_base: int, n_pools: int) -> Walked:
-    """One pass of the walk over ``items``, in chunks whose output arrays hold at most about
-    ``CHUNK_ROWS`` rows each (the bounds are loose: sizing them for a whole level would cost gigabytes)."""
+    """One pass of the walk over ``items``.
+
+    The output arrays are sized for the level's whole bound: the bounds are loose (several
+    times the rows written), but only the pages written are backed by memory, and one pass
+    leaves nothing to join (joining the chunks of a 150k-demand factory's pegging took 10 s and
+    doubled the walk's memory). Where the system refuses that much address space, the pass
+    runs in chunks whose arrays hold about ``CHUNK_ROWS`` rows each.
+    """
     item_req_start = np.searchsorted(r["item"], items, side="left").astype(np.int64)
     item_req_end = np.searchsorted(r["item"], items, side="right").astype(np.int64)
     bounds = item_bounds(items, item_req_start, item_req_end, r["day"], r["cust"], r["s0"], r["s1"], pol.pooled,
                          sup.start, sup.end, arr, sup.pool, n_pools)
-    cap = [max(int(bounds[:, k].max(initial=0)), min(int(bounds[:, k].sum()), CHUNK_ROWS)) for k in range(3)]
+    cap = [max(int(bounds[:, k].max(initial=0)), int(bounds[:, k].sum())) for k in range(3)]
     n_lots = int(sum(sup.end[items] - sup.start[items]))
 
     def fresh() -> dict[int, dict[str, np.ndarray]]:
+        try:
+            return slots()
+        except MemoryError:
+            cap[:] = [max(int(bounds[:, k].max(initial=0)), min(cap[k], CHUNK_ROWS)) for k in range(3)]
+            return slots()
+
+    def slots() -> dict[int, dict[str, np.ndarray]]:
         return {
             N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
                                 avail="i", pri="i", remaining="f"),
