@@ -367,7 +367,7 @@ def _buckets(group_of, n_groups):
 
 
 @njit(cache=True)
-def _sort_group(rows, keys):
+def sort_group(rows, keys):
     """Sort a group's rows by their keys in place, stably: insertion sort for the usual few rows."""
     if len(rows) > SMALL_GROUP:
         within = np.argsort(keys, kind="mergesort")
@@ -401,7 +401,7 @@ def _group_order(group_of, n_groups, key_of):
         g0, g1 = start[k], start[k + 1]
         for j in range(g0, g1):
             key[j - g0] = key_of[rows[j]]
-        _sort_group(rows[g0:g1], key[:g1 - g0])
+        sort_group(rows[g0:g1], key[:g1 - g0])
     return rows
 
 
@@ -417,7 +417,7 @@ def _sum_grouped(group_of, n_groups, key_of, qty):
             key[j - g0] = key_of[rows[j]]
         group = rows[g0:g1]
         keys = key[:g1 - g0]
-        _sort_group(group, keys)
+        sort_group(group, keys)
         for j in range(g1 - g0):
             if j > 0 and keys[j] == keys[j - 1]:
                 total[m - 1] += qty[group[j]]

@@ -12,7 +12,7 @@ from numba import njit
 
 from mrp import actions, records
 from mrp.calendar import day_column
-from mrp.codes import Policies, pack_keys, sort_order, stable_order, sum_by, sum_grouped
+from mrp.codes import Policies, pack_keys, sort_group, sort_order, stable_order, sum_by, sum_grouped
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
 
@@ -87,6 +87,8 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
     g_rank = np.empty(widest, np.int64)
     g_dem = np.empty(widest, np.int64)
     g_qty = np.empty(widest)
+    g_order = np.empty(widest, np.int64)
+    g_key = np.empty(widest, np.int64)
     m = 0
     i = 0
     while i < n:
@@ -102,7 +104,11 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
                         g_dem[k] = s_dem[g]
                         g_qty[k] = s_qty[g]
                         k += 1
-            order = np.argsort(g_rank[:k], kind="mergesort")
+            order = g_order[:k]
+            for x in range(k):
+                order[x] = x
+                g_key[x] = g_rank[x]
+            sort_group(order, g_key[:k])
             for x in range(k):
                 g = order[x]
                 if x > 0 and g_rank[g] == g_rank[order[x - 1]]:
