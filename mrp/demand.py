@@ -63,19 +63,21 @@ def _consume(order_qty, order_day, first, last, f_day, f_left, back, forward):
             start = end - 1
             while start > lo and f_day[start - 1] == f_day[end - 1]:
                 start -= 1
-            for f in range(start, end):
-                if need <= TOLERANCE:
-                    break
-                take = min(need, f_left[f])
-                need -= take
-                f_left[f] -= take
+            need = _take_forecasts(need, f_left, start, end)
             end = start
-        for f in range(mid, hi):
-            if need <= TOLERANCE:
-                break
-            take = min(need, f_left[f])
-            need -= take
-            f_left[f] -= take
+        _take_forecasts(need, f_left, mid, hi)
+
+
+@njit(cache=True)
+def _take_forecasts(need, f_left, start, end):
+    """Consume forecasts ``start..end`` in turn until ``need`` is met; returns what is still needed."""
+    for f in range(start, end):
+        if need <= TOLERANCE:
+            break
+        take = min(need, f_left[f])
+        need -= take
+        f_left[f] -= take
+    return need
 
 
 def _apply_window(demand: pd.DataFrame, day: np.ndarray, remaining: np.ndarray, settings: PlanSettings,
