@@ -331,6 +331,7 @@ def _sum_runs(order, key, qty):
     return first[:m + 1].copy(), total[:m + 1].copy()
 
 
+#: Groups up to this many rows are sorted by insertion (most lots serve a few demands), larger ones by merge sort.
 SMALL_GROUP = 16
 
 
@@ -351,11 +352,14 @@ def group_order(group: np.ndarray, n_groups: int, key: np.ndarray) -> np.ndarray
 
 @njit(cache=True)
 def _buckets(group_of, n_groups):
-    """Rows in group order (a stable counting sort), and each group's start (``n_groups + 1`` bounds)."""
+    """Rows in group order (a stable counting sort), each group's start (``n_groups + 1``
+    bounds), and a key buffer as long as the largest group."""
     start = np.zeros(n_groups + 1, np.int64)
     for i in range(len(group_of)):
         start[group_of[i] + 1] += 1
+    widest = 0
     for k in range(n_groups):
+        widest = max(widest, start[k + 1])
         start[k + 1] += start[k]
     fill = start[:-1].copy()
     rows = np.empty(len(group_of), np.int64)
@@ -363,7 +367,7 @@ def _buckets(group_of, n_groups):
         k = group_of[i]
         rows[fill[k]] = i
         fill[k] += 1
-    return rows, start
+    return rows, start, np.empty(widest, np.int64)
 
 
 @njit(cache=True)
@@ -386,39 +390,31 @@ def sort_group(rows, keys):
 
 
 @njit(cache=True)
-def _sorted_groups(group_of, n_groups, key_of):
-    rows, start = _buckets(group_of, n_groups)
-    widest = 0
-    for k in range(n_groups):
-        widest = max(widest, start[k + 1] - start[k])
-    return rows, start, np.empty(widest, np.int64)
+def _sorted_bucket(rows, g0, g1, key, key_of):
+    """Group ``rows[g0:g1]`` sorted in place by ``key_of``: its rows and their keys."""
+    for j in range(g0, g1):
+        key[j - g0] = key_of[rows[j]]
+    sort_group(rows[g0:g1], key[:g1 - g0])
+    return rows[g0:g1], key[:g1 - g0]
 
 
 @njit(cache=True)
 def _group_order(group_of, n_groups, key_of):
-    rows, start, key = _sorted_groups(group_of, n_groups, key_of)
+    rows, start, key = _buckets(group_of, n_groups)
     for k in range(n_groups):
-        g0, g1 = start[k], start[k + 1]
-        for j in range(g0, g1):
-            key[j - g0] = key_of[rows[j]]
-        sort_group(rows[g0:g1], key[:g1 - g0])
+        _sorted_bucket(rows, start[k], start[k + 1], key, key_of)
     return rows
 
 
 @njit(cache=True)
 def _sum_grouped(group_of, n_groups, key_of, qty):
-    rows, start, key = _sorted_groups(group_of, n_groups, key_of)
+    rows, start, key = _buckets(group_of, n_groups)
     first = np.empty(len(group_of), np.int64)
     total = np.empty(len(group_of))
     m = 0
     for k in range(n_groups):
-        g0, g1 = start[k], start[k + 1]
-        for j in range(g0, g1):
-            key[j - g0] = key_of[rows[j]]
-        group = rows[g0:g1]
-        keys = key[:g1 - g0]
-        sort_group(group, keys)
-        for j in range(g1 - g0):
+        group, keys = _sorted_bucket(rows, start[k], start[k + 1], key, key_of)
+        for j in range(len(group)):
             if j > 0 and keys[j] == keys[j - 1]:
                 total[m - 1] += qty[group[j]]
             else:
