@@ -267,6 +267,9 @@ class PlanSettings:
     shift_start: time = time(6, 0)
     bake_hours: float = 24.0
     defer_days: int = 7
+    schedule_horizon_days: int = 28
+    budget_minutes: float = 30.0
+    allow_empty_demand: bool = False
 
     @property
     def horizon_end(self) -> date:

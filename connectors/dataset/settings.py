@@ -24,7 +24,12 @@ _NUMBERS: dict[str, tuple[type, float]] = {
     "late_penalty": (float, 0),
     "bake_hours": (float, 0),
     "defer_days": (int, 0),
+    "schedule_horizon_days": (int, 0),
+    "budget_minutes": (float, 0.1),
 }
+#: settings kept in a TOML table of their own: ``[run] budget_minutes = 30``.
+_TABLES: dict[str, tuple[str, ...]] = {"run": ("budget_minutes",)}
+_FLAGS = ("allow_empty_demand",)
 _DEFAULTS = PlanSettings(as_of=date(2000, 1, 1))
 
 
@@ -50,7 +55,7 @@ def parse_settings(raw: dict[str, Any], *, today: date | None = None) -> tuple[P
     """
     issues: list[Issue] = []
     values: dict[str, Any] = {}
-    for key, value in raw.items():
+    for key, value in _flatten(raw).items():
         if key not in SETTINGS_KEYS:
             issues.append(Issue(
                 "unknown_setting", SETTINGS_FILE, None, key, format_cell(value),
@@ -67,6 +72,18 @@ def parse_settings(raw: dict[str, Any], *, today: date | None = None) -> tuple[P
     return PlanSettings(as_of=as_of, **values), issues
 
 
+def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
+    """Keys of the known tables (``[run]``) lifted to the top level beside the others."""
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _TABLES and isinstance(value, dict):
+            for inner, inner_value in value.items():
+                flat[inner if inner in _TABLES[key] else f"{key}.{inner}"] = inner_value
+        else:
+            flat[key] = value
+    return flat
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else format_cell(value)
 
@@ -76,6 +93,8 @@ def _parse_value(key: str, value: Any) -> tuple[Any, tuple[str, str] | None]:
         return _parse_as_of(value)
     if key == "shift_start":
         return _parse_shift_start(value)
+    if key in _FLAGS:
+        return _parse_flag(key, value)
     kind, low = _NUMBERS[key]
     number = _number(value)
     if number is None:
@@ -106,6 +125,15 @@ def _parse_as_of(value: Any) -> tuple[date | None, tuple[str, str] | None]:
     return parsed, None
 
 
+def _parse_flag(key: str, value: Any) -> tuple[bool | None, tuple[str, str] | None]:
+    if isinstance(value, bool):
+        return value, None
+    text = str(value).strip().lower()
+    if text in ("true", "false"):
+        return text == "true", None
+    return None, ("not_a_flag", f"{key} must be true or false, e.g. {key} = true, not {_text(value)}.")
+
+
 def _parse_shift_start(value: Any) -> tuple[time | None, tuple[str, str] | None]:
     if isinstance(value, time):
         return value, None
@@ -119,14 +147,20 @@ def _parse_shift_start(value: Any) -> tuple[time | None, tuple[str, str] | None]
 
 def settings_to_toml(settings: PlanSettings) -> str:
     """``settings.toml`` text holding every setting, in the order of :class:`PlanSettings`."""
-    lines = []
+    lines, tables = [], {name: [] for name in _TABLES}
     for key in SETTINGS_KEYS:
         value = getattr(settings, key)
-        if isinstance(value, time):
+        table = next((name for name, keys in _TABLES.items() if key in keys), None)
+        target = tables[table] if table else lines
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, time):
             text = f'"{value.strftime("%H:%M:%S" if value.second else "%H:%M")}"'
         elif isinstance(value, date):
             text = value.isoformat()
         else:
             text = format_number(value)
-        lines.append(f"{key} = {text}")
+        target.append(f"{key} = {text}")
+    for name, rows in tables.items():
+        lines += ["", f"[{name}]", *rows]
     return "\n".join(lines) + "\n"

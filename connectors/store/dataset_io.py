@@ -110,6 +110,11 @@ def _settings(stored: dict[str, str], as_of: dt.date | None) -> PlanSettings:
             continue
         default = getattr(_SETTING_DEFAULTS, f.name)
         text = stored[f.name]
-        values[f.name] = dt.time.fromisoformat(text) if isinstance(default, dt.time) else type(default)(text)
+        if isinstance(default, dt.time):
+            values[f.name] = dt.time.fromisoformat(text)
+        elif isinstance(default, bool):
+            values[f.name] = text == "True"
+        else:
+            values[f.name] = type(default)(text)
     stored_as_of = dt.date.fromisoformat(stored["as_of"]) if "as_of" in stored else None
     return PlanSettings(as_of=as_of or stored_as_of or dt.date.today(), **values)
