@@ -48,8 +48,9 @@ class NightlySettings(BaseSettings):
     #: IANA zone of the factory (e.g. ``Europe/Berlin``); empty = this machine's zone.
     timezone: str = ""
     misfire_grace_hours: float = 6.0
-    optimize_time_limit_s: float = 60.0
-    schedule_time_limit_s: float = 30.0
+    #: seconds for the purchasing / sequencing stage; empty = the stage's share of ``budget_minutes``.
+    optimize_time_limit_s: float | None = None
+    schedule_time_limit_s: float | None = None
     keep_plans: int = 30
 
     def zone(self) -> ZoneInfo:

@@ -9,14 +9,12 @@ other than the stage timer. ``reelplan plan``, the nightly job and the API all c
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 
 from connectors.workbook import workbook_bytes
+from jobs.budget import Progress, RunBudget, plan_stages
 from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
@@ -26,20 +24,9 @@ from optimizer.sequencing import SequencingResult, render_gantt, sequence_jobs
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]
 REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
 GANTT_NEAR_DAYS = 14
 SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
-
-
-@contextmanager
-def _stage(name: str, timings: dict[str, float], progress: Progress | None) -> Iterator[None]:
-    if progress:
-        progress(name)
-    started = time.perf_counter()
-    yield
-    timings[name] = round(time.perf_counter() - started, 3)
-    log.info("stage %s took %.3f s", name, timings[name])
 
 
 def run_plan(
@@ -47,40 +34,52 @@ def run_plan(
     *,
     optimize: bool = True,
     schedule: bool = True,
-    optimize_time_limit_s: float = 60.0,
-    schedule_time_limit_s: float = 30.0,
+    optimize_time_limit_s: float | None = None,
+    schedule_time_limit_s: float | None = None,
     progress: Progress | None = None,
     pins: pd.DataFrame | None = None,
     rejected: pd.DataFrame | None = None,
     pegging: bool = True,
+    budget: RunBudget | None = None,
 ) -> Plan:
     """Plan a validated dataset. Stages left out leave their tables as None; without
-    ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers."""
-    timings: dict[str, float] = {}
-    with _stage("mrp", timings, progress):
+    ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers.
+
+    Each stage runs within its share of ``budget`` (by default the dataset's
+    ``budget_minutes``, announced through ``progress``); ``optimize_time_limit_s`` and
+    ``schedule_time_limit_s``, when given, replace the purchasing and sequencing shares.
+    """
+    if budget is None:
+        budget = RunBudget(dataset.settings.budget_minutes, plan_stages(optimize=optimize, schedule=schedule),
+                           progress=progress)
+    with budget.stage("mrp") as stage:
         mrp = plan_mrp(dataset, purchasing_inputs=optimize, sequencing_inputs=schedule, pegging=pegging)
+        stage.report(None, f"{len(mrp.planned_orders):,} planned orders")
     plan = Plan(planned_orders=mrp.planned_orders, pegging=mrp.pegging, mrp_records=mrp.mrp_records)
     exceptions = [mrp.exceptions]
     summary: dict[str, Any] = {}
 
     purchasing: PurchasingResult | None = None
     if optimize:
-        with _stage("purchasing", timings, progress):
+        with budget.stage("purchasing", optimize_time_limit_s) as stage:
             buy_orders = mrp.planned_orders[mrp.planned_orders["type"] == "buy"]
             purchasing = optimize_purchasing(
                 mrp.net_requirements, buy_orders, dataset.supplier_offers, dataset.suppliers, dataset.items,
-                dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=optimize_time_limit_s,
-                workers=SOLVER_WORKERS)
+                dataset.settings, requirement_pegs=mrp.requirement_pegs,
+                time_limit_s=stage.share_s, workers=SOLVER_WORKERS)
+            stage.report(purchasing.summary, f"{purchasing.summary.get('items', 0):,} items, "
+                                             f"{purchasing.summary.get('lines', 0):,} lines")
         plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
         exceptions.append(purchasing.exceptions)
         summary["purchasing"] = purchasing.summary
         plan.files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions, purchasing.summary)
 
     if schedule:
-        with _stage("sequencing", timings, progress):
+        with budget.stage("sequencing", schedule_time_limit_s) as stage:
             jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
             sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
-                                                         time_limit_s=schedule_time_limit_s)
+                                                         time_limit_s=stage.share_s)
+            stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs")
         plan.schedule = sequencing.schedule
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
@@ -88,7 +87,7 @@ def run_plan(
             plan.files.update(_gantt_pictures(sequencing.schedule, dataset))
 
     plan.exceptions = _exceptions(exceptions)
-    plan.summary = _summary(dataset, mrp, plan, summary, timings)
+    plan.summary = _summary(dataset, mrp, plan, summary, budget)
     return plan
 
 
@@ -135,7 +134,7 @@ def _exceptions(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _summary(dataset: Dataset, mrp: MrpResult, plan: Plan, stages: dict[str, Any],
-             timings: dict[str, float]) -> dict[str, Any]:
+             budget: RunBudget) -> dict[str, Any]:
     exceptions = plan.exceptions["type"].value_counts().sort_index()
     counts = {**mrp.counts, "exceptions": len(plan.exceptions),
               "exceptions_by_type": {str(k): int(v) for k, v in exceptions.items()}}
@@ -144,7 +143,8 @@ def _summary(dataset: Dataset, mrp: MrpResult, plan: Plan, stages: dict[str, Any
         "horizon_days": dataset.settings.horizon_days,
         "pegging": plan.pegging is not None,
         "counts": counts,
-        "stage_seconds": timings,
+        "stage_seconds": {name: record.seconds for name, record in budget.records.items()},
+        "run": budget.summary(),
         **stages,
     }
     if plan.purchase_suggestions is not None:

@@ -37,6 +37,7 @@ from connectors.store.runs import (
     update_run,
     utc_now,
 )
+from jobs.budget import Progress, RunBudget, StageEvent, plan_stages
 from jobs.decisions import decision_inputs
 from mrp.plan import Plan
 
@@ -51,8 +52,8 @@ class RunOptions:
 
     optimize: bool = True
     schedule: bool = True
-    optimize_time_limit_s: float = 60.0
-    schedule_time_limit_s: float = 30.0
+    optimize_time_limit_s: float | None = None  # None: the stage's share of the run budget
+    schedule_time_limit_s: float | None = None
     keep_plans: int = 30
 
 
@@ -81,9 +82,13 @@ def default_planner() -> Planner:
 
 def execute_run(
     engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
-    planner: Planner | None = None,
+    planner: Planner | None = None, progress: Progress | None = None,
 ) -> PlanningRun:
     """Plan the store's dataset as of ``as_of`` and publish the result; returns the published run.
+
+    Each stage (read, mrp, purchasing, sequencing, publish) runs within its share of the
+    dataset's ``budget_minutes`` and is recorded on the run as it starts; ``progress`` also
+    hears of every stage starting and ending.
 
     Raises :class:`RunInProgress` (nothing recorded) when another run is going, and
     :class:`RunFailed` after recording a failed run.
@@ -91,38 +96,47 @@ def execute_run(
     planner = planner or default_planner()
     try:
         with exclusive_lock(engine, "planning"):
-            return _run_locked(engine, as_of=as_of, trigger=trigger, options=options, planner=planner)
+            return _run_locked(engine, as_of=as_of, trigger=trigger, options=options, planner=planner,
+                               progress=progress)
     except LockBusy:
         raise RunInProgress(_busy_message(engine)) from None
 
 
-def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOptions, planner: Planner) -> PlanningRun:
+def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOptions, planner: Planner,
+                progress: Progress | None) -> PlanningRun:
     with write_session(engine) as session:
         recover_interrupted(session)
         run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options))
-    timer = _StageTimer(engine, run.id)
+    timer = _StageTimer(engine, run.id, progress)
+    stages = ("read", *plan_stages(optimize=options.optimize, schedule=options.schedule), "publish")
+    budget = RunBudget(30.0, stages, progress=timer.progress)
     try:
-        with timer.stage("snapshot"):
-            with read_snapshot(engine) as session:
-                inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
-        with timer.stage("validate"):
-            errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
-            if errors:
-                raise InvalidData(_issues_text(errors))
+        with budget.stage("read") as read:
+            with timer.stage("snapshot"):
+                with read_snapshot(engine) as session:
+                    inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
+            with timer.stage("validate"):
+                errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
+                if errors:
+                    raise InvalidData(_issues_text(errors))
+            read.report(None, f"{len(inputs.dataset.items):,} items, {len(inputs.dataset.demand):,} demand lines")
+        budget.minutes = inputs.dataset.settings.budget_minutes
         with timer.stage("plan"):
             plan = planner(
                 inputs.dataset, optimize=options.optimize, schedule=options.schedule,
                 optimize_time_limit_s=options.optimize_time_limit_s,
                 schedule_time_limit_s=options.schedule_time_limit_s,
-                progress=timer.progress, pins=inputs.pins, rejected=inputs.rejected,
+                progress=timer.progress, pins=inputs.pins, rejected=inputs.rejected, budget=budget,
             )
-        with timer.stage("publish"):
+        with budget.stage("publish") as publish, timer.stage("publish"):
             with write_session(engine) as session:
                 run = session.get(PlanningRun, run.id)
                 run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
                 publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
                 costs = run.summary.get("costs")
                 run.costs = costs if isinstance(costs, dict) else {}
+            rows = sum(run.counts.get("outputs", {}).values())
+            publish.report(None, f"{rows:,} rows")
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if not isinstance(exc, InvalidData):
@@ -132,19 +146,24 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             raise RunFailed(run.id, timer.current, error.splitlines()[0]) from exc
         raise
     run.stage_seconds = timer.seconds(run.summary.get("stage_seconds"))
-    update_run(engine, run.id, stage_seconds=run.stage_seconds)
+    run.summary = {**run.summary, "run": budget.summary()}
+    update_run(engine, run.id, stage_seconds=run.stage_seconds, summary=run.summary)
     return run
 
 
 
 
 class _StageTimer:
-    """Times the run's stages and records each one on the run as it starts."""
+    """Times the run's stages and records each one on the run as it starts; the pipeline's
+    own stages (mrp, purchasing, sequencing) are recorded as each one ends."""
 
-    def __init__(self, engine: Engine, run_id: int) -> None:
-        self.engine, self.run_id = engine, run_id
+    PIPELINE = ("mrp", "purchasing", "sequencing")
+
+    def __init__(self, engine: Engine, run_id: int, listener: Progress | None = None) -> None:
+        self.engine, self.run_id, self.listener = engine, run_id, listener
         self.current = "snapshot"
         self._seconds: dict[str, float] = {}
+        self._pipeline: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -157,19 +176,33 @@ class _StageTimer:
         finally:
             self._seconds[name] = round(time.perf_counter() - started, 3)
 
-    def progress(self, message: str) -> None:
-        """The pipeline's progress callback: the run's stage shows where planning is."""
-        self.current = f"plan: {message}"[:200]
+    def progress(self, event: StageEvent | str) -> None:
+        """The pipeline's progress callback: the run's stage shows where planning is
+        (``plan: purchasing (3/5)``), and a finished stage's seconds are recorded at once."""
+        if self.listener and isinstance(event, StageEvent):
+            self.listener(event)
+        if isinstance(event, StageEvent) and event.name not in self.PIPELINE:
+            return
+        if isinstance(event, StageEvent) and event.phase == "end":
+            self._pipeline[event.name] = round(event.elapsed_s, 3)
+            update_run(self.engine, self.run_id, stage_seconds=self.seconds(None))
+            return
+        label = f"{event.name} ({event.index}/{event.count})" if isinstance(event, StageEvent) else str(event)
+        self.current = f"plan: {label}"[:200]
         update_run(self.engine, self.run_id, stage=self.current)
 
     def seconds(self, pipeline: Any) -> dict[str, float]:
-        """Seconds per stage, the pipeline's own stages (mrp, purchasing, sequencing) in place of "plan"."""
+        """Seconds per stage so far, the pipeline's own stages in place of "plan"."""
+        inner = {str(k): float(v) for k, v in pipeline.items()} if isinstance(pipeline, dict) and pipeline else {}
+        inner = inner or dict(self._pipeline)
         out: dict[str, float] = {}
         for name, seconds in self._seconds.items():
-            if name == "plan" and isinstance(pipeline, dict) and pipeline:
-                out.update({str(k): float(v) for k, v in pipeline.items()})
+            if name == "plan" and inner:
+                out.update(inner)
             else:
                 out[name] = seconds
+        if "plan" not in self._seconds:
+            out.update(inner)
         return out
 
 

@@ -85,6 +85,9 @@ class RunOut(BaseModel):
     counts: dict[str, Any]
     costs: dict[str, Any]
     stage_seconds: dict[str, Any]
+    budget: dict[str, Any] = Field(default_factory=dict, description=(
+        "The run budget: budget_minutes, and per stage its seconds, share_seconds, stopped_by "
+        "(null, work_limit or wall_clock) and, when a limit ended it, cut (what that means for the plan)."))
     tables: list[str]
     current: bool = Field(description="True for the run whose plan is published now.")
 

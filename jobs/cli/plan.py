@@ -24,8 +24,9 @@ from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
 from jobs.cli.options import AsOfOption, DbOption, HorizonOption
+from jobs.budget import RunBudget, StageEvent, plan_stages
 from jobs.pipeline import run_plan
-from mrp.dataset import Dataset
+from mrp.dataset import Dataset, PlanSettings
 from mrp.plan import Plan
 
 EXIT_BAD_INPUT = 2
@@ -45,8 +46,10 @@ def plan(
     no_pegging: Annotated[bool, typer.Option(
         "--no-pegging", help="Classic MRP: the same planned orders, records and messages, no pegging.csv; "
                              "a fast what-if run.")] = False,
-    optimize_time_limit: Annotated[float, typer.Option(help="Seconds for the purchasing solver.")] = 60.0,
-    schedule_time_limit: Annotated[float, typer.Option(help="Seconds for the sequencing solver.")] = 30.0,
+    optimize_time_limit: Annotated[float | None, typer.Option(
+        help="Seconds for the purchasing stage (default: its share of the run budget).")] = None,
+    schedule_time_limit: Annotated[float | None, typer.Option(
+        help="Seconds for the sequencing stage (default: its share of the run budget).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
     """Validate DATASET_DIR (or the store), plan it (MRP, purchasing, SMT sequencing) and write the plan folder OUT."""
@@ -54,27 +57,40 @@ def plan(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     source = str(dataset_dir) if dataset_dir else "store"
     day = as_of.date() if as_of else None
+    budget = RunBudget(PlanSettings.budget_minutes,
+                       plan_stages(optimize=not skip_optimize, schedule=not skip_schedule, read=True, write=True),
+                       progress=lambda event: _show(console, event))
     try:
-        if dataset_dir is None:
-            dataset, warnings = _from_store(db, day, horizon_days)
-        else:
-            dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
+        with budget.stage("read") as stage:
+            if dataset_dir is None:
+                dataset, warnings = _from_store(db, day, horizon_days)
+            else:
+                dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
+            stage.report(None, f"{len(dataset.items):,} items, {len(dataset.demand):,} demand lines")
     except DatasetError as exc:
         render_issues(exc.issues, console, title=source)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if warnings:
         render_issues(warnings, console, title=source)
+    budget.minutes = dataset.settings.budget_minutes
     try:
-        with console.status("planning") as status:
-            result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
-                              optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
-                              progress=lambda stage: status.update(f"planning: {stage}"))
-        write_plan(result, out)
+        result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
+                          optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
+                          budget=budget)
+        with budget.stage("write") as stage:
+            write_plan(result, out)
+            stage.report(None, f"{sum(1 for _ in out.iterdir()):,} files")
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
         logging.getLogger(__name__).debug("plan failed", exc_info=True)
         console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     print_summary(result, out, console)
+
+
+def _show(console: Console, event: StageEvent) -> None:
+    """A stage starting or ending, one line each, so a long run shows where it is."""
+    style = "dim" if event.phase == "start" else "green"
+    console.print(f"[{style}]{event.line()}[/]", highlight=False)
 
 
 def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue]]:

@@ -98,7 +98,9 @@ def run_now(
     day = as_of.date() if as_of else datetime.now(settings.zone()).date()
     engine = store_engine(db)
     try:
-        run = execute_run(engine, as_of=day, trigger="manual", options=options)
+        run = execute_run(engine, as_of=day, trigger="manual", options=options,
+                          progress=lambda event: console.print(event.line(), highlight=False,
+                                                               style="dim" if event.phase == "start" else "green"))
     except RunInProgress as exc:
         console.print(f"[bold yellow]Refused:[/] {exc}")
         raise typer.Exit(EXIT_BUSY) from None
@@ -154,6 +156,7 @@ def runs_show(
     console.print(f"started {_local(run.started_at, zone)}, finished {_local(run.finished_at, zone)}, "
                   f"{_total_seconds(run):.1f} s on {run.host} (pid {run.pid})")
     console.print("stages (s): " + (", ".join(f"{k} {v:g}" for k, v in run.stage_seconds.items()) or "-"))
+    _print_budget(console, run.summary.get("run"))
     for name, values in run.counts.items():
         console.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
     console.print(f"costs: {_costs(run.costs) or '-'}")
@@ -321,15 +324,32 @@ def _po(d: SuggestionDecision) -> str:
     return f"{d.po_id} ({d.po_status}) {text}" if d.po_id else text
 
 
+def _print_budget(console: Console, budget: Any) -> None:
+    """The run budget, each stage's share, and any stage a limit ended, with what that means."""
+    if not isinstance(budget, dict) or not budget.get("stages"):
+        return
+    shares = ", ".join(f"{name} {s['seconds']:g}/{s['share_seconds']:g}" for name, s in budget["stages"].items())
+    console.print(f"budget: {budget.get('budget_minutes'):g} min; seconds used/share: {shares}")
+    for name, stage in budget["stages"].items():
+        if stage.get("stopped_by") or stage.get("cut"):
+            limit = {"work_limit": "its work limit", "wall_clock": "the wall clock"}.get(stage.get("stopped_by"), "")
+            console.print(f"[yellow]{name} was cut{' by ' + limit if limit else ''}:[/] {stage.get('cut') or ''}")
+
+
 def _status(run: PlanningRun) -> str:
+    """The run's status; a running run also shows its stage and how long that stage has run."""
     colour = {"published": "green", "failed": "red", "running": "yellow"}.get(run.status, "")
-    return f"[{colour}]{run.status}[/]" if colour else run.status
+    text = f"[{colour}]{run.status}[/]" if colour else run.status
+    if run.status == "running":
+        in_stage = max(0.0, _total_seconds(run) - sum(run.stage_seconds.values()))
+        text += f" · {run.stage} for {in_stage:.0f} s"
+    return text
 
 
 def _total_seconds(run: PlanningRun) -> float:
-    if run.finished_at is None:
-        return 0.0
-    return (run.finished_at - run.started_at).total_seconds()
+    """Seconds from start to finish; a running run's seconds so far."""
+    end = run.finished_at or datetime.now(UTC).replace(tzinfo=None)
+    return (end - run.started_at).total_seconds()
 
 
 def _outputs(run: PlanningRun) -> str:

@@ -26,7 +26,8 @@ router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
 
 def run_out(run: PlanningRun, current_id: int | None) -> dict:
-    return {**run.model_dump(), "current": run.id == current_id}
+    budget = run.summary.get("run") if isinstance(run.summary, dict) else None
+    return {**run.model_dump(), "budget": budget if isinstance(budget, dict) else {}, "current": run.id == current_id}
 
 
 def _current_id(session: Session) -> int | None:

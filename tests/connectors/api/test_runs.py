@@ -48,6 +48,11 @@ def test_a_triggered_run_is_recorded_at_once_then_published(
     finished = wait_for_end(runner, tokens["erp"], run_id)
     assert finished["status"] == "published", finished["error"]
     assert finished["current"] and "planned_orders" in finished["tables"]
+    # The small dataset's default budget: 30 minutes; reading 5 %, MRP 15 %, publishing 10 %.
+    budget = finished["budget"]
+    assert budget["budget_minutes"] == 30 and budget["stopped_early"] == []
+    assert {name: stage["share_seconds"] for name, stage in budget["stages"].items()} == {
+        "read": 90.0, "mrp": 270.0, "publish": 180.0}
     plan = runner.get("/api/v1/plan/planned-orders", headers=auth(tokens["erp"])).json()
     assert plan["run_id"] == run_id
     history = runner.get("/api/v1/runs", headers=auth(tokens["planner"])).json()

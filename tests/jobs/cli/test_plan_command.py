@@ -38,6 +38,18 @@ def test_mrp_only_writes_the_mrp_files_and_matches_the_worked_example(tmp_path):
                                   want[cols].sort_values(key).reset_index(drop=True))
 
 
+def test_each_stage_is_shown_as_it_starts_and_ends(tmp_path):
+    result = reelplan("plan", DATA / "valid" / "gateway", "--out", tmp_path / "plan", "--skip-optimize",
+                      "--skip-schedule")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("[")]
+    assert [line.split(" · ")[0].rsplit(" in ", 1)[0] for line in lines] == [
+        "[1/3] read started", "[1/3] read done", "[2/3] mrp started", "[2/3] mrp done",
+        "[3/3] write started", "[3/3] write done"]
+    assert all(line.endswith("of budget left") for line in lines)
+    assert "planned orders)" in lines[3]
+
+
 def test_bad_input_exits_two_lists_the_defect_and_writes_nothing(tmp_path):
     out = tmp_path / "plan"
     result = reelplan("plan", DATA / "invalid" / "bom_cycle", "--out", out)
@@ -71,7 +83,12 @@ def test_the_sample_factory_gets_every_plan_file(sample_plan):
     assert MRP_FILES | {"purchase_suggestions.csv", "purchase_suggestions.xlsx", "schedule.csv",
                         "schedule_gantt.svg"} <= names
     summary = json.loads((sample_plan / "summary.json").read_text())
-    assert set(summary["stage_seconds"]) == {"mrp", "purchasing", "sequencing"}
+    assert set(summary["stage_seconds"]) == {"read", "mrp", "purchasing", "sequencing"}
+    run = summary["run"]
+    # The default budget of 30 minutes: 5 % read, 15 % MRP; the solvers' shares are the flags' 10 s and 5 s.
+    assert run["budget_minutes"] == 30
+    assert {name: stage["share_seconds"] for name, stage in run["stages"].items()} == {
+        "read": 90.0, "mrp": 270.0, "purchasing": 10.0, "sequencing": 5.0}
     assert summary["costs"]["optimised_cost"] <= summary["costs"]["mrp_cost"] + 1e-6
 
 

@@ -3,6 +3,9 @@ functions; what matters here is what they print and how they exit."""
 
 from __future__ import annotations
 
+import re
+import threading
+
 import pytest
 from sqlalchemy import insert
 from typer.testing import CliRunner
@@ -15,7 +18,7 @@ from connectors.store.lock import exclusive_lock
 from connectors.store.models import BomLine
 from jobs.cli import app
 from tests.connectors.store.fixtures import SMALL
-from tests.jobs.planners import RecordingPlanner, decision_plan, failing_planner
+from tests.jobs.planners import BlockingPlanner, RecordingPlanner, decision_plan, failing_planner
 
 
 def _reelplan(*args: str):
@@ -34,11 +37,16 @@ def test_run_now_publishes_and_runs_list_it(db):
     result = _reelplan("run-now", "--db", db, "--as-of", "2026-11-23")
     assert result.exit_code == 0, result.output
     assert "Run 1 published (as of 2026-11-23)" in result.output
+    # The stand-in planner does no stage of its own: reading and publishing are shown.
+    shown_stages = [line.split(" · ")[0].rsplit(" in ", 1)[0] for line in result.output.splitlines()
+                    if line.startswith("[")]
+    assert shown_stages == ["[1/5] read started", "[1/5] read done", "[5/5] publish started", "[5/5] publish done"]
 
     listed = _reelplan("runs", "--db", db)
     assert "1*" in listed.output and "published" in listed.output and "3 suggestions" not in listed.output
     shown = _reelplan("runs", "show", "1", "--db", db)
     assert "Changes since nothing (first plan): suggestions 2 new" in shown.output
+    assert "budget: 30 min; seconds used/share: read " in shown.output and "publish " in shown.output
 
 
 def test_run_now_is_refused_while_another_run_holds_the_lock(db):
@@ -84,3 +92,18 @@ def test_a_planner_pins_and_freezes_from_the_command_line(db):
     frozen = _reelplan("decisions", "freeze", "24", "--db", db)
     assert "Froze 2 job(s): P7, WO-1" in frozen.output
     assert "Removed 1 pin(s) of WO-1" in _reelplan("decisions", "unpin", "WO-1", "--db", db).output
+
+
+def test_runs_shows_the_running_stage_and_how_long_it_has_run(db, monkeypatch):
+    slow = BlockingPlanner(decision_plan())
+    monkeypatch.setattr(jobs.runs, "default_planner", lambda: slow)
+    going = threading.Thread(target=lambda: _reelplan("run-now", "--db", db, "--as-of", "2026-11-23"))
+    going.start()
+    try:
+        assert slow.started.wait(30)
+        listed = _reelplan("runs", "--db", db)
+        assert listed.exit_code == 0, listed.output
+        assert re.search(r"running · plan: mrp for \d+ s", listed.output), listed.output
+    finally:
+        slow.release.set()
+        going.join(30)
