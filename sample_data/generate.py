@@ -59,7 +59,7 @@ SMT_WINDOW_DAYS = 28
 SMT_TARGET_LOAD = 0.70
 #: Board jobs per line and week the number of lines aims at.
 SMT_TARGET_JOBS_PER_LINE_WEEK = 15
-SMT_PLACEMENTS_PER_HOUR_RANGE = (15_000.0, 120_000.0)
+SMT_PLACEMENTS_PER_HOUR_RANGE = (8_000.0, 120_000.0)
 #: Estimated requirements are covered with this margin, plus a quarter week's use on top
 #: (the estimate leaves out forecast consumption and lot sizing).
 COVER_MARGIN = 1.0
@@ -622,11 +622,11 @@ class _Factory:
         buy = np.repeat(np.arange(self.n_buy), per_buy)
         buy_qty = np.where(reel[buy] > 0, reel[buy], cover.stock[buy])
         special = np.flatnonzero(rng.random(self.n_buy) < 0.15)
-        kind = rng.choice(np.array(["quarantine", "hold", "consigned", "msl", "short"]), len(special),
-                          p=[0.2, 0.1, 0.25, 0.3, 0.15])
+        kinds = np.array(["quarantine", "hold", "consigned", "msl", "short"])
+        kind = rng.choice(kinds, len(special), p=[0.2, 0.1, 0.25, 0.3, 0.15])
+        kind[: len(kinds)] = kinds[: len(kind)]  # each situation at least once
         min_usable = items.set_index("item_id").loc[self.item_ids[n_make + special], "min_usable_qty"].to_numpy()
         kind = np.where((kind == "short") & (min_usable == 0), "quarantine", kind)
-        kind = np.where((kind == "msl") & (reel[special] > 0), "hold", kind)
         special_qty = np.where(kind == "short", np.floor(min_usable / 2),
                                np.where(reel[special] > 0, reel[special], rng.integers(1, 20, len(special)) * 50.0))
         item = np.concatenate([make, n_make + buy, n_make + special])
@@ -635,6 +635,7 @@ class _Factory:
         kind_all = np.concatenate([np.full(len(make) + len(buy), "normal"), kind])
         msl = kind_all == "msl"
         floor_life = np.where(msl, rng.choice(np.array([0.0, 12.5, 48, 96, 168, np.nan]), n), np.nan)
+        floor_life[np.flatnonzero(msl)[:1]] = 0.0  # one reel needs a bake
         week = np.char.zfill(rng.integers(1, 53, n).astype(str), 2)
         year_week = np.char.add(rng.integers(24, 27, n).astype(str), week)
         consigned = kind_all == "consigned"
@@ -682,6 +683,7 @@ class _Factory:
         n_wo = min(self.n_make, max(4, self.n_make // 20))
         item = np.sort(rng.choice(self.n_make, n_wo, replace=False))
         released = rng.random(n_wo) < 0.4
+        released[0], released[-1] = True, False  # both kinds; the last is a board when any is
         start = np.where(released, rng.integers(-10, 0, n_wo), rng.integers(0, 30, n_wo))
         return {
             "item": item,
@@ -797,4 +799,8 @@ def _restrict_lines(rng: np.random.Generator, smt_process: pd.DataFrame, lines: 
     second = line_ids[rng.integers(0, len(line_ids), n)]
     pair = np.where(first < second, np.char.add(np.char.add(first, ";"), second), first)
     restricted = rng.random(n) < 0.25
-    return smt_process.assign(line_ids=np.where(restricted, pair, "").astype(object))
+    return schema_frame("smt_process", {
+        "item_id": smt_process["item_id"].to_numpy(),
+        "placements_per_board": smt_process["placements_per_board"].to_numpy(),
+        "line_ids": np.where(restricted, pair, ""),
+    })
