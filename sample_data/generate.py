@@ -1,24 +1,33 @@
-"""Seeded synthetic planning datasets of any size, for scale tests and benchmarks.
+"""Seeded synthetic planning datasets of any size that plan like a running EMS factory.
 
 :func:`generate_dataset` shapes a factory like the sample one, only bigger and anonymous:
 end items (box builds) over sub-assemblies over PCBAs over purchased components, with
 offers, reels, open orders, demand and SMT lines. Everything is drawn from one seeded
 ``numpy`` generator with whole-array operations (no per-row Python), so 30,000 items and
-150,000 demand lines take a second or two, and the same arguments give identical tables.
+150,000 demand lines take a few seconds, and the same arguments give identical tables.
 
 The structure, for ``levels = L`` (low-level codes ``0 .. L-1``):
 
 - make items sit on levels ``0 .. L-2``; level ``L-2`` are the PCBAs (the SMT items);
 - every make item on level ``k >= 1`` has a parent on level ``k-1`` and every make item
   above the PCBAs a child on level ``k+1``, so the deepest chain has exactly ``L`` items;
+  make items belong to the customer of their end item (boards are customer-specific);
 - buy items are leaves: components (feeder parts of the PCBAs, each used at least once,
   popular ones on many boards) and mechanical parts (feeder ``false``: enclosures,
   labels, cable, hung under the upper levels, or under the PCBAs when ``L = 2``);
 - edges only point one level down or to a buy item, so the BOM has no cycle.
+
+Like a factory that has been running for a while, the near term is already supplied: the
+generator estimates each item's requirements (:class:`_Requirements`, a short explosion of
+the demand through the BOM and the make lead times, independent of the engine) and gives
+finished goods stock for the orders inside the cumulative make lead time, component reels
+for the next two weeks and open PO lines for the rest of each part's lead time. The SMT
+lines are sized from the estimated board work of the first four weeks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -44,6 +53,21 @@ MANUFACTURERS = np.array(
 MPN_PREFIXES = np.array(
     ["GRM", "RC", "CL", "C", "CRCW", "TPS", "STM", "PMV", "NC", "ADP", "PIC", "MX", "TE", "WE"]
 )
+#: Days of the detailed SMT window the lines are sized on (the `schedule_horizon_days` default).
+SMT_WINDOW_DAYS = 28
+#: Share of line time the estimated board work of the SMT window fills (changeovers come on top).
+SMT_TARGET_LOAD = 0.70
+#: Board jobs per line and week the number of lines aims at.
+SMT_TARGET_JOBS_PER_LINE_WEEK = 15
+SMT_PLACEMENTS_PER_HOUR_RANGE = (8_000.0, 120_000.0)
+#: Estimated requirements are covered with this margin, plus a quarter week's use on top
+#: (the estimate leaves out forecast consumption and lot sizing).
+COVER_MARGIN = 1.0
+COVER_BUFFER_WEEKS = 0.25
+#: Weeks of component requirements covered by reels on hand; open PO lines cover the rest
+#: of the lead time, one line per this many weeks at most.
+STOCK_WEEKS = 2
+PO_BLOCK_WEEKS = 4
 
 
 def generate_dataset(
@@ -53,43 +77,50 @@ def generate_dataset(
     seed: int = 0,
     as_of: date = DEFAULT_AS_OF,
     n_customers: int | None = None,
-    n_lines: int = 3,
+    n_lines: int | None = None,
     horizon_days: int = 365,
 ) -> Dataset:
     """A consistent random dataset of ``n_items`` items and ``n_demands`` demand lines.
 
     ``levels`` is the number of item levels of the deepest BOM chain (2: boards and their
     components; 3: box builds, boards, components; ...). ``n_customers`` defaults to one
-    per ten end items (at least 3). Deterministic in all arguments.
+    per ten end items (at least 3); ``n_lines`` (SMT lines) defaults to what the board work
+    of the first four weeks needs. Deterministic in all arguments.
     """
     if levels < 2:
         raise ValueError("levels must be at least 2 (a make item and its components)")
     n_make = max(levels - 1, int(round(n_items * MAKE_SHARE)))
     if n_items < n_make + 2:
         raise ValueError(f"n_items={n_items} is too small for {levels} levels")
-    if n_demands < 0 or n_lines < 1:
+    if n_demands < 0 or (n_lines is not None and n_lines < 1):
         raise ValueError("n_demands must be >= 0 and n_lines >= 1")
     rng = np.random.default_rng(seed)
-    factory = _Factory(rng, n_items, n_make, levels, as_of)
-    customers = _customer_ids(n_customers or max(3, len(factory.level_members(0)) // 10))
-    end_item_customer = customers[rng.integers(0, len(customers), len(factory.level_members(0)))]
-    items = factory.items_table()
+    n_ends = int((_make_levels(n_make, levels) == 0).sum())
+    customers = _customer_ids(n_customers or max(3, n_ends // 10))
+    factory = _Factory(rng, n_items, n_make, levels, as_of, customers)
+    demand = factory.demand_table(n_demands)
+    work_orders = factory.draw_work_orders()
+    needs = _Requirements.estimate(factory, demand, work_orders, horizon_days)
+    items = factory.items_table(needs)
     bom = factory.bom_table()
     suppliers = _suppliers_table(rng, max(4, min(60, n_items // 500)))
     offers = factory.offers_table(len(suppliers))
-    lines = _smt_lines_table(rng, n_lines)
+    smt_process = factory.smt_process_table(bom)
+    lines = _smt_lines_table(rng, needs, smt_process, factory, n_lines)
+    smt_process = _restrict_lines(rng, smt_process, lines)
+    cover = factory.cover(needs, items, offers)
     return Dataset(
         settings=PlanSettings(as_of=as_of, horizon_days=horizon_days),
         items=items,
         bom=bom,
-        demand=factory.demand_table(n_demands, end_item_customer, customers),
-        inventory=factory.inventory_table(customers),
-        purchase_orders=_purchase_orders_table(rng, offers, as_of),
-        work_orders=factory.work_orders_table(end_item_customer, lines),
+        demand=demand,
+        inventory=factory.inventory_table(needs, cover, items),
+        purchase_orders=factory.purchase_orders_table(cover),
+        work_orders=factory.work_orders_table(work_orders, lines),
         suppliers=suppliers,
         supplier_offers=offers,
         smt_lines=lines,
-        smt_process=factory.smt_process_table(bom, lines),
+        smt_process=smt_process,
     )
 
 
@@ -109,13 +140,133 @@ def _customer_ids(n: int) -> np.ndarray:
     return _ids("CUST-", np.arange(1, n + 1), max(3, len(str(n))))
 
 
+def _round_up(quantity: np.ndarray, multiple: np.ndarray) -> np.ndarray:
+    """``quantity`` rounded up to a whole multiple of ``multiple`` (element by element)."""
+    return np.ceil(quantity / multiple - 1e-9) * multiple
+
+
+@dataclass
+class _Requirements:
+    """The generator's own estimate of what the demand asks of each item, day by day.
+
+    ``make_release[i, d]``: units of make item ``i`` started on day ``d`` (days counted
+    from ``as_of``), each day's need started its lead time earlier and divided by its
+    yield, planned work orders on their start day; ``buy_weekly[j, w]``: units of buy item
+    ``j`` used in week ``w``; ``make_stock``: goods on hand that cover what each make item
+    is needed for inside its cumulative lead time (plus a week), so that nothing has to
+    start before today. It ignores forecast consumption and lot sizing: coverage adds a margin.
+    """
+
+    make_release: np.ndarray
+    buy_weekly: np.ndarray
+    make_stock: np.ndarray
+
+    @classmethod
+    def estimate(cls, factory: _Factory, demand: pd.DataFrame, work_orders: dict[str, np.ndarray],
+                 horizon_days: int) -> _Requirements:
+        n_days = horizon_days + 1
+        offset = (demand["due_date"].to_numpy("datetime64[D]") - np.datetime64(factory.as_of, "D")).astype(int)
+        forecast = demand["kind"].to_numpy(dtype=str) == "forecast"
+        kept = (offset <= horizon_days) & ~(forecast & (offset < 0))
+        item = factory.index_of(demand["item_id"].to_numpy(dtype=str))
+        quantity = _after_consumption(item, offset, demand["quantity"].to_numpy(), forecast,
+                                      demand["priority"].to_numpy())
+        independent = np.zeros((factory.n_make, n_days))
+        np.add.at(independent, (item[kept], np.maximum(offset[kept], 0)), quantity[kept])
+        in_cover = np.arange(n_days)[None, :] < (factory.cumulative_lead_days() + 7)[:, None]
+        need = independent
+        make_stock = np.zeros(factory.n_make)
+        release = np.zeros_like(need)
+        planned = work_orders["status"] == "planned"
+        wo_item = work_orders["item"][planned]
+        wo_start = np.clip(work_orders["start"][planned], 0, n_days - 1)
+        make_edges = factory.edges[factory.edges["child"].to_numpy() < factory.n_make]
+        for level in range(factory.levels - 1):
+            members = factory.level_members(level)
+            make_stock[members] = (need[members] * in_cover[members]).sum(axis=1)
+            need[members] *= ~in_cover[members]
+            release[members] = _started(need[members], factory.make_lead_days[members] + factory.lot_pull_days()[members],
+                                        factory.make_yield[members])
+            on_level = np.isin(wo_item, members)
+            np.add.at(release, (wo_item[on_level], wo_start[on_level]), work_orders["quantity"][planned][on_level])
+            edges = make_edges[np.isin(make_edges["parent"].to_numpy(), members)]
+            np.add.at(need, edges["child"].to_numpy(),
+                      edges["qty_per"].to_numpy()[:, None] * release[edges["parent"].to_numpy()])
+        return cls(make_release=release, buy_weekly=factory.component_weeks(release), make_stock=make_stock)
+
+    def board_work(self, boards: np.ndarray, window_days: int) -> np.ndarray:
+        """Units of each board started in the first ``window_days`` days."""
+        return self.make_release[boards, :window_days].sum(axis=1)
+
+    def board_weeks_active(self, boards: np.ndarray, window_days: int) -> np.ndarray:
+        """Weeks of the window in which each board has units to start."""
+        weeks = window_days // 7
+        per_week = self.make_release[boards, : weeks * 7].reshape(len(boards), weeks, 7).sum(axis=2)
+        return (per_week > 0).sum(axis=1)
+
+
+def _after_consumption(item: np.ndarray, day: np.ndarray, quantity: np.ndarray, forecast: np.ndarray,
+                       priority: np.ndarray, back_days: int = 30, forward_days: int = 30) -> np.ndarray:
+    """Each demand line's quantity once orders have consumed forecast (MRP rule 1, in short):
+    orders in date order take forecast of their item (each item has one customer here) within
+    ``[day - back_days, day + forward_days]``, backwards from their day, then forwards."""
+    left = quantity.astype(float).copy()
+    rows = np.flatnonzero(forecast)
+    rows = rows[np.lexsort((rows, day[rows], item[rows]))]
+    span = int(day.max() - day.min()) + back_days + forward_days + 2 if len(day) else 1
+    key = item[rows].astype(np.int64) * span + (day[rows] - (day.min() if len(day) else 0))
+    orders = np.flatnonzero(~forecast)
+    orders = orders[np.lexsort((orders, priority[orders], day[orders]))]
+    base = day.min() if len(day) else 0
+    for row in orders:
+        at = int(item[row]) * span + int(day[row] - base)
+        first = np.searchsorted(key, at - back_days, side="left")
+        last = np.searchsorted(key, at + forward_days, side="right")
+        if first == last:
+            continue
+        window = rows[first:last]
+        before = day[window] <= day[row]
+        wanted = left[row]
+        for candidate in np.concatenate([window[before][::-1], window[~before]]):
+            taken = min(wanted, left[candidate])
+            left[candidate] -= taken
+            wanted -= taken
+            if wanted <= 0:
+                break
+    return left
+
+
+def _started(need: np.ndarray, lead_days: np.ndarray, yield_pct: np.ndarray) -> np.ndarray:
+    """Each row's need moved its lead time earlier (the start day) and divided by its yield."""
+    n_days = need.shape[1]
+    columns = np.arange(n_days)[None, :] + lead_days[:, None]
+    shifted = np.take_along_axis(need, np.minimum(columns, n_days - 1), axis=1) * (columns < n_days)
+    # Whatever is due inside the lead time can only start today.
+    shifted[:, 0] += np.where(np.arange(n_days)[None, :] < lead_days[:, None], need, 0.0).sum(axis=1)
+    return shifted / (yield_pct[:, None] / 100.0)
+
+
+@dataclass
+class _Cover:
+    """What keeps the near term supplied: reels of each buy item and open PO lines."""
+
+    stock: np.ndarray  # units on hand per buy item
+    po_item: np.ndarray  # buy item index per PO line
+    po_week: np.ndarray
+    po_quantity: np.ndarray
+    po_supplier: np.ndarray
+    po_price: np.ndarray
+
+
 class _Factory:
     """The item master and BOM drawn once; the tables that refer to items derive from it."""
 
-    def __init__(self, rng: np.random.Generator, n_items: int, n_make: int, levels: int, as_of: date):
+    def __init__(self, rng: np.random.Generator, n_items: int, n_make: int, levels: int, as_of: date,
+                 customers: np.ndarray):
         self.rng = rng
         self.as_of = as_of
         self.levels = levels
+        self.customers = customers
         self.width = len(str(n_items))
         self.make_level = _make_levels(n_make, levels)
         n_buy = n_items - n_make
@@ -138,20 +289,38 @@ class _Factory:
         self.buy_lead_days = rng.choice(BUY_LEAD_TIMES_DAYS, n_buy, p=lead_weights)
         self.has_offer = rng.random(n_buy) >= NO_OFFER_SHARE
         self.has_offer[0] = True
+        self.make_lead_days = rng.integers(1, 6, n_make)
+        self.make_yield = rng.choice(np.array([97.0, 98, 98.5, 99, 99.5, 100]), n_make)
+        # PCBAs built weekly (some fortnightly, some in fixed lots), upper levels weekly or L4L.
+        board = self.make_level == levels - 2
+        draw = rng.random(n_make)
+        self.make_rule = np.where(board, np.where(draw < 0.85, "POQ", "FOQ"),
+                                  np.where(draw < 0.6, "POQ", np.where(draw < 0.9, "L4L", "FOQ")))
+        self.make_period_days = np.where(board & (rng.random(n_make) < 0.2), 14, 7)
+        self.make_customer = np.zeros(n_make, dtype=np.int64)
         self._draw_bom()
 
     def level_members(self, level: int) -> np.ndarray:
         """Indices (into ``item_ids``) of the make items on ``level``."""
         return np.flatnonzero(self.make_level == level)
 
+    def index_of(self, item_ids: np.ndarray) -> np.ndarray:
+        """Positions of make item ids (make ids sort in index order within each prefix)."""
+        order = np.argsort(self.item_ids[: self.n_make], kind="stable")
+        return order[np.searchsorted(self.item_ids[: self.n_make][order], item_ids)]
+
     # --- BOM -------------------------------------------------------------------------
     def _draw_bom(self) -> None:
         rng = self.rng
         parents, children, qty, feeder = [], [], [], []
+        ends = self.level_members(0)
+        self.make_customer[ends] = rng.integers(0, len(self.customers), len(ends))
         for level in range(self.levels - 2):
             upper, lower = self.level_members(level), self.level_members(level + 1)
-            p = np.concatenate([upper[rng.integers(0, len(upper), len(lower))], upper])
-            c = np.concatenate([lower, lower[rng.integers(0, len(lower), len(upper))]])
+            first_parent = upper[rng.integers(0, len(upper), len(lower))]
+            self.make_customer[lower] = self.make_customer[first_parent]
+            p = np.concatenate([first_parent, upper])
+            c = np.concatenate([lower, self._child_of_same_customer(upper, lower)])
             parents.append(p)
             children.append(c)
             qty.append(np.where(rng.random(len(p)) < 0.85, 1.0, 2.0))
@@ -185,6 +354,18 @@ class _Factory:
         }).drop_duplicates(["parent", "child"]).reset_index(drop=True)
         self.edges = self._with_engineering_changes(edges, components)
 
+    def _child_of_same_customer(self, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+        """A child for every upper item, of its own customer where that customer has one."""
+        rng = self.rng
+        by_customer = lower[np.argsort(self.make_customer[lower], kind="stable")]
+        sorted_customers = self.make_customer[by_customer]
+        customer = self.make_customer[upper]
+        first = np.searchsorted(sorted_customers, customer, side="left")
+        count = np.searchsorted(sorted_customers, customer, side="right") - first
+        own = by_customer[np.minimum(first + (rng.random(len(upper)) * np.maximum(count, 1)).astype(int),
+                                     len(lower) - 1)]
+        return np.where(count > 0, own, lower[rng.integers(0, len(lower), len(upper))])
+
     def _with_engineering_changes(self, edges: pd.DataFrame, components: np.ndarray) -> pd.DataFrame:
         """About 1 % of feeder lines end on a change date and a replacement part starts then."""
         rng = self.rng
@@ -199,6 +380,38 @@ class _Factory:
         edges = edges.assign(valid_from=valid_from, valid_to=valid_to)
         replacement = replacement.assign(valid_from=change_day, valid_to=np.datetime64("NaT"))
         return pd.concat([edges, replacement], ignore_index=True)
+
+    def lot_pull_days(self) -> np.ndarray:
+        """How much earlier, on average, a make item's lot starts than the needs it covers,
+        weighted by quantity: a quarter of its POQ period, half a week for FOQ (lots of about
+        two weeks), none for L4L (measured against the engine on generated factories)."""
+        return np.select([self.make_rule == "POQ", self.make_rule == "FOQ"], [self.make_period_days // 4, 3], 0)
+
+    def cumulative_lead_days(self) -> np.ndarray:
+        """Each make item's lead time (and lot pull) plus the longest of its make children's."""
+        own = self.make_lead_days + self.lot_pull_days()
+        cumulative = own.astype(np.int64).copy()
+        make_edges = self.edges[self.edges["child"].to_numpy() < self.n_make]
+        for level in range(self.levels - 3, -1, -1):
+            on_level = make_edges[self.make_level[make_edges["parent"].to_numpy()] == level]
+            longest = np.zeros(self.n_make, dtype=np.int64)
+            np.maximum.at(longest, on_level["parent"].to_numpy(), cumulative[on_level["child"].to_numpy()])
+            members = self.level_members(level)
+            cumulative[members] = own[members] + longest[members]
+        return cumulative
+
+    def component_weeks(self, release: np.ndarray) -> np.ndarray:
+        """Weekly use of each buy item by the make items' starts, with attrition and setup loss."""
+        n_weeks = -(-release.shape[1] // 7)
+        padded = np.zeros((release.shape[0], n_weeks * 7))
+        padded[:, : release.shape[1]] = release
+        weekly = padded.reshape(release.shape[0], n_weeks, 7).sum(axis=2)
+        buy_edges = self.edges[self.edges["child"].to_numpy() >= self.n_make]
+        parent = buy_edges["parent"].to_numpy()
+        use = buy_edges["qty_per"].to_numpy()[:, None] * weekly[parent] * 1.05 + 25.0 * (weekly[parent] > 0)
+        out = np.zeros((self.n_buy, n_weeks))
+        np.add.at(out, buy_edges["child"].to_numpy() - self.n_make, use)
+        return out
 
     def bom_table(self) -> pd.DataFrame:
         rng = self.rng
@@ -218,40 +431,51 @@ class _Factory:
         return frame.sort_values(["parent_id", "child_id", "valid_from"], kind="stable", ignore_index=True)
 
     # --- item master -----------------------------------------------------------------
-    def items_table(self) -> pd.DataFrame:
+    def items_table(self, needs: _Requirements) -> pd.DataFrame:
+        """Lot rules as a planner sets them: PCBAs built weekly (POQ 7, some fortnightly),
+        upper levels weekly or lot-for-lot, most bought parts on POQ of two to eight weeks,
+        reel parts often lot-for-lot (the reel multiple makes the lot), a few FOQ."""
         rng = self.rng
         n_make, n_buy = self.n_make, self.n_buy
         n = n_make + n_buy
         is_make = np.arange(n) < n_make
         component = np.concatenate([np.zeros(n_make, bool), ~self.is_mechanical])
         counted = np.concatenate([np.ones(n_make, bool), self.uom == "pcs"])
-        rule = np.where(
-            is_make,
-            rng.choice(np.array(["L4L", "FOQ", "POQ"]), n, p=[0.85, 0.10, 0.05]),
-            rng.choice(np.array(["L4L", "FOQ", "POQ"]), n, p=[0.55, 0.15, 0.30]),
-        )
         reel_qty = np.concatenate([np.zeros(n_make), self.reel_qty]).astype(float)
-        level_names = np.array(["Box build", "Sub-assembly", "PCBA"])
-        make_kind = np.where(self.make_level == self.levels - 2, 2, np.where(self.make_level == 0, 0, 1))
-        buy_kind = np.where(self.is_mechanical, "Mechanical part", "SMT component")
-        description = np.concatenate([level_names[make_kind], buy_kind])
+        draw = rng.random(n_buy)
+        rule = np.concatenate([self.make_rule, np.where(
+            self.reel_qty > 0,
+            np.where(draw < 0.25, "L4L", np.where(draw < 0.92, "POQ", "FOQ")),
+            np.where(draw < 0.15, "L4L", np.where(draw < 0.85, "POQ", "FOQ")),
+        )])
+        make_period = np.concatenate([self.make_period_days, np.zeros(n_buy)]).astype(float)
+        buy_period = rng.choice(np.array([14.0, 28, 56]), n, p=[0.25, 0.55, 0.20])
+        weekly = np.concatenate([needs.make_release.sum(axis=1) / 52.0, needs.buy_weekly[:, :52].mean(axis=1)])
+        lot_step = np.where(reel_qty > 0, reel_qty, np.where(is_make, 10.0, 100.0))
+        lot_size = np.maximum(_round_up(np.where(is_make, 2.0, 4.0) * weekly, lot_step), lot_step)
+        safety = ~is_make & (rng.random(n) < 0.10)
+        description = np.concatenate([
+            np.array(["Box build", "Sub-assembly", "PCBA"])[
+                np.where(self.make_level == self.levels - 2, 2, np.where(self.make_level == 0, 0, 1))],
+            np.where(self.is_mechanical, "Mechanical part", "SMT component"),
+        ])
         frame = schema_frame("items", {
             "item_id": self.item_ids,
             "description": np.char.add(np.char.add(description.astype(str), " "), self.item_ids),
             "type": np.where(is_make, "make", "buy"),
             "uom": np.concatenate([np.full(n_make, "pcs"), self.uom]),
-            "lead_time_days": np.concatenate([rng.integers(1, 6, n_make), self.buy_lead_days]),
-            "safety_stock": np.where(~is_make & (rng.random(n) < 0.10), rng.integers(1, 20, n) * 100.0, 0.0),
+            "lead_time_days": np.concatenate([self.make_lead_days, self.buy_lead_days]),
+            "safety_stock": np.where(safety, np.maximum(100.0, _round_up(weekly, np.full(n, 100.0))), 0.0),
             "lot_rule": rule,
-            "lot_size": np.where(rule == "FOQ", rng.choice(np.array([100.0, 500, 1000, 5000]), n), np.nan),
-            "lot_period_days": np.where(rule == "POQ", rng.choice(np.array([7.0, 14, 28]), n), np.nan),
+            "lot_size": np.where(rule == "FOQ", lot_size, np.nan),
+            "lot_period_days": np.where(rule == "POQ", np.where(is_make, make_period, buy_period), np.nan),
             "min_order_qty": np.where(
-                ~is_make & (rng.random(n) < 0.2), rng.choice(np.array([100.0, 500, 1000]), n), 0.0
+                ~is_make & (reel_qty == 0) & (rng.random(n) < 0.2), rng.choice(np.array([100.0, 500, 1000]), n), 0.0
             ),
             "order_multiple": np.where(reel_qty > 0, reel_qty, np.nan),
             "attrition_pct": np.where(component, rng.choice(np.array([0.0, 0.5, 1, 2, 3, 5]), n), 0.0),
             "setup_loss_qty": np.where(component & counted, rng.choice(np.array([0.0, 2, 5, 10, 20, 25]), n), 0.0),
-            "yield_pct": np.where(is_make, rng.choice(np.array([97.0, 98, 98.5, 99, 99.5, 100]), n), 100.0),
+            "yield_pct": np.concatenate([self.make_yield, np.full(n_buy, 100.0)]),
             "min_usable_qty": np.where(
                 (reel_qty > 0) & (rng.random(n) < 0.25), rng.choice(np.array([100.0, 200, 300]), n), 0.0
             ),
@@ -259,71 +483,30 @@ class _Factory:
         return frame.sort_values("item_id", ignore_index=True)
 
     # --- demand ----------------------------------------------------------------------
-    def demand_table(self, n_demands: int, end_item_customer: np.ndarray, customers: np.ndarray) -> pd.DataFrame:
-        """Orders mostly in the next six months, forecasts over 14 (some beyond the horizon),
-        a few past due; 5 % of lines are spare boards or sub-assemblies."""
+    def demand_table(self, n_demands: int) -> pd.DataFrame:
+        """Firm orders over the next eight weeks (3 % past due), weekly forecasts (Mondays)
+        from week six to beyond the horizon (2 % expired); 5 % of lines are spare boards or
+        sub-assemblies. Each line is its item's customer's."""
         rng = self.rng
         ends = self.level_members(0)
         spare = rng.random(n_demands) < 0.05
-        which_end = rng.integers(0, len(ends), n_demands)
-        item = np.where(spare, rng.integers(0, self.n_make, n_demands), ends[which_end])
-        customer = np.where(spare, customers[rng.integers(0, len(customers), n_demands)], end_item_customer[which_end])
-        forecast = rng.random(n_demands) < 0.55
-        offset = np.where(forecast, rng.integers(-15, 425, n_demands), rng.integers(-20, 180, n_demands))
-        quantity = np.where(forecast, rng.integers(5, 200, n_demands) * 10, rng.integers(1, 500, n_demands))
-        frame = schema_frame("demand", {
+        item = np.where(spare, rng.integers(0, self.n_make, n_demands), ends[rng.integers(0, len(ends), n_demands)])
+        forecast = rng.random(n_demands) < 0.6
+        order_day = np.where(rng.random(n_demands) < 0.03, rng.integers(-10, 0, n_demands),
+                             rng.integers(0, 57, n_demands))
+        monday = (7 - self.as_of.weekday()) % 7
+        forecast_day = np.where(rng.random(n_demands) < 0.02, rng.integers(-14, 0, n_demands),
+                                monday + 7 * rng.integers(6, 62, n_demands))
+        quantity = np.where(forecast, rng.integers(2, 40, n_demands) * 5, rng.integers(1, 100, n_demands))
+        return schema_frame("demand", {
             "demand_id": _ids("D", np.arange(1, n_demands + 1), max(6, len(str(n_demands)))),
-            "customer_id": customer,
+            "customer_id": self.customers[self.make_customer[item]],
             "item_id": self.item_ids[item],
-            "due_date": _dates(self.as_of, offset),
+            "due_date": _dates(self.as_of, np.where(forecast, forecast_day, order_day)),
             "quantity": quantity.astype(float),
             "kind": np.where(forecast, "forecast", "order"),
             "priority": rng.choice(np.array([10, 50, 100]), n_demands, p=[0.05, 0.15, 0.80]),
         })
-        return frame
-
-    # --- inventory -------------------------------------------------------------------
-    def inventory_table(self, customers: np.ndarray) -> pd.DataFrame:
-        """Reels of 70 % of the buy items (1-3 each) and finished goods of 10 % of make items."""
-        rng = self.rng
-        n_make = self.n_make
-        stocked = np.concatenate([
-            np.flatnonzero(rng.random(n_make) < 0.10),
-            n_make + np.flatnonzero(rng.random(self.n_buy) < 0.70),
-        ])
-        item = np.repeat(stocked, rng.choice(np.array([1, 1, 1, 2, 2, 3]), len(stocked)))
-        n = len(item)
-        buy = item >= n_make
-        reel_qty = np.where(buy, self.reel_qty[np.maximum(item - n_make, 0)], 0)
-        quantity = np.where(
-            reel_qty > 0,
-            np.round(reel_qty * rng.uniform(0.0, 1.0, n) ** 0.7),
-            rng.integers(1, 2000, n),
-        ).astype(float)
-        msl = buy & (reel_qty == 0) & (rng.random(n) < 0.25)
-        msl_level = np.where(msl, rng.choice(np.array(["2a", "3", "3", "3", "4", "5a"]), n), "")
-        floor_life = np.where(
-            msl, rng.choice(np.array([0.0, 12.5, 48, 96, 168, np.nan]), n, p=[0.2, 0.1, 0.15, 0.15, 0.2, 0.2]), np.nan
-        )
-        consigned = buy & (rng.random(n) < 0.05)
-        week = np.char.zfill(rng.integers(1, 53, n).astype(str), 2)
-        year_week = np.char.add(rng.integers(24, 27, n).astype(str), week)
-        frame = schema_frame("inventory", {
-            "reel_id": _ids("R", np.arange(1, n + 1), max(6, len(str(n)))),
-            "item_id": self.item_ids[item],
-            "quantity": quantity,
-            "owner": np.where(consigned, customers[rng.integers(0, len(customers), n)], "company"),
-            "status": rng.choice(np.array(["available", "quarantine", "hold"]), n, p=[0.95, 0.03, 0.02]),
-            "location": np.char.add(
-                np.where(msl, "DRY-", np.where(buy, "SMD-", "FG-")),
-                np.char.zfill(rng.integers(1, 400, n).astype(str), 3),
-            ),
-            "date_code": year_week,
-            "lot": _ids("L", rng.integers(0, 10_000_000, n), 7),
-            "msl_level": msl_level,
-            "floor_life_hours_left": floor_life,
-        })
-        return frame
 
     # --- supply side -----------------------------------------------------------------
     def offers_table(self, n_suppliers: int) -> pd.DataFrame:
@@ -369,18 +552,157 @@ class _Factory:
         })
         return frame.sort_values(["supplier_id", "item_id", "break_qty"], ignore_index=True)
 
-    def work_orders_table(self, end_item_customer: np.ndarray, lines: pd.DataFrame) -> pd.DataFrame:
-        """Open work orders on 5 % of make items; the first planned board order is pinned."""
+    def cover(self, needs: _Requirements, items: pd.DataFrame, offers: pd.DataFrame) -> _Cover:
+        """Reels for the first ``STOCK_WEEKS`` weeks (plus safety stock) and PO lines for the
+        weeks up to one week past each part's planning lead time (that of its offer with the
+        lowest price at the smallest break, as MRP takes it), each line as late as it can be."""
+        first = offers.drop_duplicates(["supplier_id", "item_id", "mpn"])
+        best = first.sort_values(["item_id", "unit_price", "lead_time_days", "supplier_id"], kind="stable")
+        best = best.drop_duplicates("item_id")
+        buy_ids = self.item_ids[self.n_make:]
+        position = np.searchsorted(buy_ids, best["item_id"].to_numpy(dtype=str))
+        lead = self.buy_lead_days.astype(np.int64).copy()
+        lead[position] = best["lead_time_days"].to_numpy()
+        step = np.ones(self.n_buy)
+        step[position] = np.maximum(best["order_multiple"].to_numpy(), 1.0)
+        smallest = np.ones(self.n_buy)
+        smallest[position] = best["break_qty"].to_numpy()
+        supplier = np.full(self.n_buy, "", dtype=object)
+        supplier[position] = best["supplier_id"].to_numpy()
+        price = np.zeros(self.n_buy)
+        price[position] = best["unit_price"].to_numpy()
+        master = items.set_index("item_id").loc[buy_ids]
+        safety = master["safety_stock"].to_numpy()
+        reel = np.where(self.reel_qty > 0, self.reel_qty, 1.0)
+        weeks = needs.buy_weekly.shape[1]
+        # No offer: no PO can be open, so reels cover the whole lead time.
+        covered_weeks = np.minimum(np.ceil((lead + 7) / 7).astype(int), weeks)
+        stock_weeks = np.where(self.has_offer, np.minimum(STOCK_WEEKS, covered_weeks), covered_weeks)
+        buffer = COVER_BUFFER_WEEKS * needs.buy_weekly[:, :13].mean(axis=1)
+        cumulative = np.cumsum(needs.buy_weekly, axis=1) * COVER_MARGIN + (safety + buffer)[:, None]
+        at = np.maximum(stock_weeks - 1, 0)
+        stock = np.where(stock_weeks > 0, _round_up(cumulative[np.arange(self.n_buy), at], reel), 0.0)
+        supply = stock.copy()
+        po_item, po_week, po_qty = [], [], []
+        for week in range(STOCK_WEEKS, weeks):
+            due = (week < covered_weeks) & self.has_offer & (cumulative[:, week] > supply + 1e-9)
+            if not due.any():
+                continue
+            block_end = np.minimum(week + PO_BLOCK_WEEKS, covered_weeks) - 1
+            wanted = cumulative[np.arange(self.n_buy), block_end] - supply
+            quantity = np.maximum(_round_up(wanted, step), smallest)
+            chosen = np.flatnonzero(due)
+            po_item.append(chosen)
+            po_week.append(np.full(len(chosen), week))
+            po_qty.append(quantity[chosen])
+            supply[chosen] += quantity[chosen]
+        po_items = np.concatenate(po_item) if po_item else np.zeros(0, dtype=np.int64)
+        return _Cover(
+            stock=stock,
+            po_item=po_items,
+            po_week=np.concatenate(po_week) if po_week else np.zeros(0, dtype=np.int64),
+            po_quantity=np.concatenate(po_qty) if po_qty else np.zeros(0),
+            po_supplier=supplier[po_items].astype(str),
+            po_price=price[po_items],
+        )
+
+    def inventory_table(self, needs: _Requirements, cover: _Cover, items: pd.DataFrame) -> pd.DataFrame:
+        """Make items on hand for what they are needed for inside their cumulative lead time; full
+        reels (or one lot) of each buy item for its first weeks; and, on 15 % of buy items,
+        one more reel that planning must treat specially: quarantine, hold, consigned to a
+        customer, moisture-sensitive (some need a bake) or too short to load."""
+        rng = self.rng
+        n_make = self.n_make
+        make = np.flatnonzero(needs.make_stock > 0)
+        make_qty = np.ceil(needs.make_stock[make])
+        reel = self.reel_qty.astype(float)
+        full_reels = np.where(reel > 0, np.ceil(cover.stock / np.where(reel > 0, reel, 1.0) - 1e-9), 0).astype(int)
+        lots = np.where((reel == 0) & (cover.stock > 0), 1, 0)
+        per_buy = full_reels + lots
+        buy = np.repeat(np.arange(self.n_buy), per_buy)
+        buy_qty = np.where(reel[buy] > 0, reel[buy], cover.stock[buy])
+        special = np.flatnonzero(rng.random(self.n_buy) < 0.15)
+        kinds = np.array(["quarantine", "hold", "consigned", "msl", "short"])
+        kind = rng.choice(kinds, len(special), p=[0.2, 0.1, 0.25, 0.3, 0.15])
+        kind[: len(kinds)] = kinds[: len(kind)]  # each situation at least once
+        min_usable = items.set_index("item_id").loc[self.item_ids[n_make + special], "min_usable_qty"].to_numpy()
+        kind = np.where((kind == "short") & (min_usable == 0), "quarantine", kind)
+        special_qty = np.where(kind == "short", np.floor(min_usable / 2),
+                               np.where(reel[special] > 0, reel[special], rng.integers(1, 20, len(special)) * 50.0))
+        item = np.concatenate([make, n_make + buy, n_make + special])
+        n = len(item)
+        quantity = np.concatenate([make_qty, buy_qty, special_qty])
+        kind_all = np.concatenate([np.full(len(make) + len(buy), "normal"), kind])
+        msl = kind_all == "msl"
+        floor_life = np.where(msl, rng.choice(np.array([0.0, 12.5, 48, 96, 168, np.nan]), n), np.nan)
+        floor_life[np.flatnonzero(msl)[:1]] = 0.0  # one reel needs a bake
+        week = np.char.zfill(rng.integers(1, 53, n).astype(str), 2)
+        year_week = np.char.add(rng.integers(24, 27, n).astype(str), week)
+        consigned = kind_all == "consigned"
+        status = np.where(np.isin(kind_all, ["quarantine", "hold"]), kind_all, "available")
+        return schema_frame("inventory", {
+            "reel_id": _ids("R", np.arange(1, n + 1), max(6, len(str(n)))),
+            "item_id": self.item_ids[item],
+            "quantity": quantity,
+            "owner": np.where(consigned, self.customers[rng.integers(0, len(self.customers), n)], "company"),
+            "status": status,
+            "location": np.char.add(
+                np.where(msl, "DRY-", np.where(item >= n_make, "SMD-", "FG-")),
+                np.char.zfill(rng.integers(1, 400, n).astype(str), 3),
+            ),
+            "date_code": year_week,
+            "lot": _ids("L", rng.integers(0, 10_000_000, n), 7),
+            "msl_level": np.where(msl, rng.choice(np.array(["2a", "3", "3", "3", "4", "5a"]), n), ""),
+            "floor_life_hours_left": floor_life,
+        })
+
+    def purchase_orders_table(self, cover: _Cover) -> pd.DataFrame:
+        """The open PO lines of the cover, due on the first day of their week, on the offer
+        MRP plans the part on; up to four lines per PO of one supplier, in due-date order."""
+        order = np.lexsort((cover.po_item, cover.po_week, cover.po_supplier))
+        supplier = cover.po_supplier[order]
+        week = cover.po_week[order]
+        frame = pd.DataFrame({"supplier": supplier, "week": week})
+        within = frame.groupby("supplier").cumcount().to_numpy()
+        po_number = frame.groupby([frame["supplier"], within // 4], sort=True).ngroup().to_numpy()
+        n = len(order)
+        return schema_frame("purchase_orders", {
+            "po_id": _ids("PO-", po_number + 1, max(5, len(str(n)))),
+            "line": (within % 4 + 1).astype(str),
+            "item_id": self.item_ids[self.n_make + cover.po_item[order]],
+            "supplier_id": supplier,
+            "quantity_open": cover.po_quantity[order],
+            "due_date": _dates(self.as_of, 7 * week),
+            "unit_price": cover.po_price[order],
+        })
+
+    def draw_work_orders(self) -> dict[str, np.ndarray]:
+        """Open work orders on 5 % of make items: released ones started in the last ten days,
+        planned ones starting in the next four weeks."""
         rng = self.rng
         n_wo = min(self.n_make, max(4, self.n_make // 20))
         item = np.sort(rng.choice(self.n_make, n_wo, replace=False))
         released = rng.random(n_wo) < 0.4
+        released[0], released[-1] = True, False  # both kinds; the last is a board when any is
         start = np.where(released, rng.integers(-10, 0, n_wo), rng.integers(0, 30, n_wo))
-        due = start + rng.integers(2, 8, n_wo)
-        ends = self.level_members(0)
+        return {
+            "item": item,
+            "status": np.where(released, "released", "planned"),
+            "start": start,
+            "due": start + rng.integers(2, 8, n_wo),
+            "quantity": rng.integers(1, 100, n_wo) * 10.0,
+        }
+
+    def work_orders_table(self, drawn: dict[str, np.ndarray], lines: pd.DataFrame) -> pd.DataFrame:
+        """The drawn work orders; half the board orders prefer a line, and the first planned
+        board order is pinned to the widest line."""
+        rng = self.rng
+        item = drawn["item"]
+        n_wo = len(item)
+        released = drawn["status"] == "released"
         customer = np.full(n_wo, "", dtype=object)
         at_top = self.make_level[item] == 0
-        customer[at_top] = end_item_customer[np.searchsorted(ends, item[at_top])]
+        customer[at_top] = self.customers[self.make_customer[item[at_top]]]
         board = self.make_level[item] == self.levels - 2
         line_ids = lines["line_id"].to_numpy(dtype=str)
         line = np.where(board & (rng.random(n_wo) < 0.5), line_ids[rng.integers(0, len(line_ids), n_wo)], "")
@@ -392,33 +714,27 @@ class _Factory:
         return schema_frame("work_orders", {
             "wo_id": _ids("WO-", np.arange(1, n_wo + 1), max(5, len(str(n_wo)))),
             "item_id": self.item_ids[item],
-            "quantity_open": rng.integers(1, 100, n_wo) * 10.0,
-            "start_date": _dates(self.as_of, start),
-            "due_date": _dates(self.as_of, due),
-            "status": np.where(released, "released", "planned"),
+            "quantity_open": drawn["quantity"],
+            "start_date": _dates(self.as_of, drawn["start"]),
+            "due_date": _dates(self.as_of, drawn["due"]),
+            "status": drawn["status"],
             "customer_id": customer,
             "line_id": line,
             "pinned": pinned,
         })
 
-    def smt_process_table(self, bom: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    def smt_process_table(self, bom: pd.DataFrame) -> pd.DataFrame:
         """Every PCBA runs on SMT; placements = its current feeder parts per board (lines that
-        an engineering change ends are left out), a quarter restricted to one or two lines."""
-        rng = self.rng
+        an engineering change ends are left out); any line for now (see ``_restrict_lines``)."""
         boards = self.level_members(self.levels - 2)
         feeder_lines = bom[bom["feeder"].to_numpy() & bom["valid_to"].isna().to_numpy()]
         placements = feeder_lines.groupby("parent_id")["qty_per"].sum()
         board_ids = self.item_ids[boards]
         per_board = placements.reindex(board_ids, fill_value=0.0).to_numpy()
-        line_ids = lines["line_id"].to_numpy(dtype=str)
-        first = line_ids[rng.integers(0, len(line_ids), len(boards))]
-        second = line_ids[rng.integers(0, len(line_ids), len(boards))]
-        pair = np.where(first < second, np.char.add(np.char.add(first, ";"), second), first)
-        restricted = rng.random(len(boards)) < 0.25
         return schema_frame("smt_process", {
             "item_id": board_ids,
             "placements_per_board": np.maximum(per_board, 1.0),
-            "line_ids": np.where(restricted, pair, ""),
+            "line_ids": np.full(len(boards), ""),
         })
 
 
@@ -444,31 +760,47 @@ def _suppliers_table(rng: np.random.Generator, n: int) -> pd.DataFrame:
     })
 
 
-def _smt_lines_table(rng: np.random.Generator, n: int) -> pd.DataFrame:
+def _smt_lines_table(rng: np.random.Generator, needs: _Requirements, smt_process: pd.DataFrame,
+                     factory: _Factory, n_lines: int | None) -> pd.DataFrame:
+    """Lines sized on the estimated board work of the first ``SMT_WINDOW_DAYS`` days: as many
+    lines as give about ``SMT_TARGET_JOBS_PER_LINE_WEEK`` board jobs per line and week (unless
+    ``n_lines`` is given; more or fewer where the line speed would leave
+    ``SMT_PLACEMENTS_PER_HOUR_RANGE``), then placements per hour set so that the work fills
+    ``SMT_TARGET_LOAD`` of their time."""
+    boards = factory.level_members(factory.levels - 2)
+    placements = float((needs.board_work(boards, SMT_WINDOW_DAYS) * smt_process["placements_per_board"].to_numpy()).sum())
+    jobs = float(needs.board_weeks_active(boards, SMT_WINDOW_DAYS).sum())
+    low, high = SMT_PLACEMENTS_PER_HOUR_RANGE
+    if n_lines is None:
+        line_hours = SMT_TARGET_LOAD * SMT_WINDOW_DAYS * 20.0  # 16 and 24 hour lines, on average
+        fewest = int(np.ceil(placements / (line_hours * high * 0.9)))
+        most = int(placements / (line_hours * low * 1.1))
+        by_jobs = int(round(jobs / (SMT_TARGET_JOBS_PER_LINE_WEEK * SMT_WINDOW_DAYS / 7)))
+        n_lines = max(1, min(max(by_jobs, fewest), max(fewest, most)))
+    hours = rng.choice(np.array([16.0, 24.0]), n_lines)
+    speed = rng.uniform(0.6, 1.4, n_lines)
+    scale = placements / (SMT_TARGET_LOAD * SMT_WINDOW_DAYS * float((speed * hours).sum()))
+    placements_per_hour = np.clip(np.round(speed * max(scale, 1.0) / 500.0) * 500.0, low, high)
     return schema_frame("smt_lines", {
-        "line_id": _ids("SMT", np.arange(1, n + 1), 1),
-        "placements_per_hour": rng.integers(50, 121, n) * 500.0,
-        "feeder_slots": np.array([160, 120, 80])[np.arange(n) % 3].astype("int64"),
-        "hours_per_day": rng.choice(np.array([16.0, 24.0]), n),
-        "changeover_base_minutes": rng.choice(np.array([15.0, 20, 25, 30]), n),
-        "minutes_per_feeder_change": rng.choice(np.array([1.5, 2, 2.5]), n),
+        "line_id": _ids("SMT", np.arange(1, n_lines + 1), 1),
+        "placements_per_hour": placements_per_hour,
+        "feeder_slots": np.array([160, 120, 80])[np.arange(n_lines) % 3].astype("int64"),
+        "hours_per_day": hours,
+        "changeover_base_minutes": rng.choice(np.array([15.0, 20, 25, 30]), n_lines),
+        "minutes_per_feeder_change": rng.choice(np.array([1.5, 2, 2.5]), n_lines),
     })
 
 
-def _purchase_orders_table(rng: np.random.Generator, offers: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Open PO lines on a quarter of the offers, up to four lines per PO of one supplier."""
-    first_breaks = offers.drop_duplicates(["supplier_id", "item_id", "mpn"]).reset_index(drop=True)
-    chosen = first_breaks[rng.random(len(first_breaks)) < 0.25].reset_index(drop=True)
-    n = len(chosen)
-    within = chosen.groupby("supplier_id").cumcount().to_numpy()
-    po_number = chosen.groupby([chosen["supplier_id"], within // 4], sort=True).ngroup().to_numpy()
-    lot = np.maximum(chosen["break_qty"].to_numpy(), 1.0)
-    return schema_frame("purchase_orders", {
-        "po_id": _ids("PO-", po_number + 1, max(5, len(str(n)))),
-        "line": (within % 4 + 1).astype(str),
-        "item_id": chosen["item_id"].to_numpy(),
-        "supplier_id": chosen["supplier_id"].to_numpy(),
-        "quantity_open": lot * rng.integers(1, 6, n),
-        "due_date": _dates(as_of, rng.integers(-15, 150, n)),
-        "unit_price": chosen["unit_price"].to_numpy(),
+def _restrict_lines(rng: np.random.Generator, smt_process: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """A quarter of the boards may run only on one or two named lines."""
+    n = len(smt_process)
+    line_ids = lines["line_id"].to_numpy(dtype=str)
+    first = line_ids[rng.integers(0, len(line_ids), n)]
+    second = line_ids[rng.integers(0, len(line_ids), n)]
+    pair = np.where(first < second, np.char.add(np.char.add(first, ";"), second), first)
+    restricted = rng.random(n) < 0.25
+    return schema_frame("smt_process", {
+        "item_id": smt_process["item_id"].to_numpy(),
+        "placements_per_board": smt_process["placements_per_board"].to_numpy(),
+        "line_ids": np.where(restricted, pair, ""),
     })

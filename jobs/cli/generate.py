@@ -28,7 +28,9 @@ def generate(
     customers: Annotated[
         int | None, typer.Option("--customers", min=1, help="Number of customers (default: one per ten end items).")
     ] = None,
-    lines: Annotated[int, typer.Option("--lines", min=1, help="Number of SMT lines.")] = 3,
+    lines: Annotated[
+        int | None, typer.Option("--lines", min=1, help="Number of SMT lines (default: sized from the board work).")
+    ] = None,
 ) -> None:
     """Write a consistent random dataset (items, BOM, demand, reels, offers, open orders, SMT lines) to OUT."""
     if out.exists() and not out.is_dir():

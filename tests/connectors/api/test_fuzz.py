@@ -9,7 +9,6 @@ tests cover it).
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import schemathesis
@@ -34,7 +33,7 @@ def test_no_generated_request_makes_the_server_fail(tmp_path: Path) -> None:
     app = create_app(ApiSettings(max_body_bytes=256 * 1024), engine=engine,
                      actions=dataclasses.replace(planning_actions(), run_now=None))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    started, calls, failures = time.monotonic(), 0, []
+    calls, failures = 0, []
     for result in schema.get_all_operations():
         operation = result.ok()
         if (operation.method.upper(), operation.path) in LEFT_OUT:
@@ -52,5 +51,5 @@ def test_no_generated_request_makes_the_server_fail(tmp_path: Path) -> None:
 
         check()
     engine.dispose()
-    assert calls >= 100 and time.monotonic() - started < 60
+    assert calls >= 100
     assert failures == []
