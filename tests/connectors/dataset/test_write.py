@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.dataset import read_dataset, write_dataset, write_plan
+from connectors.dataset import PlanFolderError, read_dataset, write_dataset, write_plan
 from connectors.dataset.cells import format_number
 from mrp.dataset import TABLES, Dataset, PlanSettings
 from mrp.plan import PLAN_COLUMNS, Plan, empty_plan_table
@@ -168,7 +168,7 @@ def test_other_files_in_the_plan_folder_are_kept_and_stale_plan_files_removed(tm
 
 def test_a_file_where_the_folder_should_be_is_refused(tmp_path):
     (tmp_path / "plan").write_text("not a folder", encoding="utf-8")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(PlanFolderError, match="is a file, not a folder"):
         write_plan(_plan(), tmp_path / "plan")
 
 
