@@ -142,7 +142,7 @@ def _unwritable(path: Path, folder: Path, exc: OSError) -> str:
     elif exc.errno in (errno.EACCES, errno.EPERM):
         fix = f"{folder} is not writable for this user; give a folder you may write to, or change its permissions"
     else:
-        fix = f"{folder}: {exc.strerror or exc}; give another folder"
+        fix = f"{folder} does not accept new folders ({exc.strerror or exc}); give another folder"
     return f"cannot write the plan to {path}: {fix}."
 
 
