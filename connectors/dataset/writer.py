@@ -209,7 +209,7 @@ def _text_column(values: pd.Series, name: str) -> tuple[pa.Array, bool]:
         return pc.fill_null(text, ""), False
     if values.dtype == np.float64:
         return _float_text(values.to_numpy()), False
-    if values.dtype in (np.int64, np.int32) or isinstance(values.dtype, (pd.Int64Dtype, pd.Int32Dtype)):
+    if pd.api.types.is_integer_dtype(values.dtype):
         return pc.fill_null(pc.cast(pa.array(values), pa.string()), ""), False
     if values.dtype == np.bool_:
         return pc.if_else(pa.array(values.to_numpy()), "true", "false"), False
@@ -288,7 +288,7 @@ def _arrow_column(values: pd.Series, name: str) -> pa.Array:
         if name in PLAN_DATETIME_COLUMNS:
             return pa.array(values.to_numpy().astype("datetime64[m]").astype("datetime64[s]"), mask=mask)
         return pa.array(values.to_numpy().astype("datetime64[D]"), mask=mask)
-    if values.dtype in (np.float64, np.int64, np.int32, np.bool_) or isinstance(values.dtype, (pd.Int64Dtype, pd.Int32Dtype)):
+    if values.dtype in (np.float64, np.bool_) or pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values)
     if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
         return pa.array(values).cast(pa.dictionary(pa.int32(), pa.string()))
