@@ -183,7 +183,23 @@ def _categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
     tables repeat a few thousand ids over tens of millions of rows, where a string per row
     costs seconds to gather and 8 bytes a row more to hold."""
     categories, code_of = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
-    return pd.Categorical.from_codes(code_of.reshape(-1)[codes], categories=pd.Index(categories, dtype="str"))
+    return _from_codes(code_of.reshape(-1), codes, categories)
+
+
+def _first_seen_categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``labels[codes]`` as a categorical whose categories come in order of first appearance,
+    found by hashing: for columns of many distinct ids (a supply id per lot and planned order),
+    where sorting the labels would cost more than the column."""
+    code_of, categories = pd.factorize(np.asarray(labels, dtype=object))
+    return _from_codes(code_of, codes, categories)
+
+
+def _from_codes(code_of: np.ndarray, codes: np.ndarray, categories: np.ndarray) -> pd.Categorical:
+    """The categorical of ``codes`` through ``code_of``, gathered in the narrowest code type (a
+    pegging table has tens of millions of rows)."""
+    narrow = np.int8 if len(categories) < 2**7 else np.int16 if len(categories) < 2**15 else np.int32
+    return pd.Categorical.from_codes(code_of.astype(narrow)[codes], categories=pd.Index(categories, dtype="str"),
+                                     validate=False)
 
 
 def _planned_frame(planned: dict, order_ids: np.ndarray, pol: Policies, pools: pd.Index, item_rank: np.ndarray,
@@ -241,7 +257,9 @@ def _supply_rank(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
 
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
              item_ids, demand_ids, supply_rank, demand_rank) -> pd.DataFrame:
-    """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys."""
+    """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys.
+
+    Every text column is a categorical (a code per row, each label held once) until the writer."""
     remaining = np.concatenate([lot_remaining, planned_remaining])
     surplus = np.flatnonzero(remaining > 1e-9)
     empty = np.zeros(0, np.int64)
@@ -258,10 +276,10 @@ def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndar
     return pd.DataFrame({
         "demand_id": _categorical(demand_text, dem + 1),
         "item_id": _categorical(item_ids, gid_item[lot]),
-        "supply_type": _str(gid_type[lot]),
-        "supply_id": _str(gid_supply[lot]),
+        "supply_type": _first_seen_categorical(gid_type, lot),
+        "supply_id": _first_seen_categorical(gid_supply, lot),
         "quantity": qty,
-        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int64), lvl < 0),
+        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int8), lvl < 0),
     }, copy=False)
 
 

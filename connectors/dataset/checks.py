@@ -139,6 +139,55 @@ def check_range(code: str, ctx: CheckContext) -> list[Issue]:
     return issues
 
 
+#: The largest number accepted in a column, and what it counts: a value above it is a typing
+#: slip (a part number in the quantity column, a missing decimal point), never a plan.
+MAX_UNITS = 1e12
+MAX_UNIT_PRICE = 1e9
+MAX_DAYS = 3650
+PRICE_COLUMNS = frozenset({"unit_price"})
+
+
+def value_limit(col: Column) -> tuple[float, str] | None:
+    """The limit of a numeric column and its unit: prices at most 1e9 per unit, day counts
+    (lead times, lot periods) at most 3650 days, every other number (quantities, MOQ, price
+    break quantities, qty_per, stock, caps) at most 1e12; None for a column bounded already."""
+    if col.kind not in ("int", "float") or col.max_value is not None:
+        return None
+    if col.name in PRICE_COLUMNS:
+        return MAX_UNIT_PRICE, "1e9 per unit"
+    if col.name.endswith("_days"):
+        return MAX_DAYS, "3650 days"
+    return MAX_UNITS, "1e12 units"
+
+
+def check_above_limit(ctx: CheckContext) -> list[Issue]:
+    issues = []
+    for name, col in _columns(ctx, ("int", "float")):
+        limit = value_limit(col)
+        if limit is None:
+            continue
+        values = ctx.ds.table(name)[col.name].to_numpy(dtype="float64")
+        bad = values > limit[0]
+        issues += ctx.report(
+            name, bad, col.name, "above_limit",
+            lambda r, c=col.name, lim=limit: (
+                f"{c} {format_number(r[c])} is above the limit of {lim[1]}; "
+                "check for a slipped decimal point or a number typed into the wrong column."
+            ),
+        )
+    return issues
+
+
+def check_empty_demand(ctx: CheckContext) -> list[Issue]:
+    if "demand" not in ctx.given or not ctx.ds.demand.empty or ctx.ds.settings.allow_empty_demand:
+        return []
+    return [Issue(
+        "empty_demand", TABLES["demand"].file, None, None, None,
+        "demand.csv has no rows: a plan without demand would cancel every open order; "
+        "add the demand, or set allow_empty_demand = true in settings.toml to plan without it.",
+    )]
+
+
 # --- identity and references ------------------------------------------------------------------
 
 
@@ -480,6 +529,8 @@ CHECKS: dict[str, Callable[[CheckContext], list[Issue]]] = {
     "negative": partial(check_range, "negative"),
     "not_positive": partial(check_range, "not_positive"),
     "out_of_range": partial(check_range, "out_of_range"),
+    "above_limit": check_above_limit,
+    "empty_demand": check_empty_demand,
     "duplicate_id": check_duplicate_id,
     "unknown_ref": check_unknown_ref,
     "self_parent": check_self_parent,

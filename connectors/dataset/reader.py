@@ -6,6 +6,7 @@ as a :class:`DatasetError`; warnings come back beside the Dataset.
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from connectors.dataset.checks import CheckContext, run_checks, sort_issues
 from connectors.dataset.issues import DatasetError, Issue, has_errors
@@ -48,6 +51,8 @@ def read_dataset(
             issues += problems
             if frame is not None:
                 raw[name] = frame
+            elif name == "demand" and [p.code for p in problems] == ["empty_file"]:
+                raw[name] = pd.DataFrame(columns=table.column_names, dtype=object)  # given, without rows
     settings, problems = load_settings_file(path / SETTINGS_FILE)
     issues += problems
     if as_of is not None:
@@ -65,12 +70,91 @@ def read_dataset(
     return ds, sort_issues(issues + warnings)
 
 
+#: The delimiter the format expects, and the others a spreadsheet may have written.
+DELIMITER = ","
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
 def read_csv_text(file: Path) -> tuple[pd.DataFrame | None, list[Issue]]:
-    """A CSV file as text cells (header as columns, every line a row, blank lines as empty rows)."""
+    """A CSV file as text cells (header as columns, every line a row, blank lines as empty rows).
+
+    pyarrow's CSV reader reads the file, every column as text; a file it refuses (a row with
+    more or fewer values than the header, a line break inside quotes, text that is not UTF-8)
+    is read again by pandas, which words the problem or pads the short rows.
+    """
+    if file.stat().st_size == 0:
+        return _empty_file(file.name)
+    header = _header_line(file)
+    problem = check_delimiter(file.name, header)
+    if problem is not None:
+        return None, [problem]
+    frame = _read_arrow(file, header)
+    return (frame, []) if frame is not None else _read_pandas(file)
+
+
+def detect_delimiter(header: str) -> str:
+    """The delimiter of a file: whichever of comma, semicolon and tab its header row holds most
+    often outside quotes (a comma when none, or on a tie)."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    return max(DELIMITER_NAMES, key=lambda d: (unquoted.count(d), d == DELIMITER))
+
+
+def check_delimiter(file: str, header: str) -> Issue | None:
+    """`bad_delimiter` when the header row is separated by something other than commas: the file
+    is then not read at all, so its garbled columns raise nothing else."""
+    found = detect_delimiter(header)
+    if found == DELIMITER:
+        return None
+    return Issue(
+        "bad_delimiter", file, 1, None, header,
+        f"{file} uses {DELIMITER_NAMES[found]} between values, but the format expects commas; "
+        "save it as 'CSV UTF-8 (comma delimited)'. The file was not read.",
+    )
+
+
+def _header_line(file: Path) -> str:
+    """The first line of the file as text (undecodable bytes replaced: the reader reports them)."""
+    with open(file, "rb") as fh:
+        first = fh.readline()
+    return first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+
+
+def _read_arrow(file: Path, header: str) -> pd.DataFrame | None:
+    """The cells of a well-formed file, or None when pyarrow refuses it or a row has another
+    number of values than the header (pandas then reads it, or words the problem)."""
+    width = len(next(csv.reader([header]), [])) or 1
+    names = [f"c{i}" for i in range(width)]
+    mismatched: list[int] = []
+
+    def _invalid(row: pacsv.InvalidRow) -> str:
+        mismatched.append(row.number or 0)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            file,
+            read_options=pacsv.ReadOptions(column_names=names, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=DELIMITER, ignore_empty_lines=False,
+                                             invalid_row_handler=_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if mismatched:
+        return None
+    columns = [table.column(n).to_numpy(zero_copy_only=False) for n in names]
+    first = [str(c[0]) if len(c) else "" for c in columns]
+    if first:
+        first[0] = first[0].removeprefix("\ufeff")
+    return pd.DataFrame({i: c[1:] for i, c in enumerate(columns)}, dtype=object).set_axis(first, axis=1)
+
+
+def _read_pandas(file: Path) -> tuple[pd.DataFrame | None, list[Issue]]:
     try:
         cells = pd.read_csv(
             file, dtype=str, keep_default_na=False, header=None, skip_blank_lines=False,
-            encoding="utf-8-sig", sep=",",
+            encoding="utf-8-sig", sep=DELIMITER,
         )
     except pd.errors.EmptyDataError:
         return _empty_file(file.name)

@@ -7,19 +7,24 @@ place, so a reader never sees half a plan.
 
 from __future__ import annotations
 
-import csv
+import errno
 import io
 import json
 import math
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from connectors.dataset.cells import format_cell, format_number
 from connectors.dataset.settings import SETTINGS_FILE, settings_to_toml
@@ -34,6 +39,10 @@ PLAN_DIGITS = 12
 PLAN_DATETIME_COLUMNS = frozenset({"setup_start", "start", "end", "due"})
 
 SUMMARY_FILE = "summary.json"
+
+#: How plan tables are written: CSV (the format's), Parquet, or both side by side.
+PlanFormat = Literal["csv", "parquet", "both"]
+PLAN_FORMATS: tuple[str, ...] = ("csv", "parquet", "both")
 
 #: Rows of a plan table turned into text at a time (memory, not speed).
 ROWS_PER_SLICE = 250_000
@@ -64,27 +73,33 @@ def _dataset_column(values: pd.Series, kind: str) -> list[str] | pd.Series:
     return [format_number(v) for v in values.to_numpy(dtype="float64")]
 
 
-def write_plan(plan: Plan, path: Path) -> None:
+def write_plan(plan: Plan, path: Path, *, format: PlanFormat = "csv") -> None:
     """Write the plan folder: each plan table that is not None as ``<name>.csv`` (its contract
     columns first, then its own extra columns; an empty table still gets its header), each of
     ``plan.extras`` as ``<name>.csv``, and ``plan.summary`` as ``summary.json``.
 
+    ``format`` "parquet" writes the tables as ``<name>.parquet`` instead, "both" writes both.
     An existing folder holding nothing but plan files is replaced as a whole (a reader sees
     the old plan or the new one). A folder that also holds other files (a log, a note) keeps
     them: the plan files are then replaced in it one by one, and stale ones removed.
+    Raises :class:`PlanFolderError` before writing anything when ``path`` cannot hold a plan.
     """
+    if format not in PLAN_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(PLAN_FORMATS)}, not {format!r}")
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} is a file; give a folder for the plan.")
+    check_plan_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    staging = _new_staging_folder(path)
     try:
-        for name, columns in PLAN_COLUMNS.items():
-            frame = getattr(plan, name)
-            if frame is not None:
+        tables = [(name, getattr(plan, name), columns) for name, columns in PLAN_COLUMNS.items()]
+        tables += [(name, frame, ()) for name, frame in sorted(plan.extras.items())]
+        for name, frame, columns in tables:
+            if frame is None:
+                continue
+            if format in ("csv", "both"):
                 _write_plan_table(frame, columns, staging / f"{name}.csv")
-        for name, frame in sorted(plan.extras.items()):
-            _write_plan_table(frame, (), staging / f"{name}.csv")
+            if format in ("parquet", "both"):
+                _write_parquet_table(frame, columns, staging / f"{name}.parquet")
         for name, content in sorted(plan.files.items()):
             (staging / name).write_bytes(content)
         summary = json.dumps(_jsonable(plan.summary), sort_keys=True, indent=2, allow_nan=False)
@@ -98,57 +113,186 @@ def write_plan(plan: Plan, path: Path) -> None:
         raise
 
 
+class PlanFolderError(Exception):
+    """The plan folder cannot be written: the message says why and what to give instead."""
+
+
+def check_plan_folder(path: Path) -> None:
+    """Raise :class:`PlanFolderError` unless a plan can be written at ``path``: it is a folder or
+    absent, and the folder beside which it is staged (and the folder itself, when it exists)
+    accepts new entries. Cheap, so callers run it before any planning work."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise PlanFolderError(f"{path} is a file, not a folder; give a folder for the plan (new, or one holding a plan).")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise PlanFolderError(f"{parent} is a file, so {path} cannot be created; give a folder for the plan elsewhere.")
+    for folder in (parent, path) if path.is_dir() else (parent,):
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".reelplan-probe.", dir=folder))
+        except OSError as exc:
+            raise PlanFolderError(_unwritable(path, folder, exc)) from None
+
+
+def _unwritable(path: Path, folder: Path, exc: OSError) -> str:
+    if exc.errno == errno.EROFS:
+        fix = f"{folder} is on a read-only file system; give a folder on a writable disk"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        fix = f"{folder} is not writable for this user; give a folder you may write to, or change its permissions"
+    else:
+        fix = f"{folder} does not accept new folders ({exc.strerror or exc}); give another folder"
+    return f"cannot write the plan to {path}: {fix}."
+
+
+def _new_staging_folder(path: Path) -> Path:
+    """An empty folder beside ``path``, created with the usual permissions (the umask's)."""
+    while True:
+        staging = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            staging.mkdir()
+            return staging
+        except FileExistsError:
+            continue
+
+
+def _ordered(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    return list(columns) + [c for c in frame.columns if c not in columns]
+
+
 def _write_plan_table(frame: pd.DataFrame, columns: tuple[str, ...], file: Path) -> None:
-    """Written in slices of ``ROWS_PER_SLICE`` rows, each column turned into text at once: a
-    factory's pegging runs to tens of millions of rows."""
-    ordered = list(columns) + [c for c in frame.columns if c not in columns]
-    with open(file, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(ordered)
+    """Written in slices of ``ROWS_PER_SLICE`` rows: each column turned into Arrow text at once,
+    text cells quoted where they need it (as the ``csv`` module does), the slice's lines joined
+    by Arrow and their bytes written straight from Arrow's buffer. A factory's pegging runs to
+    tens of millions of rows; no more than one slice is ever text."""
+    ordered = _ordered(frame, columns)
+    alone = len(ordered) == 1
+    with open(file, "wb") as out:
+        out.write((",".join(_quote_text(c) for c in ordered) + "\n").encode("utf-8"))
         for start in range(0, len(frame), ROWS_PER_SLICE):
             part = frame.iloc[start:start + ROWS_PER_SLICE]
-            writer.writerows(zip(*(_plan_column(part[c], c) if c in part.columns else [""] * len(part)
-                                   for c in ordered)))
+            cells = [_csv_cells(part[c], c, alone) if c in part.columns else pa.array([""] * len(part), pa.large_string())
+                     for c in ordered]
+            lines = pc.binary_join_element_wise(*cells, _text(",")) if len(cells) > 1 else cells[0]
+            out.write(_string_bytes(pc.binary_join_element_wise(lines, _text(""), _text("\n"))))
 
 
-def _plan_column(values: pd.Series, name: str) -> list[str] | np.ndarray:
-    """The text of one column, vectorised for the types plan tables hold, cell by cell otherwise."""
+def _csv_cells(values: pd.Series, name: str, alone: bool) -> pa.Array:
+    """The cells of one column as the ``csv`` module writes them (minimal quoting): text
+    holding a comma, a quote or a line break is quoted with its quotes doubled, and so is an
+    empty cell alone on its line. Numbers, dates and flags never need quotes."""
+    text, free_text = _text_column(values, name)
+    text = text.cast(pa.large_string())
+    if not (free_text or alone):
+        return text
+    characters = bytes(_string_bytes(text))
+    if not alone and not any(c in characters for c in (b'"', b",", b"\r", b"\n")):
+        return text  # the usual case, found by a scan of the column's characters
+    needs = pc.match_substring_regex(text, _NEEDS_QUOTES)
+    if alone:
+        needs = pc.or_(needs, pc.equal(text, ""))
+    quoted = pc.binary_join_element_wise(_text('"'), pc.replace_substring(text, '"', '""'), _text('"'), _text(""))
+    return pc.if_else(needs, quoted, text)
+
+
+def _text_column(values: pd.Series, name: str) -> tuple[pa.Array, bool]:
+    """The text of one column as an Arrow string array without nulls, and whether it is free
+    text (which may need quoting); vectorised for the types plan tables hold, cell by cell
+    otherwise."""
     if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dtype, "tz", None) is None:
-        unit = "m" if name in PLAN_DATETIME_COLUMNS else "D"
-        text = np.datetime_as_string(values.to_numpy().astype(f"datetime64[{unit}]"), unit=unit).astype(object)
-        text[values.isna().to_numpy()] = ""
-        return text
+        stamps = pa.array(values.to_numpy().astype("datetime64[s]"), mask=values.isna().to_numpy())
+        if name in PLAN_DATETIME_COLUMNS:
+            text = pc.strftime(stamps, format="%Y-%m-%dT%H:%M")
+        else:
+            text = pc.cast(pc.cast(stamps, pa.date32()), pa.string())
+        return pc.fill_null(text, ""), False
     if values.dtype == np.float64:
-        return _plan_floats(values.to_numpy())
-    if values.dtype == np.int64:
-        return values.to_numpy().astype(str).astype(object)
+        return _float_text(values.to_numpy()), False
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return pc.fill_null(pc.cast(pa.array(values), pa.string()), ""), False
     if values.dtype == np.bool_:
-        return np.where(values.to_numpy(), "true", "false").astype(object)
-    if isinstance(values.dtype, pd.Int64Dtype):
-        missing = values.isna().to_numpy()
-        text = values.fillna(0).to_numpy(dtype=np.int64).astype(str).astype(object)
-        text[missing] = ""
-        return text
+        return pc.if_else(pa.array(values.to_numpy()), "true", "false"), False
     if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
-        labels = values.cat.categories.to_numpy(dtype=object)
-        codes = values.cat.codes.to_numpy()
-        return np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else "", "")
-    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return values.to_numpy(dtype=object, na_value="")
-    return [_plan_cell(v, name) for v in values]
+        return pc.fill_null(pa.array(values).dictionary_decode(), ""), True
+    if isinstance(values.dtype, pd.StringDtype):
+        return pc.fill_null(pa.array(values), ""), True
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return pc.fill_null(pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True), ""), True
+    return pa.array([_plan_cell(v, name) for v in values], pa.string()), True
 
 
-def _plan_floats(x: np.ndarray) -> np.ndarray:
-    """Whole numbers below 10^PLAN_DIGITS are written as integers at once (rounding to that many
-    digits leaves them as they are); the few others go through :func:`format_cell`."""
-    text = np.empty(len(x), dtype=object)
+def _float_text(x: np.ndarray) -> pa.Array:
+    """Whole numbers below 10^PLAN_DIGITS as integers, cast to text by Arrow (rounding to that
+    many digits leaves them as they are); the few others through :func:`format_cell`."""
     missing = np.isnan(x)
     whole = ~missing & (x == np.round(x)) & (np.abs(x) < 10.0 ** PLAN_DIGITS)
-    text[whole] = x[whole].astype(np.int64).astype(str)
-    text[missing] = ""
-    rest = np.flatnonzero(~missing & ~whole)
-    text[rest] = [format_cell(v, digits=PLAN_DIGITS) for v in x[rest].tolist()]
+    text = pc.cast(pa.array(np.where(whole, x, 0).astype(np.int64)), pa.string())
+    rest = ~missing & ~whole
+    if rest.any():
+        others = [format_cell(v, digits=PLAN_DIGITS) for v in x[rest].tolist()]
+        text = pc.replace_with_mask(text, pa.array(rest), pa.array(others, pa.string()))
+    if missing.any():
+        text = pc.replace_with_mask(text, pa.array(missing), pa.array([""] * int(missing.sum()), pa.string()))
     return text
+
+
+_NEEDS_QUOTES = '[",\r\n]'
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _quote_text(cell: str) -> str:
+    return f'"{cell.replace(chr(34), chr(34) * 2)}"' if re.search(_NEEDS_QUOTES, cell) else cell
+
+
+def _string_bytes(text: pa.Array) -> memoryview | bytes:
+    """The characters of a string array, back to back, straight from its data buffer."""
+    if len(text) == 0:
+        return b""
+    if isinstance(text, pa.ChunkedArray):
+        return b"".join(bytes(_string_bytes(chunk)) for chunk in text.chunks)
+    text = text.cast(pa.large_string())
+    _, offsets, data = text.buffers()
+    if data is None:
+        return b""
+    bounds = np.frombuffer(offsets, dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    return memoryview(data)[bounds[0]:bounds[-1]]
+
+
+def _write_parquet_table(frame: pd.DataFrame, columns: tuple[str, ...], file: Path) -> None:
+    """One Parquet file, a row group per slice of ``ROWS_PER_SLICE`` rows: numbers as numbers,
+    dates as dates, the schedule's times as timestamps to the minute, ids as text."""
+    ordered = _ordered(frame, columns)
+    writer: pq.ParquetWriter | None = None
+    try:
+        for start in range(0, max(len(frame), 1), ROWS_PER_SLICE):
+            part = frame.iloc[start:start + ROWS_PER_SLICE]
+            table = pa.table({c: _arrow_column(part[c], c) if c in part.columns else pa.nulls(len(part), pa.string())
+                              for c in ordered})
+            if writer is None:
+                writer = pq.ParquetWriter(file, table.schema)
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _arrow_column(values: pd.Series, name: str) -> pa.Array:
+    """A plan column in its Arrow type, chosen by its dtype alone (so every slice of a table
+    gets the same schema)."""
+    if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dtype, "tz", None) is None:
+        mask = values.isna().to_numpy()
+        if name in PLAN_DATETIME_COLUMNS:
+            return pa.array(values.to_numpy().astype("datetime64[m]").astype("datetime64[s]"), mask=mask)
+        return pa.array(values.to_numpy().astype("datetime64[D]"), mask=mask)
+    if values.dtype in (np.float64, np.bool_) or pd.api.types.is_integer_dtype(values.dtype):
+        return pa.array(values)
+    if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
+        return pa.array(values).cast(pa.dictionary(pa.int32(), pa.string()))
+    return _text_column(values, name)[0]
 
 
 def _plan_cell(value: Any, name: str) -> str:
@@ -192,7 +336,7 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-PLAN_FILE_SUFFIXES = (".csv", ".svg", ".png", ".xlsx")
+PLAN_FILE_SUFFIXES = (".csv", ".parquet", ".svg", ".png", ".xlsx")
 
 
 def _is_plan_file(p: Path) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import dataclasses
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from connectors.dataset import DatasetError, read_dataset, validate_dataset, write_plan
+from connectors.dataset import (
+    DatasetError, PlanFolderError, check_plan_folder, read_dataset, validate_dataset, write_plan,
+)
 from connectors.dataset.issues import Issue, has_errors
 from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
@@ -31,6 +34,14 @@ from mrp.plan import Plan
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+
+
+class TableFormat(str, Enum):
+    """How ``reelplan plan`` writes the plan tables (``connectors.dataset.PLAN_FORMATS``)."""
+
+    csv = "csv"
+    parquet = "parquet"
+    both = "both"
 
 
 @app.command()
@@ -46,6 +57,9 @@ def plan(
     no_pegging: Annotated[bool, typer.Option(
         "--no-pegging", help="Classic MRP: the same planned orders, records and messages, no pegging.csv; "
                              "a fast what-if run.")] = False,
+    format: Annotated[TableFormat, typer.Option(
+        "--format", help="Plan tables as csv (the format's files), parquet (<table>.parquet instead), or both.",
+    )] = TableFormat.csv,
     optimize_time_limit: Annotated[float | None, typer.Option(
         help="Seconds for the purchasing stage (default: its share of the run budget).")] = None,
     schedule_time_limit: Annotated[float | None, typer.Option(
@@ -56,6 +70,11 @@ def plan(
     console = Console()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     source = str(dataset_dir) if dataset_dir else "store"
+    try:
+        check_plan_folder(out)
+    except PlanFolderError as exc:
+        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     day = as_of.date() if as_of else None
     budget = RunBudget(PlanSettings.budget_minutes,
                        plan_stages(optimize=not skip_optimize, schedule=not skip_schedule, read=True, write=True),
@@ -78,7 +97,7 @@ def plan(
                           optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
                           budget=budget)
         with budget.stage("write") as stage:
-            write_plan(result, out)
+            write_plan(result, out, format=format.value)
             stage.report(None, f"{sum(1 for _ in out.iterdir()):,} files")
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
         logging.getLogger(__name__).debug("plan failed", exc_info=True)

@@ -11,7 +11,7 @@ import pytest
 
 from connectors.dataset import DatasetError, Issue, parse_tables, read_dataset
 from mrp.dataset import TABLES, PlanSettings, dtype_of
-from tests.connectors.dataset.helpers import INVALID, VALID, codes, raw_tables
+from tests.connectors.dataset.helpers import DATA, INVALID, VALID, codes, raw_tables
 
 AS_OF = date(2026, 11, 23)
 DEFECTS = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
@@ -323,3 +323,65 @@ def test_without_items_the_message_names_the_source():
         parse_tables({}, source="api", today=AS_OF)
     (issue,) = raised.value.issues
     assert issue.code == "missing_file" and "api" in issue.message
+
+
+# --- demand, delimiters, the two CSV readers ---------------------------------------------------
+
+
+def test_an_empty_demand_file_is_an_error_unless_allowed(tmp_path):
+    _items_only(tmp_path)
+    for content in ("", "demand_id,customer_id,item_id,due_date,quantity\n"):
+        (tmp_path / "demand.csv").write_text(content, encoding="utf-8")
+        with pytest.raises(DatasetError) as raised:
+            read_dataset(tmp_path, today=AS_OF)
+        assert codes(raised.value.errors) == [("empty_demand", "demand.csv", None, None)]
+        assert "allow_empty_demand = true" in raised.value.errors[0].message
+    (tmp_path / "settings.toml").write_text("allow_empty_demand = true\n", encoding="utf-8")
+    ds, warnings = read_dataset(tmp_path, today=AS_OF)
+    assert ds.demand.empty and warnings == []
+
+
+def test_no_demand_file_at_all_means_no_demand(tmp_path):
+    ds, warnings = read_dataset(_items_only(tmp_path), today=AS_OF)
+    assert ds.demand.empty and warnings == []
+
+
+@pytest.mark.parametrize(("header", "found"), [("a;b;c", "semicolons"), ("a\tb\tc", "tabs")])
+def test_a_file_with_another_delimiter_is_one_error_naming_both(tmp_path, header, found):
+    (tmp_path / "items.csv").write_text(f"{header}\nA;make;x\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as raised:
+        read_dataset(tmp_path, today=AS_OF)
+    (issue,) = raised.value.issues
+    assert (issue.code, issue.file, issue.row, issue.value) == ("bad_delimiter", "items.csv", 1, header)
+    assert found in issue.message and "expects commas" in issue.message
+
+
+@pytest.mark.parametrize(("header", "delimiter"), [
+    ("item_id,type", ","), ("item_id;type", ";"), ("item_id\ttype", "\t"), ("item_id", ","),
+    ('"a;b;c",type', ","), ("a;b,c;d", ";"), ("a;b,c", ","),
+])
+def test_the_delimiter_is_the_one_the_header_holds_most_outside_quotes(header, delimiter):
+    from connectors.dataset.reader import detect_delimiter
+
+    assert detect_delimiter(header) == delimiter
+
+
+def _csv_files():
+    return sorted(p for p in DATA.rglob("*.csv") if p.stat().st_size and "expected" not in p.name)
+
+
+@pytest.mark.parametrize("file", _csv_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pyarrow_reads_every_test_file_as_pandas_does(file):
+    from connectors.dataset.reader import _read_arrow, _read_pandas
+
+    expected, problems = _read_pandas(file)
+    frame = _read_arrow(file, file.read_text(encoding="utf-8-sig").splitlines()[0])
+    if frame is None:  # refused: pandas reads the file (or words its problem)
+        assert file.parent.name in REFUSED_BY_ARROW
+        return
+    assert problems == []
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+#: Test folders holding a file pyarrow refuses: a row with more values than the header.
+REFUSED_BY_ARROW = {"bad_csv"}

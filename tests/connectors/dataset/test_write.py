@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
-from datetime import date
+import os
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -11,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.dataset import read_dataset, write_dataset, write_plan
-from connectors.dataset.cells import format_number
+from connectors.dataset import PlanFolderError, read_dataset, write_dataset, write_plan
+from connectors.dataset.cells import format_cell, format_number
 from mrp.dataset import TABLES, Dataset, PlanSettings
 from mrp.plan import PLAN_COLUMNS, Plan, empty_plan_table
 from tests.connectors.dataset.helpers import VALID
@@ -168,7 +170,7 @@ def test_other_files_in_the_plan_folder_are_kept_and_stale_plan_files_removed(tm
 
 def test_a_file_where_the_folder_should_be_is_refused(tmp_path):
     (tmp_path / "plan").write_text("not a folder", encoding="utf-8")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(PlanFolderError, match="is a file, not a folder"):
         write_plan(_plan(), tmp_path / "plan")
 
 
@@ -222,3 +224,132 @@ def test_categorical_id_columns_are_written_as_their_labels(tmp_path):
                tmp_path / "plan")
     lines = (tmp_path / "plan" / "pegging.csv").read_text().splitlines()
     assert lines[1:] == ["D1,CAP,,,5,", ",CAP,,,2.5,", "D1,MCU,,,1,", ",MCU,,,3,"]
+
+
+# --- the CSV text against the csv module, Parquet, the plan folder ---------------------------------
+
+
+# No carriage return: the csv module of Python 3.11 leaves a lone one unquoted, the writer quotes it
+# (tested on its own below).
+_CELL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12)
+
+
+@given(st.lists(st.tuples(_CELL_TEXT, st.floats(allow_infinity=False), st.integers(-10**15, 10**15)),
+                min_size=0, max_size=8))
+def test_plan_csv_is_what_the_csv_module_writes(tmp_path_factory, rows):
+    """Arrow's text, joined and quoted by the writer, byte for byte against ``csv.writer`` fed
+    the cells of :func:`format_cell` one by one."""
+    import csv
+    import io
+
+    from connectors.dataset import writer
+
+    frame = pd.DataFrame({
+        "note": pd.Series([r[0] for r in rows], dtype=object),
+        "quantity": pd.Series([r[1] for r in rows], dtype="float64"),
+        "priority": pd.Series([r[2] for r in rows], dtype="int64"),
+    })
+    file = tmp_path_factory.mktemp("csv") / "t.csv"
+    writer._write_plan_table(frame, ("note", "quantity", "priority"), file)
+    expected = io.StringIO(newline="")
+    out = csv.writer(expected, lineterminator="\n")
+    out.writerow(["note", "quantity", "priority"])
+    out.writerows([t, format_cell(q, digits=12), str(p)] for t, q, p in rows)
+    assert file.read_bytes() == expected.getvalue().encode("utf-8")
+
+
+def test_a_lone_empty_cell_is_quoted_as_the_csv_module_does(tmp_path):
+    from connectors.dataset import writer
+
+    writer._write_plan_table(pd.DataFrame({"ref_id": ["", "A,B", "C"]}), (), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text() == 'ref_id\n""\n"A,B"\nC\n'
+
+
+def test_a_carriage_return_in_a_cell_is_quoted(tmp_path):
+    from connectors.dataset import writer
+
+    writer._write_plan_table(pd.DataFrame({"message": ["a\rb", "c"], "n": [1, 2]}), (), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b'message,n\n"a\rb",1\nc,2\n'
+
+
+def test_parquet_holds_the_same_table_typed(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    write_plan(_plan(), tmp_path / "plan", format="parquet")
+    assert sorted(p.name for p in (tmp_path / "plan").iterdir()) == [
+        "exceptions.parquet", "kitting.parquet", "planned_orders.parquet", "schedule.parquet", "summary.json",
+    ]
+    planned = pq.read_table(tmp_path / "plan" / "planned_orders.parquet")
+    assert planned.column_names == [*PLAN_COLUMNS["planned_orders"], "note"]
+    assert planned.column("quantity").to_pylist() == [2500.0, 0.1 + 0.2]
+    assert planned.column("due_date").to_pylist() == [date(2026, 12, 27), date(2027, 1, 22)]
+    assert planned.column("available_date").to_pylist() == [date(2027, 2, 1), None]
+    assert planned.column("receipt_quantity").to_pylist() == [2500.0, None]
+    assert planned.column("priority").type == pa.int64() and planned.column("order_id").to_pylist() == ["PO-1", "PO-2"]
+    schedule = pq.read_table(tmp_path / "plan" / "schedule.parquet").to_pylist()[0]
+    assert schedule["start"] == datetime(2026, 11, 23, 6, 20) and schedule["end"] == datetime(2026, 11, 24)
+    exceptions = pq.read_table(tmp_path / "plan" / "exceptions.parquet")
+    assert exceptions.num_rows == 0 and exceptions.column_names == list(PLAN_COLUMNS["exceptions"])
+
+
+def test_both_formats_side_by_side_and_the_csv_as_alone(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from connectors.dataset import writer
+
+    monkeypatch.setattr(writer, "ROWS_PER_SLICE", 3)
+    ids = pd.Categorical.from_codes([1, 0, 1, -1, 0, 1, 1], categories=pd.Index(["D0", "D1"], dtype="str"))
+    pegging = pd.DataFrame({"demand_id": ids, "item_id": ["CAP"] * 7, "quantity": [5.0, 2.5, 1, 3, 4, 0.25, 7],
+                            "level": pd.array([0, 1, 2, None, 0, 1, 2], dtype="Int64")})
+    write_plan(Plan(pegging=pegging), tmp_path / "csv")
+    write_plan(Plan(pegging=pegging), tmp_path / "both", format="both")
+    assert (tmp_path / "both" / "pegging.csv").read_bytes() == (tmp_path / "csv" / "pegging.csv").read_bytes()
+    file = pq.ParquetFile(tmp_path / "both" / "pegging.parquet")
+    assert file.metadata.num_row_groups == 3  # streamed in slices of 3 rows
+    table = file.read()
+    assert table.column("demand_id").to_pylist() == ["D1", "D0", "D1", None, "D0", "D1", "D1"]
+    assert table.column("quantity").to_pylist() == [5.0, 2.5, 1.0, 3.0, 4.0, 0.25, 7.0]
+    assert table.column("level").to_pylist() == [0, 1, 2, None, 0, 1, 2]
+    assert table.column("supply_type").null_count == 7  # a contract column the table lacks
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o755), (0o027, 0o750), (0o002, 0o775)])
+def test_the_plan_folder_gets_the_usual_permissions(tmp_path, umask, mode):
+    import os
+
+    old = os.umask(umask)
+    try:
+        write_plan(_plan(), tmp_path / "plan")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "plan").stat().st_mode & 0o777 == mode
+    assert (tmp_path / "plan" / "planned_orders.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(("error", "says"), [
+    (errno.EROFS, "read-only file system; give a folder on a writable disk"),
+    (errno.EACCES, "not writable for this user; give a folder you may write to"),
+])
+def test_an_unwritable_place_is_refused_before_anything_is_written(tmp_path, monkeypatch, error, says):
+    import tempfile
+
+    from connectors.dataset import check_plan_folder
+
+    def refuse(*args, **kwargs):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(PlanFolderError, match=says):
+        check_plan_folder(tmp_path / "deep" / "plan")
+    with pytest.raises(PlanFolderError, match=says):
+        write_plan(_plan(), tmp_path / "deep" / "plan")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_on_the_way_to_the_plan_folder_is_refused(tmp_path):
+    from connectors.dataset import check_plan_folder
+
+    (tmp_path / "x").write_text("a file", encoding="utf-8")
+    with pytest.raises(PlanFolderError, match="is a file, so .* cannot be created"):
+        check_plan_folder(tmp_path / "x" / "plan")

@@ -177,3 +177,35 @@ def test_no_pegging_writes_the_same_plan_without_pegging_csv(tmp_path):
         assert (classic / name).read_bytes() == (pegged / name).read_bytes(), name
     assert json.loads((classic / "summary.json").read_text())["pegging"] is False
     assert json.loads((pegged / "summary.json").read_text())["pegging"] is True
+
+
+def test_parquet_tables_hold_what_the_csv_tables_hold(tmp_path):
+    import pyarrow.parquet as pq
+
+    args = (DATA / "valid" / "gateway", "--skip-optimize", "--skip-schedule")
+    assert reelplan("plan", *args, "--out", tmp_path / "csv").exit_code == 0
+    result = reelplan("plan", *args, "--out", tmp_path / "pq", "--format", "parquet")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "pq").iterdir()} == {f.replace(".csv", ".parquet") for f in MRP_FILES}
+    for name in ("planned_orders", "pegging", "mrp_records", "exceptions"):
+        text = pd.read_csv(tmp_path / "csv" / f"{name}.csv", keep_default_na=False, dtype=str)
+        table = pq.read_table(tmp_path / "pq" / f"{name}.parquet")
+        assert table.column_names == list(text.columns) and table.num_rows == len(text)
+    csv_pegging = pd.read_csv(tmp_path / "csv" / "pegging.csv", keep_default_na=False, dtype={"demand_id": str})
+    parquet_pegging = pq.read_table(tmp_path / "pq" / "pegging.parquet").to_pandas()
+    parquet_pegging["demand_id"] = parquet_pegging["demand_id"].astype(str).where(parquet_pegging["demand_id"].notna(), "")
+    assert parquet_pegging.groupby("demand_id", observed=True)["quantity"].sum().to_dict() == pytest.approx(
+        csv_pegging.groupby("demand_id")["quantity"].sum().to_dict())
+
+
+def test_an_unusable_plan_folder_stops_the_command_before_reading_anything(tmp_path):
+    (tmp_path / "plan").write_text("a file", encoding="utf-8")
+    result = reelplan("plan", DATA / "invalid" / "bom_cycle", "--out", tmp_path / "plan")
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.output and "bom.csv" not in result.output  # the dataset was not read
+    assert (tmp_path / "plan").read_text(encoding="utf-8") == "a file"
+
+
+def test_an_unknown_format_is_refused(tmp_path):
+    result = reelplan("plan", DATA / "valid" / "gateway", "--out", tmp_path / "plan", "--format", "xlsx")
+    assert result.exit_code == 2 and not (tmp_path / "plan").exists()
