@@ -24,7 +24,7 @@ import pandas as pd
 from connectors.dataset.cells import format_cell, format_number
 from connectors.dataset.settings import SETTINGS_FILE, settings_to_toml
 from mrp.dataset import TABLES, Dataset
-from mrp.plan import PLAN_COLUMNS, Plan
+from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS, Plan
 
 #: Significant digits of computed plan numbers: enough for any quantity or price, few enough
 #: to hide float noise (0.1 + 0.2 is written 0.3).
@@ -66,7 +66,8 @@ def _dataset_column(values: pd.Series, kind: str) -> list[str] | pd.Series:
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Write the plan folder: each plan table that is not None as ``<name>.csv`` (its contract
-    columns first, then its own extra columns; an empty table still gets its header), each of
+    columns first, then its own extra columns; an empty table still gets its header), the
+    rough-cut ``capacity_load.csv`` when sequencing ran, each of
     ``plan.extras`` as ``<name>.csv``, and ``plan.summary`` as ``summary.json``.
 
     An existing folder holding nothing but plan files is replaced as a whole (a reader sees
@@ -83,6 +84,8 @@ def write_plan(plan: Plan, path: Path) -> None:
             frame = getattr(plan, name)
             if frame is not None:
                 _write_plan_table(frame, columns, staging / f"{name}.csv")
+        if plan.capacity_load is not None:
+            _write_plan_table(plan.capacity_load, CAPACITY_LOAD_COLUMNS, staging / "capacity_load.csv")
         for name, frame in sorted(plan.extras.items()):
             _write_plan_table(frame, (), staging / f"{name}.csv")
         for name, content in sorted(plan.files.items()):
