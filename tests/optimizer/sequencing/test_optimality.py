@@ -108,7 +108,7 @@ class TestLargeNeighbourhoodSearch:
 def test_greedy_schedules_are_feasible_fallbacks(seed):
     jobs, lines = random_instance(25, 3, seed=seed, pin_share=0.15)
     data = build_problem(jobs, lines, SETTINGS).data
-    greedy = greedy_schedule(data)
+    greedy, _ = greedy_schedule(data)
     result = sequenced(jobs, lines, time_limit_s=1.0)
     assert result.summary["greedy_tardiness_minutes"] == greedy.total_tardiness_minutes
     assert (result.summary["total_tardiness_minutes"], result.summary["total_changeover_minutes"]) <= (
