@@ -30,11 +30,12 @@ from mrp.dataset import PlanSettings
 ON_TIME, LATE, LATE_EDGE, CHANGEOVER, OFF_SHIFT, WEEKEND = (
     "#4c78a8", "#e45756", "#7a0000", "#b0b0b0", "#ececec", "#f7f3e3")
 NEAR_DAYS = 14
-FONT_SIZE = 7.0
+FONT_SIZE = 6.5
 CHAR_WIDTH = 0.55  # average glyph width in em of the sans-serif font, to decide whether a label fits
-INCHES_PER_DAY = {NEAR_DAYS: 1.25}
-DEFAULT_INCHES_PER_DAY = 0.8
+INCHES_PER_DAY = {NEAR_DAYS: 2.2}
+DEFAULT_INCHES_PER_DAY = 1.2
 ROW_INCHES = 0.75
+MIN_BAR_INCHES = 0.03
 
 
 def gantt_pictures(schedule: pd.DataFrame, lines: pd.DataFrame, settings: PlanSettings) -> dict[str, bytes]:
@@ -62,9 +63,11 @@ def render_gantt(schedule: pd.DataFrame, lines: pd.DataFrame, settings: PlanSett
     minutes_per_inch = days * 1440 / plot_inches
 
     _background(ax, line_ids, hours, first, last)
-    for job in shown.itertuples(index=False):
+    following = shown.groupby("line_id", sort=False)["setup_start"].shift(-1).fillna(pd.Timestamp(last))
+    for job, free_until in zip(shown.itertuples(index=False), following):
         row = line_ids.index(str(job.line_id))
-        _draw_job(ax, job, row, first, last, hours[str(job.line_id)], minutes_per_inch)
+        _draw_job(ax, job, row, (first, last), hours[str(job.line_id)], minutes_per_inch,
+                  min(free_until.to_pydatetime(), last))
 
     ax.set_yticks(range(len(line_ids)), line_ids, fontsize=9)
     ax.set_ylim(len(line_ids) - 0.5, -0.5)
@@ -116,16 +119,21 @@ def _background(ax, line_ids: list[str], hours: dict[str, float], first: datetim
         ax.broken_barh(_spans(off), (row - 0.45, 0.9), facecolors=OFF_SHIFT, zorder=0.5)
 
 
-def _draw_job(ax, job, row: int, first: datetime, last: datetime, hours_per_day: float,
-              minutes_per_inch: float) -> None:
+def _draw_job(ax, job, row: int, window: tuple[datetime, datetime], hours_per_day: float,
+              minutes_per_inch: float, free_until: datetime) -> None:
+    """The job's changeover, bar (at least ``MIN_BAR_INCHES`` wide, so a short job shows),
+    due tick and label."""
+    first, last = window
     late = job.tardiness_minutes > 0
+    least = timedelta(minutes=MIN_BAR_INCHES * minutes_per_inch)
     if job.changeover_minutes:
         pieces = _clip(_on_shift(job.setup_start.to_pydatetime(), job.start.to_pydatetime(), first, hours_per_day),
                        first, last)
         ax.broken_barh(_spans(pieces), (row - 0.22, 0.44), facecolors=CHANGEOVER, zorder=2)
     pieces = _clip(_on_shift(job.start.to_pydatetime(), job.end.to_pydatetime(), first, hours_per_day), first, last)
+    shown = [(a, max(b, a + least)) for a, b in pieces]
     ax.broken_barh(
-        _spans(pieces), (row - 0.3, 0.6), facecolors=LATE if late else ON_TIME,
+        _spans(shown), (row - 0.3, 0.6), facecolors=LATE if late else ON_TIME,
         edgecolor=LATE_EDGE if late else "black", linewidth=1.4 if late else 0.4,
         hatch=None if job.clear_to_build else "///", zorder=3,
     )
@@ -133,20 +141,27 @@ def _draw_job(ax, job, row: int, first: datetime, last: datetime, hours_per_day:
     if first <= due <= last:
         ax.plot([mdates.date2num(due)], [row + 0.38], marker="^", markersize=4, linestyle="none",
                 color=LATE if late else "black", zorder=4)
-    if pieces:
-        _label(ax, job, row, max(pieces, key=lambda p: p[1] - p[0]), minutes_per_inch)
+    if shown:
+        _label(ax, job, row, max(shown, key=lambda p: p[1] - p[0]), (shown[-1][1], free_until), minutes_per_inch)
 
 
-def _label(ax, job, row: int, piece: tuple[datetime, datetime], minutes_per_inch: float) -> None:
-    """The item and job id in the bar's longest piece, or the item alone, or nothing."""
-    inches = (piece[1] - piece[0]).total_seconds() / 60 / minutes_per_inch
-    for text, lines in ((f"{job.item_id}\n{job.job_id}", 2), (str(job.item_id), 1)):
-        longest = max(len(part) for part in text.split("\n"))
-        if longest * CHAR_WIDTH * FONT_SIZE / 72 + 0.04 <= inches:
+def _label(ax, job, row: int, piece: tuple[datetime, datetime], beside: tuple[datetime, datetime],
+           minutes_per_inch: float) -> None:
+    """Inside the bar's longest piece: the item and job id, or the item alone; else the
+    item beside the bar when the line is free there; else nothing."""
+    def fits(text: str, span: tuple[datetime, datetime]) -> bool:
+        inches = (span[1] - span[0]).total_seconds() / 60 / minutes_per_inch
+        return max(len(part) for part in text.split("\n")) * CHAR_WIDTH * FONT_SIZE / 72 + 0.04 <= inches
+
+    for text in (f"{job.item_id}\n{job.job_id}", str(job.item_id)):
+        if fits(text, piece):
             middle = piece[0] + (piece[1] - piece[0]) / 2
             ax.text(mdates.date2num(middle), row, text, ha="center", va="center", fontsize=FONT_SIZE,
-                    color="white", linespacing=1.0 if lines == 2 else 1.2, zorder=5, clip_on=True)
+                    color="white", linespacing=1.0, zorder=5, clip_on=True)
             return
+    if fits(str(job.item_id), beside):
+        ax.text(mdates.date2num(beside[0]), row, f" {job.item_id}", ha="left", va="center", fontsize=FONT_SIZE,
+                color="#222222", zorder=5, clip_on=True)
 
 
 def _spans(pieces: list[tuple[datetime, datetime]]) -> list[tuple[float, float]]:
