@@ -12,8 +12,8 @@ Kept jobs (those that stay where the previous plan had them, see :mod:`.sequence
 placed with the pinned jobs, in the order of their previous starts, as long as their
 line's timetable keeps every pin.
 
-The greedy is bounded: it counts the placements it weighs, and once ``work_limit``
-placements are spent (or the wall clock passes ``deadline``) each remaining job, in due
+The greedy is bounded: it counts its work (the placements it weighs and the jobs it
+re-times after each insertion), and once ``work_limit`` of it is spent (or the wall clock passes ``deadline``) each remaining job, in due
 order, simply goes to the end of the line that finishes it first (``GreedyReport.appended``).
 """
 
@@ -52,7 +52,8 @@ class _Placement:
 
 @dataclass(frozen=True)
 class GreedyReport:
-    """How much the greedy weighed (placements) and how many jobs it only appended."""
+    """How much the greedy worked (placements weighed plus jobs re-timed after each
+    insertion) and how many jobs it only appended."""
 
     placements: int
     appended: int
@@ -80,10 +81,10 @@ def greedy_schedule(data: ProblemData, *, window_minutes: int = MINUTES_PER_DAY,
         horizon = data.jobs[waiting[0]].due_key + window_minutes
         candidates = [j for j in waiting[:max_candidates] if data.jobs[j].due_key <= horizon]
         options = [p for j in candidates for p in _placements(data, j, sequences, times)]
-        weighed += len(options)
         best = min((_rank(data, p, sequences), p) for p in options)[1]
         sequences[best.line].insert(best.position, best.job)
         times[best.line] = _LineTimes.of(data, best.line, sequences[best.line])
+        weighed += len(options) + len(sequences[best.line])
         waiting.remove(best.job)
     return timetable(data, sequences), GreedyReport(weighed, appended)
 

@@ -9,7 +9,7 @@ and turns it into the ``schedule.csv`` rows; the jobs after the window are loade
 nothing within its limit, so the sequencer always returns a feasible schedule.
 
 Work is bounded twice: a deterministic ``work_limit`` (CP-SAT's deterministic seconds,
-and the greedy's placements converted with :data:`GREEDY_PLACEMENTS_PER_UNIT`) that makes
+and the greedy's work converted with :data:`GREEDY_WORK_PER_UNIT`) that makes
 the result independent of the machine's load, and the wall clock ``time_limit_s`` as a
 safety net; ``summary["stopped_by"]`` says which one ended the work, if any.
 """
@@ -36,10 +36,11 @@ from .shifts import wall_end, wall_start
 from .timetable import Timetable, timetable
 
 SCHEDULE_COLUMNS = (*PLAN_COLUMNS["schedule"], "clear_to_build")
-# Placements the greedy weighs per deterministic unit. Measured here: the greedy weighs
-# about 40 000 placements a wall second on one busy core, and a unit of budget stands for
-# 1 / DETERMINISTIC_UNITS_PER_SECOND = 10 wall seconds; half of that leaves room for load.
-GREEDY_PLACEMENTS_PER_UNIT = 200_000
+# The greedy's work (placements weighed plus jobs re-timed) per deterministic unit.
+# Measured here: about 48 000 a wall second with the 2 cores loaded elevenfold, more when
+# idle; a unit of budget stands for 1 / DETERMINISTIC_UNITS_PER_SECOND = 10 wall seconds,
+# and counting 200 000 per unit keeps the greedy's half of the budget well inside its time.
+GREEDY_WORK_PER_UNIT = 200_000
 GREEDY_SHARE = 0.5  # of the work limit the greedy may spend before it only appends
 
 
@@ -105,15 +106,15 @@ def sequence_jobs(
             if job.previous_line is not None:
                 kept.setdefault(job.previous_line, []).append(j)
         greedy, report = greedy_schedule(data, kept=kept, deadline=deadline,
-                                         work_limit=int(GREEDY_SHARE * work_limit * GREEDY_PLACEMENTS_PER_UNIT))
-        greedy_work = report.placements / GREEDY_PLACEMENTS_PER_UNIT
+                                         work_limit=int(GREEDY_SHARE * work_limit * GREEDY_WORK_PER_UNIT))
+        greedy_work = report.placements / GREEDY_WORK_PER_UNIT
         budget = max(0.0, work_limit - greedy_work)
         best, figures = optimise(data, greedy, solver_settings, deadline=deadline, budget=budget)
         figures["deterministic_time"] = round(figures["deterministic_time"], 3)
         summary.update(figures)
         summary.update(
             work_spent=round(greedy_work + figures["deterministic_time"], 3),
-            greedy_placements=report.placements,
+            greedy_work=report.placements,
             greedy_tardiness_minutes=greedy.total_tardiness_minutes,
             greedy_changeover_minutes=greedy.total_changeover_minutes,
             off_preference_jobs=best.off_preference_jobs,
