@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.gantt import gantt_pictures
 from connectors.workbook import workbook_bytes
 from jobs.budget import Progress, RunBudget, plan_stages
 from mrp.dataset import Dataset
@@ -20,12 +21,11 @@ from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
 from optimizer.purchasing import PurchasingResult, optimize_purchasing
-from optimizer.sequencing import SequencingResult, render_gantt, sequence_jobs
+from optimizer.sequencing import SequencingResult, sequence_jobs
 
 log = logging.getLogger(__name__)
 
 REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
-GANTT_NEAR_DAYS = 14
 SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
 
 
@@ -41,9 +41,12 @@ def run_plan(
     rejected: pd.DataFrame | None = None,
     pegging: bool = True,
     budget: RunBudget | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> Plan:
     """Plan a validated dataset. Stages left out leave their tables as None; without
     ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers.
+    ``previous`` is the last published schedule (job_id, item_id, due, line_id, start):
+    sequencing keeps its jobs where they were unless tardiness gains by a move.
 
     Each stage runs within its share of ``budget`` (by default the dataset's
     ``budget_minutes``, announced through ``progress``); ``optimize_time_limit_s`` and
@@ -78,34 +81,30 @@ def run_plan(
         with budget.stage("sequencing", schedule_time_limit_s) as stage:
             jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
             sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
-                                                         time_limit_s=stage.share_s)
+                                                         time_limit_s=stage.share_s, previous=previous)
             stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs")
         plan.schedule = sequencing.schedule
+        plan.capacity_load = sequencing.capacity_load
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
         if not sequencing.schedule.empty:
-            plan.files.update(_gantt_pictures(sequencing.schedule, dataset))
+            plan.files.update(gantt_pictures(sequencing.schedule, dataset.smt_lines, dataset.settings))
 
     plan.exceptions = _exceptions(exceptions)
     plan.summary = _summary(dataset, mrp, plan, summary, budget)
     return plan
 
 
-def _gantt_pictures(schedule: pd.DataFrame, dataset: Dataset) -> dict[str, bytes]:
-    """The whole schedule, and the next two weeks a planner works in, readable job by job."""
-    pictures = {"schedule_gantt.svg": render_gantt(schedule, dataset.smt_lines, dataset.settings)}
-    soon = schedule[schedule["start"] < pd.Timestamp(dataset.settings.as_of) + pd.Timedelta(days=GANTT_NEAR_DAYS)]
-    if not soon.empty:
-        pictures[f"schedule_gantt_{GANTT_NEAR_DAYS}d.svg"] = render_gantt(soon, dataset.smt_lines, dataset.settings)
-    return pictures
-
-
 def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
-    """A planner's pin on a planned-order job finds the job again by item and due date."""
+    """A planner's pin on a planned-order job finds the job again by item and due date.
+    When ``pins`` has a ``source`` column, an explicit pin (``pin``) wins over a freeze
+    (``freeze``) of the same job."""
     if pins is None or pins.empty or jobs.empty:
         return jobs
     jobs = jobs.copy()
     key = pd.MultiIndex.from_frame(jobs[["item_id", "due_date"]])
+    if "source" in pins.columns:
+        pins = pins.assign(_explicit=pins["source"] == "pin").sort_values("_explicit", ascending=False, kind="stable")
     for pin in pins.itertuples(index=False):
         hit = key.get_indexer([(pin.item_id, pd.Timestamp(pin.due_date))])[0]
         if hit >= 0 and not jobs.at[hit, "pinned"]:

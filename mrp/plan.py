@@ -36,7 +36,12 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 EXCEPTION_TYPES = (
     "past_due", "late_release", "expedite", "defer", "cancel", "beyond_horizon",
     "stranded_stock", "shortage", "needs_bake", "no_offer", "no_line", "pin_conflict",
+    "overloaded_line_week",
 )
+
+# Rough-cut SMT capacity (format v1.1): hours loaded per line and week (Monday) after the
+# detailed window, with the detailed schedule's own hours; written as capacity_load.csv.
+CAPACITY_LOAD_COLUMNS = ("line_id", "week_start", "load_hours", "available_hours", "utilisation_pct")
 
 
 def empty_plan_table(name: str) -> pd.DataFrame:
@@ -53,6 +58,7 @@ class Plan:
     exceptions: pd.DataFrame | None = None
     pegging: pd.DataFrame | None = None
     mrp_records: pd.DataFrame | None = None
+    capacity_load: pd.DataFrame | None = None  # written by the plan writer; not a store table
     summary: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # rendered documents: Gantt picture, buyer workbook

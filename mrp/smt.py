@@ -1,6 +1,7 @@
 """SMT jobs from the MRP plan: what the line sequencer schedules.
 
-A job is a planned order or open work order of an item in ``smt_process``. Its feeders
+A job is a planned order or open work order of an item in ``smt_process``; ``released``
+marks a released work order (always sequenced in detail). Its feeders
 are the item's direct ``buy`` children whose BOM line has ``feeder`` true and is valid
 on the job's release day. Its material is on hand on the latest day any feeder
 component's supply pegged to the job arrives: stock and open orders as MRP drew them,
@@ -17,7 +18,7 @@ from mrp.dataset import Dataset
 from mrp.engine import MrpResult
 
 JOB_COLUMNS = ("job_id", "item_id", "quantity", "due_date", "ready_date", "feeders", "line_ids",
-               "placements_per_board", "pinned", "line_id", "start_date")
+               "placements_per_board", "pinned", "line_id", "start_date", "released")
 
 
 def smt_jobs(ds: Dataset, mrp: MrpResult, coverage: pd.DataFrame | None = None) -> pd.DataFrame:

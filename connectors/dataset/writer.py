@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from connectors.dataset.cells import format_cell, format_number
 from connectors.dataset.settings import SETTINGS_FILE, settings_to_toml
 from mrp.dataset import TABLES, Dataset
-from mrp.plan import PLAN_COLUMNS, Plan
+from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS, Plan
 
 #: Significant digits of computed plan numbers: enough for any quantity or price, few enough
 #: to hide float noise (0.1 + 0.2 is written 0.3).
@@ -75,7 +75,8 @@ def _dataset_column(values: pd.Series, kind: str) -> list[str] | pd.Series:
 
 def write_plan(plan: Plan, path: Path, *, format: PlanFormat = "csv") -> None:
     """Write the plan folder: each plan table that is not None as ``<name>.csv`` (its contract
-    columns first, then its own extra columns; an empty table still gets its header), each of
+    columns first, then its own extra columns; an empty table still gets its header), the
+    rough-cut ``capacity_load.csv`` when sequencing ran, each of
     ``plan.extras`` as ``<name>.csv``, and ``plan.summary`` as ``summary.json``.
 
     ``format`` "parquet" writes the tables as ``<name>.parquet`` instead, "both" writes both.
@@ -92,6 +93,7 @@ def write_plan(plan: Plan, path: Path, *, format: PlanFormat = "csv") -> None:
     staging = _new_staging_folder(path)
     try:
         tables = [(name, getattr(plan, name), columns) for name, columns in PLAN_COLUMNS.items()]
+        tables.append(("capacity_load", plan.capacity_load, CAPACITY_LOAD_COLUMNS))
         tables += [(name, frame, ()) for name, frame in sorted(plan.extras.items())]
         for name, frame, columns in tables:
             if frame is None:

@@ -42,6 +42,7 @@ class Variables:
     empty: dict[int, cp_model.IntVar] = field(default_factory=dict)
     tardiness: dict[int, cp_model.IntVar] = field(default_factory=dict)
     line_end: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    moved: dict[int, cp_model.IntVar] = field(default_factory=dict)
 
     def on_line(self, line: int) -> list[ModeVars]:
         return [v for (_, k), v in self.modes.items() if k == line]
@@ -217,6 +218,23 @@ def _preferences(model: cp_model.CpModel, data: ProblemData, v: Variables) -> li
     return [~v.modes[j, job.preferred_line].presence for j, job in enumerate(data.jobs) if job.preferred_line is not None]
 
 
+def _stability(model: cp_model.CpModel, data: ProblemData, v: Variables) -> list[cp_model.IntVar]:
+    """Stability: a job the previous plan ran at ``p`` on line ``l`` has a literal
+    ``moved[j]``; ``not moved[j]`` forces ``x[j,l] = 1`` and ``s[j,l] = p``. Returns the
+    literals for the objective's second level."""
+    moves = []
+    for j, job in enumerate(data.jobs):
+        if job.previous_line is None or (j, job.previous_line) not in v.modes:
+            continue
+        mv = v.modes[j, job.previous_line]
+        move = model.new_bool_var(f"moved[{j}]")
+        model.add_implication(~move, mv.presence)
+        model.add(mv.start == job.previous_start).only_enforce_if(~move)
+        v.moved[j] = move
+        moves.append(move)
+    return moves
+
+
 def _makespan(model: cp_model.CpModel, data: ProblemData, v: Variables) -> cp_model.IntVar:
     """Makespan ``C >= E[l]`` for every line (the known-optimum benchmarks' objective)."""
     makespan = model.new_int_var(0, max(data.horizons, default=0), "C")
@@ -233,6 +251,7 @@ class ObjectiveTerms:
     changeovers: list[tuple[cp_model.IntVar, int]]
     off_preference: list[cp_model.IntVar]
     makespan: cp_model.IntVar | None = None
+    moved: list[cp_model.IntVar] = field(default_factory=list)
 
 
 def add_constraints(
@@ -256,4 +275,4 @@ def add_constraints(
     tardiness = _tardiness(model, data, v)
     _line_load(model, data, v)
     _line_tardiness(model, data, v)
-    return ObjectiveTerms(tardiness, changeovers, _preferences(model, data, v))
+    return ObjectiveTerms(tardiness, changeovers, _preferences(model, data, v), moved=_stability(model, data, v))

@@ -7,15 +7,24 @@ idle gap before a job whose start the insertion does not delay. The placement th
 finishes earliest on the wall clock wins (a small changeover finishes earlier, which is
 what makes the rule setup-aware), then the one adding the least changeover, then the
 preferred line. Every step keeps the schedule feasible, so the greedy always answers.
+
+Kept jobs (those that stay where the previous plan had them, see :mod:`.sequencer`) are
+placed with the pinned jobs, in the order of their previous starts, as long as their
+line's timetable keeps every pin.
+
+The greedy is bounded: it counts its work (the placements it weighs and the jobs it
+re-times after each insertion), and once ``work_limit`` of it is spent (or the wall clock passes ``deadline``) each remaining job, in due
+order, simply goes to the end of the line that finishes it first (``GreedyReport.appended``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from .problem import MINUTES_PER_DAY, ProblemData
 from .shifts import wall_end
-from .timetable import ScheduledJob, Timetable, time_line, timetable
+from .timetable import InfeasibleSequence, ScheduledJob, Timetable, time_line, timetable
 
 
 @dataclass(frozen=True)
@@ -41,27 +50,81 @@ class _Placement:
     end: int
 
 
-def greedy_schedule(data: ProblemData, *, window_minutes: int = MINUTES_PER_DAY, max_candidates: int = 16) -> Timetable:
-    """A feasible schedule built by setup-aware earliest-due-date insertion."""
-    sequences: list[list[int]] = [[] for _ in data.lines]
-    pinned = sorted((j for j, job in enumerate(data.jobs) if job.pinned), key=lambda j: (data.jobs[j].pinned_start, j))
-    for j in pinned:
-        sequences[data.jobs[j].modes[0].line].append(j)
+@dataclass(frozen=True)
+class GreedyReport:
+    """How much the greedy worked (placements weighed plus jobs re-timed after each
+    insertion) and how many jobs it only appended."""
+
+    placements: int
+    appended: int
+
+
+def greedy_schedule(data: ProblemData, *, window_minutes: int = MINUTES_PER_DAY, max_candidates: int = 16,
+                    kept: dict[int, list[int]] | None = None, work_limit: int | None = None,
+                    deadline: float | None = None) -> tuple[Timetable, GreedyReport]:
+    """A feasible schedule built by setup-aware earliest-due-date insertion; ``kept`` gives,
+    per line, jobs to place first in that order (with the pinned ones)."""
+    sequences = _fixed_sequences(data, kept or {})
     times = [_LineTimes.of(data, line, seq) for line, seq in enumerate(sequences)]
+    placed = {j for seq in sequences for j in seq}
     waiting = sorted(
-        (j for j, job in enumerate(data.jobs) if not job.pinned),
+        (j for j in range(data.num_jobs) if j not in placed),
         key=lambda j: (data.jobs[j].due_key, min(m.release for m in data.jobs[j].modes), j),
     )
+    weighed, appended = 0, 0
+    for_limit = work_limit if work_limit is not None else float("inf")
     while waiting:
+        if weighed >= for_limit or (deadline is not None and time.perf_counter() > deadline):
+            appended = len(waiting)
+            _append_in_due_order(data, sequences, times, waiting)
+            break
         horizon = data.jobs[waiting[0]].due_key + window_minutes
         candidates = [j for j in waiting[:max_candidates] if data.jobs[j].due_key <= horizon]
-        best = min(
-            (_rank(data, p, sequences), p) for j in candidates for p in _placements(data, j, sequences, times)
-        )[1]
+        options = [p for j in candidates for p in _placements(data, j, sequences, times)]
+        best = min((_rank(data, p, sequences), p) for p in options)[1]
         sequences[best.line].insert(best.position, best.job)
         times[best.line] = _LineTimes.of(data, best.line, sequences[best.line])
+        weighed += len(options) + len(sequences[best.line])
         waiting.remove(best.job)
-    return timetable(data, sequences)
+    return timetable(data, sequences), GreedyReport(weighed, appended)
+
+
+def _fixed_sequences(data: ProblemData, kept: dict[int, list[int]]) -> list[list[int]]:
+    """Per line, the pinned jobs and the kept ones in order of start (pin or previous
+    start); a line whose kept jobs would break a pin keeps only its pinned jobs."""
+    sequences = []
+    for line in range(data.num_lines):
+        pinned = [j for j, job in enumerate(data.jobs) if job.pinned and job.modes[0].line == line]
+        order = sorted(pinned, key=lambda j: (data.jobs[j].pinned_start, j))
+        if kept.get(line):
+            merged = sorted(pinned + kept[line], key=lambda j: (_planned_start(data, j, line), j))
+            try:
+                time_line(data, line, merged)
+                order = merged
+            except InfeasibleSequence:
+                pass
+        sequences.append(order)
+    return sequences
+
+
+def _planned_start(data: ProblemData, j: int, line: int) -> int:
+    job = data.jobs[j]
+    return job.pinned_start if job.pinned else job.previous_start
+
+
+def _append_in_due_order(data: ProblemData, sequences: list[list[int]], times: list[_LineTimes],
+                         waiting: list[int]) -> None:
+    """Each waiting job, in order, at the end of the line that finishes it first."""
+    ends = [t.scheduled[-1].end if t.scheduled else 0 for t in times]
+    for j in waiting:
+        def finish(mode):
+            seq = sequences[mode.line]
+            before = seq[-1] if seq else None
+            start = max(mode.release, ends[mode.line] + data.changeover(mode.line, before, j))
+            return wall_end(start + mode.duration, data.lines[mode.line].minutes_per_day), mode.line, start
+        _, line, start = min(finish(m) for m in data.jobs[j].modes)
+        sequences[line].append(j)
+        ends[line] = start + data.jobs[j].mode_on(line).duration
 
 
 def _placements(data: ProblemData, j: int, sequences: list[list[int]], times: list[_LineTimes]):

@@ -45,6 +45,7 @@ class LnsReport:
     improvements: int
     deterministic_time: float
     stopped_by_wall_clock: bool
+    freed_jobs: int  # jobs some step re-sequenced; the others keep their place in the start schedule
 
 
 @dataclass(frozen=True)
@@ -66,21 +67,26 @@ class _Neighbourhood:
         return sequences
 
 
-def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadline: float) -> tuple[Timetable, LnsReport]:
-    """Improve ``start`` until the deterministic budget is spent (or the wall clock reaches
-    ``deadline``, a ``time.perf_counter()`` value)."""
+def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadline: float,
+            budget: float | None = None) -> tuple[Timetable, LnsReport]:
+    """Improve ``start`` until ``budget`` deterministic seconds (default: the settings')
+    are spent, or the wall clock reaches ``deadline`` (a ``time.perf_counter()`` value)."""
+    budget = settings.deterministic_time_s if budget is None else budget
     rng = np.random.default_rng(settings.random_seed)
     best, spent, steps, improvements, stopped = start, 0.0, 0, 0, False
+    freed: set[int] = set()
     size = float(settings.neighbourhood_jobs)
-    while spent < settings.deterministic_time_s:
+    while spent < budget:
         wall_left = deadline - time.perf_counter()
         if wall_left <= 0:
             stopped = True
             break
         free, lines = _choose(data, best, rng, int(size))
+        freed |= free
         hood = _neighbourhood(data, best, free, lines)
+        step_limit = min(settings.step_deterministic_time, max(budget - spent, MIN_STEP_COST))
         result = solve(
-            hood.data, hood.warm_start, deterministic_time=settings.step_deterministic_time, wall_time=wall_left,
+            hood.data, hood.warm_start, deterministic_time=step_limit, wall_time=wall_left,
             num_workers=1, random_seed=settings.random_seed, arcs=hood.arcs,
         )
         spent += max(result.deterministic_time, MIN_STEP_COST)
@@ -92,7 +98,7 @@ def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadl
             candidate = timetable(data, hood.merge(best.sequences, result.sequences))
             if candidate.objective < best.objective:
                 best, improvements = candidate, improvements + 1
-    return best, LnsReport(steps, improvements, spent, stopped)
+    return best, LnsReport(steps, improvements, spent, stopped, len(freed))
 
 
 def _choose(data: ProblemData, tt: Timetable, rng: np.random.Generator, size: int) -> tuple[set[int], list[int]]:
@@ -123,9 +129,8 @@ def _choose(data: ProblemData, tt: Timetable, rng: np.random.Generator, size: in
 def _similar(data: ProblemData, tt: Timetable, pivot: int, size: int) -> set[int]:
     """The pivot and the jobs with the least changeover to and from it on its line."""
     line = tt.scheduled[pivot].line
-    matrix = data.changeover_minutes[line]
     others = [j for j in data.jobs_on(line) if j != pivot]
-    others.sort(key=lambda j: (int(matrix[pivot, j]) + int(matrix[j, pivot]), j))
+    others.sort(key=lambda j: (data.changeover(line, pivot, j) + data.changeover(line, j, pivot), j))
     return {pivot, *others[: size - 1]}
 
 
@@ -169,13 +174,17 @@ def _neighbourhood(data: ProblemData, tt: Timetable, free: set[int], lines: list
             mode = job.mode_on(placed[j].line)
             modes = (Mode(line_index[placed[j].line], mode.duration, mode.release, mode.due),)
             pinned_start = placed[j].start if j in anchors or job.pinned else None
+        own = {m.line for m in modes}
         preferred = line_index.get(job.preferred_line) if job.preferred_line is not None else None
-        sub_jobs.append(Job(job.job_id, job.item_id, modes, pinned_start,
-                            preferred if preferred in {m.line for m in modes} else None, job.due_key))
+        previous = line_index.get(job.previous_line) if job.previous_line is not None else None
+        previous = previous if previous in own else None
+        sub_jobs.append(Job(job.job_id, job.item_id, modes, pinned_start, preferred if preferred in own else None,
+                            job.due_key, previous, None if previous is None else job.previous_start))
     sub = ProblemData(
         jobs=tuple(sub_jobs),
         lines=tuple(data.lines[line] for line in lines),
-        changeover_minutes=tuple(data.changeover_minutes[line][np.ix_(jobs, jobs)] for line in lines),
+        changeover_minutes=tuple(data.changeover_minutes[line] for line in lines),
+        setup_classes=tuple(int(data.classes[j]) for j in jobs),
     )
     arcs = {}
     for k, (line, backbone, hole_list) in enumerate(zip(lines, backbones, holes)):

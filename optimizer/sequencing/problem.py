@@ -48,6 +48,8 @@ class Job:
     job has exactly one mode. ``preferred_line`` breaks ties between equally good
     schedules. ``due_key`` puts the due dates of all jobs on one axis (wall-clock minutes
     from the origin) so heuristics can compare jobs whose modes live on different axes.
+    ``previous_line`` and ``previous_start`` (a working minute of that line) say where the
+    last published plan ran the job; leaving that place counts as a move.
     """
 
     job_id: str
@@ -56,6 +58,8 @@ class Job:
     pinned_start: int | None = None
     preferred_line: int | None = None
     due_key: int = 0
+    previous_line: int | None = None
+    previous_start: int | None = None
 
     def mode_on(self, line: int) -> Mode | None:
         for mode in self.modes:
@@ -74,29 +78,48 @@ class Job:
 
 @dataclass(frozen=True)
 class ProblemData:
-    """Jobs, lines and one changeover matrix per line (``changeover_minutes[l][i, j]``:
-    working minutes on line ``l`` between job ``i`` and a following job ``j``)."""
+    """Jobs, lines and one changeover matrix per line over *setup classes*.
+
+    Jobs of one item with the same feeders change over alike, so the matrices are indexed
+    by class, not by job: ``changeover_minutes[l][a, b]`` is the working minutes on line
+    ``l`` between a job of class ``a`` and a following job of class ``b``, and
+    ``setup_classes[j]`` is job ``j``'s class. Without ``setup_classes`` every job is its
+    own class (the matrices are job by job). A factory's thousands of jobs of a few
+    hundred items thus need a few hundred squared entries per line, not millions.
+    """
 
     jobs: tuple[Job, ...]
     lines: tuple[Line, ...]
     changeover_minutes: tuple[np.ndarray, ...]
+    setup_classes: tuple[int, ...] = ()
     horizons: tuple[int, ...] = field(init=False)
+    classes: np.ndarray = field(init=False, repr=False, compare=False)
+    most_incoming: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        classes = np.asarray(self.setup_classes or range(len(self.jobs)), dtype=np.int64)
+        object.__setattr__(self, "classes", classes)
         problems = list(self._problems())
         if problems:
             raise ValueError("bad sequencing data: " + "; ".join(problems))
+        object.__setattr__(self, "most_incoming", tuple(
+            m.max(axis=0) if m.size else np.zeros(0, dtype=np.int64) for m in self.changeover_minutes))
         object.__setattr__(self, "horizons", tuple(self._horizon(k) for k in range(len(self.lines))))
 
     def _problems(self):
         n, m = len(self.jobs), len(self.lines)
+        k = int(self.classes.max()) + 1 if n else 0
+        if self.setup_classes and len(self.setup_classes) != n:
+            yield f"{len(self.setup_classes)} setup classes for {n} jobs"
+        elif n and self.classes.min() < 0:
+            yield "negative setup class"
         if len(self.changeover_minutes) != m:
             yield f"{len(self.changeover_minutes)} changeover matrices for {m} lines"
-        for k, matrix in enumerate(self.changeover_minutes):
-            if matrix.shape != (n, n):
-                yield f"changeover matrix of line {k} has shape {matrix.shape}, expected {(n, n)}"
-            elif n and matrix.min() < 0:
-                yield f"negative changeover on line {k}"
+        for line, matrix in enumerate(self.changeover_minutes):
+            if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < k:
+                yield f"changeover matrix of line {line} has shape {matrix.shape}, expected at least {(k, k)}"
+            elif matrix.size and matrix.min() < 0:
+                yield f"negative changeover on line {line}"
         if len({j.job_id for j in self.jobs}) != n:
             yield "duplicate job ids"
         if len({line.line_id for line in self.lines}) != m:
@@ -118,20 +141,22 @@ class ProblemData:
                 yield f"job {job.job_id}: a pinned job needs one mode and a start >= 0"
             if job.preferred_line is not None and job.preferred_line not in lines:
                 yield f"job {job.job_id}: preferred line {job.preferred_line} is not one of its lines"
+            if (job.previous_line is None) != (job.previous_start is None) or (
+                    job.previous_line is not None and (job.previous_line not in lines or job.previous_start < 0)):
+                yield f"job {job.job_id}: a previous place needs one of its lines and a start >= 0"
 
     def _horizon(self, line: int) -> int:
         """A time no semi-active schedule of the line reaches: the latest release or pinned
         end, plus every job's longest duration and largest incoming changeover."""
         latest = 0
         work = 0
-        matrix = self.changeover_minutes[line]
         for j, job in enumerate(self.jobs):
             mode = job.mode_on(line)
             if mode is None:
                 continue
             fixed = job.pinned_start + mode.duration if job.pinned else mode.release
             latest = max(latest, fixed)
-            work += mode.duration + (int(matrix[:, j].max()) if len(self.jobs) else 0)
+            work += mode.duration + self.most_changeover_into(line, j)
         return latest + work + 1
 
     @property
@@ -148,4 +173,10 @@ class ProblemData:
 
     def changeover(self, line: int, before: int | None, after: int) -> int:
         """Changeover minutes on ``line`` when ``after`` follows ``before`` (None: first job)."""
-        return 0 if before is None else int(self.changeover_minutes[line][before, after])
+        if before is None:
+            return 0
+        return int(self.changeover_minutes[line][self.classes[before], self.classes[after]])
+
+    def most_changeover_into(self, line: int, job: int) -> int:
+        """The largest changeover on ``line`` before ``job``, whatever precedes it."""
+        return int(self.most_incoming[line][self.classes[job]])

@@ -40,11 +40,14 @@ class Timetable:
     total_tardiness_minutes: int
     total_changeover_minutes: int
     off_preference_jobs: int
+    moved_jobs: int = 0
 
     @property
-    def objective(self) -> tuple[int, int, int]:
-        """Lexicographic objective: tardiness, then changeover, then preferences missed."""
-        return (self.total_tardiness_minutes, self.total_changeover_minutes, self.off_preference_jobs)
+    def objective(self) -> tuple[int, int, int, int]:
+        """Lexicographic objective: tardiness, then jobs moved from the previous plan, then
+        changeover, then preferences missed."""
+        return (self.total_tardiness_minutes, self.moved_jobs, self.total_changeover_minutes,
+                self.off_preference_jobs)
 
     @property
     def makespan(self) -> int:
@@ -94,4 +97,11 @@ def timetable(data: ProblemData, sequences: list[list[int]] | tuple[tuple[int, .
         total_tardiness_minutes=sum(s.tardiness_minutes for s in scheduled),
         total_changeover_minutes=sum(s.changeover_minutes for s in scheduled),
         off_preference_jobs=int(off_preference),
+        moved_jobs=sum(moved(data, s) for s in scheduled),
     )
+
+
+def moved(data: ProblemData, s: ScheduledJob) -> bool:
+    """A job moves when the previous plan had it on another line or at another start."""
+    job = data.jobs[s.job]
+    return job.previous_line is not None and (s.line != job.previous_line or s.start != job.previous_start)

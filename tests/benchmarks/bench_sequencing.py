@@ -42,7 +42,7 @@ def bench_upmsp(sample: int) -> None:
     began = time.perf_counter()
     for name in names:
         data = read_instance(BENCHMARKS / name)
-        result = solve(data, greedy_schedule(data), deterministic_time=20.0, wall_time=60.0, num_workers=2,
+        result = solve(data, greedy_schedule(data)[0], deterministic_time=20.0, wall_time=60.0, num_workers=2,
                        makespan=True)
         makespan = timetable(data, result.sequences).makespan
         matched += makespan == optima[name]
