@@ -530,12 +530,14 @@ class _Factory:
         lead_factor = rng.choice(np.array([0.25, 0.5, 1.0, 1.0, 1.25]), n_off)
         lead = np.clip(np.round(self.buy_lead_days[buy] * lead_factor), 1, BUY_LEAD_TIMES_DAYS.max())
         stock = np.where(rng.random(n_off) < 0.4, rng.integers(0, 200, n_off) * np.maximum(multiple, 10.0), np.nan)
-        max_qty = np.where(rng.random(n_off) < 0.02, rng.integers(1, 50, n_off) * 1000.0, np.nan)
+        first_break = np.maximum(np.maximum(moq, multiple), 1.0)
+        # An allocation is never below what the offer sells at least.
+        max_qty = np.where(rng.random(n_off) < 0.02,
+                           np.maximum(rng.integers(1, 50, n_off) * 1000.0, first_break), np.nan)
         price = self.base_price[buy] * rng.uniform(0.8, 1.6, n_off)
         n_breaks = rng.integers(2, 5, n_off)
         row = np.repeat(np.arange(n_off), n_breaks)
         step = np.arange(len(row)) - np.repeat(np.cumsum(n_breaks) - n_breaks, n_breaks)
-        first_break = np.maximum(np.maximum(moq, multiple), 1.0)
         frame = schema_frame("supplier_offers", {
             "supplier_id": _ids("SUP-", supplier[row] + 1, 3),
             "item_id": self.item_ids[self.n_make + buy[row]],
