@@ -149,12 +149,14 @@ def _round_up(quantity: np.ndarray, multiple: np.ndarray) -> np.ndarray:
 class _Requirements:
     """The generator's own estimate of what the demand asks of each item, day by day.
 
+    Demand is taken after forecast consumption (:func:`_after_consumption`).
     ``make_release[i, d]``: units of make item ``i`` started on day ``d`` (days counted
-    from ``as_of``), each day's need started its lead time earlier and divided by its
-    yield, planned work orders on their start day; ``buy_weekly[j, w]``: units of buy item
-    ``j`` used in week ``w``; ``make_stock``: goods on hand that cover what each make item
-    is needed for inside its cumulative lead time (plus a week), so that nothing has to
-    start before today. It ignores forecast consumption and lot sizing: coverage adds a margin.
+    from ``as_of``), each day's need started its lead time plus its lot pull
+    (:meth:`_Factory.lot_pull_days`) earlier and divided by its yield, planned work orders
+    on their start day; ``buy_weekly[j, w]``: units of buy item ``j`` used in week ``w``;
+    ``make_stock``: goods on hand that cover what each make item is needed for inside its
+    cumulative lead time (plus a week), so that nothing has to start before today. Lot
+    sizing enters only as that average pull: the cover adds a buffer.
     """
 
     make_release: np.ndarray
@@ -181,12 +183,12 @@ class _Requirements:
         wo_item = work_orders["item"][planned]
         wo_start = np.clip(work_orders["start"][planned], 0, n_days - 1)
         make_edges = factory.edges[factory.edges["child"].to_numpy() < factory.n_make]
+        start_offset = factory.make_lead_days + factory.lot_pull_days()
         for level in range(factory.levels - 1):
             members = factory.level_members(level)
             make_stock[members] = (need[members] * in_cover[members]).sum(axis=1)
             need[members] *= ~in_cover[members]
-            release[members] = _started(need[members], factory.make_lead_days[members] + factory.lot_pull_days()[members],
-                                        factory.make_yield[members])
+            release[members] = _started(need[members], start_offset[members], factory.make_yield[members])
             on_level = np.isin(wo_item, members)
             np.add.at(release, (wo_item[on_level], wo_start[on_level]), work_orders["quantity"][planned][on_level])
             edges = make_edges[np.isin(make_edges["parent"].to_numpy(), members)]
@@ -530,12 +532,14 @@ class _Factory:
         lead_factor = rng.choice(np.array([0.25, 0.5, 1.0, 1.0, 1.25]), n_off)
         lead = np.clip(np.round(self.buy_lead_days[buy] * lead_factor), 1, BUY_LEAD_TIMES_DAYS.max())
         stock = np.where(rng.random(n_off) < 0.4, rng.integers(0, 200, n_off) * np.maximum(multiple, 10.0), np.nan)
-        max_qty = np.where(rng.random(n_off) < 0.02, rng.integers(1, 50, n_off) * 1000.0, np.nan)
+        first_break = np.maximum(np.maximum(moq, multiple), 1.0)
+        # An allocation is never below what the offer sells at least.
+        max_qty = np.where(rng.random(n_off) < 0.02,
+                           np.maximum(rng.integers(1, 50, n_off) * 1000.0, first_break), np.nan)
         price = self.base_price[buy] * rng.uniform(0.8, 1.6, n_off)
         n_breaks = rng.integers(2, 5, n_off)
         row = np.repeat(np.arange(n_off), n_breaks)
         step = np.arange(len(row)) - np.repeat(np.cumsum(n_breaks) - n_breaks, n_breaks)
-        first_break = np.maximum(np.maximum(moq, multiple), 1.0)
         frame = schema_frame("supplier_offers", {
             "supplier_id": _ids("SUP-", supplier[row] + 1, 3),
             "item_id": self.item_ids[self.n_make + buy[row]],
@@ -768,7 +772,8 @@ def _smt_lines_table(rng: np.random.Generator, needs: _Requirements, smt_process
     ``SMT_PLACEMENTS_PER_HOUR_RANGE``), then placements per hour set so that the work fills
     ``SMT_TARGET_LOAD`` of their time."""
     boards = factory.level_members(factory.levels - 2)
-    placements = float((needs.board_work(boards, SMT_WINDOW_DAYS) * smt_process["placements_per_board"].to_numpy()).sum())
+    per_board = smt_process["placements_per_board"].to_numpy()
+    placements = float((needs.board_work(boards, SMT_WINDOW_DAYS) * per_board).sum())
     jobs = float(needs.board_weeks_active(boards, SMT_WINDOW_DAYS).sum())
     low, high = SMT_PLACEMENTS_PER_HOUR_RANGE
     if n_lines is None:

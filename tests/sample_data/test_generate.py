@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from connectors.dataset import read_dataset, write_dataset
 from mrp.dataset import TABLES
-from sample_data.generate import generate_dataset
+from sample_data.generate import _after_consumption, generate_dataset
 from tests.sample_data.helpers import deepest_chain, reference_problems, schema_problems
 
 AS_OF = pd.Timestamp("2026-11-23")
@@ -115,3 +116,35 @@ def test_bad_shapes_are_refused():
         generate_dataset(100, 10, levels=1)
     with pytest.raises(ValueError, match="too small"):
         generate_dataset(4, 10, levels=4)
+
+
+def test_orders_consume_forecast_backwards_then_forwards_within_the_window():
+    # Item 0: forecasts of 50 on days 10, 35 and 60; an order of 70 on day 40 takes 50 from
+    # day 35, then 20 from day 10 (backwards first, 30 days back is inside the window), and
+    # nothing from day 60. Item 1's order does not touch item 0's forecast.
+    item = np.array([0, 0, 0, 0, 1])
+    day = np.array([10, 35, 60, 40, 40])
+    quantity = np.array([50.0, 50, 50, 70, 500])
+    forecast = np.array([True, True, True, False, False])
+    left = _after_consumption(item, day, quantity, forecast, np.full(5, 100))
+    np.testing.assert_array_equal(left, [30.0, 0, 50, 70, 500])
+
+
+def test_an_order_takes_forecast_back_to_the_window_edge_only():
+    item = np.zeros(3, dtype=np.int64)
+    day = np.array([9, 10, 40])  # day 9 is 31 days before the order: outside
+    left = _after_consumption(item, day, np.array([40.0, 40, 100]), np.array([True, True, False]),
+                              np.full(3, 100))
+    np.testing.assert_array_equal(left, [40.0, 0, 100])
+
+
+def test_lines_are_sized_unless_their_number_is_given():
+    sized = generate_dataset(3000, 3000, levels=5, seed=1)
+    fixed = generate_dataset(3000, 3000, levels=5, seed=1, n_lines=4)
+    assert len(sized.smt_lines) == 5 and len(fixed.smt_lines) == 4
+    # Either way the lines' placements per day are sized on the same board work
+    # (line speeds rounded to 500 placements per hour).
+
+    def capacity(ds):
+        return float((ds.smt_lines["placements_per_hour"] * ds.smt_lines["hours_per_day"]).sum())
+    assert capacity(fixed) == pytest.approx(capacity(sized), rel=0.05)
