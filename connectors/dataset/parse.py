@@ -31,11 +31,16 @@ class ParsedTable:
 
 
 def normalise_raw(raw: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as ``str`` ("" for empty), whatever the caller handed in (JSON rows may hold numbers)."""
-    cells = raw.to_numpy(dtype=object)
-    if not all(isinstance(v, str) for v in cells.ravel()):
-        cells = np.frompyfunc(_text, 1, 1)(cells)
-    return pd.DataFrame(cells, columns=raw.columns, dtype=object)
+    """Every cell as text ("" for empty), whatever the caller handed in (JSON rows may hold
+    numbers), in pandas' Arrow-backed ``str`` columns so that trimming and matching run in
+    Arrow rather than a Python call per cell."""
+    columns = {}
+    for position in range(raw.shape[1]):
+        cells = raw.iloc[:, position].to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(cells, skipna=False) not in ("string", "empty"):
+            cells = np.frompyfunc(_text, 1, 1)(cells)
+        columns[position] = pd.array(cells, dtype="str")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(raw))).set_axis(raw.columns, axis=1)
 
 
 def _text(value: object) -> str:

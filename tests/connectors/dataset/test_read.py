@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectors.dataset import DatasetError, Issue, parse_tables, read_dataset
+from connectors.dataset import DatasetError, Issue, parse_tables, read_dataset, write_dataset
 from mrp.dataset import TABLES, PlanSettings, dtype_of
 from tests.connectors.dataset.helpers import DATA, INVALID, VALID, codes, raw_tables
 
@@ -385,3 +385,14 @@ def test_pyarrow_reads_every_test_file_as_pandas_does(file):
 
 #: Test folders holding a file pyarrow refuses: a row with more values than the header.
 REFUSED_BY_ARROW = {"bad_csv"}
+
+
+def test_a_generated_factory_reads_back_equal_through_pyarrow(tmp_path):
+    """A realistic folder (every file, thousands of rows) read by pyarrow gives the Dataset it was written from."""
+    from sample_data.generate import generate_dataset
+    from tests.connectors.dataset.test_write import _assert_same
+
+    ds = generate_dataset(300, 600, levels=4, seed=3)
+    write_dataset(ds, tmp_path)
+    again, _ = read_dataset(tmp_path, today=AS_OF)
+    _assert_same(ds, again)
