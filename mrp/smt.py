@@ -68,8 +68,9 @@ def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None, as_of: pd.Timest
         material["available_date"] = _with_purchasing(material, mrp, coverage)
     if material.empty:
         return {}
-    latest = material.groupby(["order_id", "component_id"])["available_date"].agg(
-        lambda s: pd.NaT if s.isna().any() else s.max())
+    keys = [material["order_id"], material["component_id"]]
+    latest = material["available_date"].groupby(keys).max()
+    latest[material["available_date"].isna().groupby(keys).any()] = pd.NaT
     return latest.to_dict()
 
 

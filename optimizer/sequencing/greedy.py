@@ -55,7 +55,7 @@ class GreedyReport:
     """How much the greedy worked (placements weighed plus jobs re-timed after each
     insertion) and how many jobs it only appended."""
 
-    placements: int
+    work: int
     appended: int
 
 

@@ -107,14 +107,14 @@ def sequence_jobs(
                 kept.setdefault(job.previous_line, []).append(j)
         greedy, report = greedy_schedule(data, kept=kept, deadline=deadline,
                                          work_limit=int(GREEDY_SHARE * work_limit * GREEDY_WORK_PER_UNIT))
-        greedy_work = report.placements / GREEDY_WORK_PER_UNIT
+        greedy_work = report.work / GREEDY_WORK_PER_UNIT
         budget = max(0.0, work_limit - greedy_work)
         best, figures = optimise(data, greedy, solver_settings, deadline=deadline, budget=budget)
         figures["deterministic_time"] = round(figures["deterministic_time"], 3)
         summary.update(figures)
         summary.update(
             work_spent=round(greedy_work + figures["deterministic_time"], 3),
-            greedy_work=report.placements,
+            greedy_work=report.work,
             greedy_tardiness_minutes=greedy.total_tardiness_minutes,
             greedy_changeover_minutes=greedy.total_changeover_minutes,
             off_preference_jobs=best.off_preference_jobs,
