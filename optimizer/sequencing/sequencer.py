@@ -40,7 +40,7 @@ SCHEDULE_COLUMNS = (*PLAN_COLUMNS["schedule"], "clear_to_build")
 # Measured here: about 48 000 a wall second with the 2 cores loaded elevenfold, more when
 # idle; a unit of budget stands for 1 / DETERMINISTIC_UNITS_PER_SECOND = 10 wall seconds,
 # and counting 200 000 per unit keeps the greedy's half of the budget well inside its time.
-GREEDY_WORK_PER_UNIT = 200_000
+GREEDY_WORK_PER_UNIT = 100_000
 GREEDY_SHARE = 0.5  # of the work limit the greedy may spend before it only appends
 
 

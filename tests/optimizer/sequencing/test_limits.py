@@ -13,7 +13,7 @@ from .reference import check_schedule
 
 def test_a_tiny_work_limit_appends_the_rest_in_due_order_and_says_so():
     jobs, lines = random_instance(40, 3, seed=7)
-    limit = 0.001  # the greedy may do 0.5 × 0.001 × 200 000 = 100 steps of work
+    limit = 0.001  # the greedy may do 0.5 × 0.001 × 100 000 = 50 steps of work
     result = sequence_jobs(jobs, lines, SETTINGS, time_limit_s=60, work_limit=limit)
     check_schedule(result, jobs, lines, SETTINGS)
     summary = result.summary
