@@ -36,10 +36,10 @@ from .shifts import wall_end, wall_start
 from .timetable import Timetable, timetable
 
 SCHEDULE_COLUMNS = (*PLAN_COLUMNS["schedule"], "clear_to_build")
-# The greedy's work (placements weighed plus jobs re-timed) per deterministic unit.
-# Measured here: about 48 000 a wall second with the 2 cores loaded elevenfold, more when
-# idle; a unit of budget stands for 1 / DETERMINISTIC_UNITS_PER_SECOND = 10 wall seconds,
-# and counting 200 000 per unit keeps the greedy's half of the budget well inside its time.
+# The greedy's work (placements weighed plus jobs re-timed) per deterministic unit. The
+# greedy does about 100 000 a second of CPU here; a unit of budget stands for
+# 1 / DETERMINISTIC_UNITS_PER_SECOND = 10 seconds, so the greedy's half of the budget
+# stays well inside its share of the wall clock.
 GREEDY_WORK_PER_UNIT = 100_000
 GREEDY_SHARE = 0.5  # of the work limit the greedy may spend before it only appends
 
