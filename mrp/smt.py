@@ -41,8 +41,8 @@ def smt_jobs(ds: Dataset, mrp: MrpResult, coverage: pd.DataFrame | None = None) 
     jobs["start_date"] = pd.to_datetime(jobs["start_date"])
     buy = set(ds.items.loc[ds.items["type"] == "buy", "item_id"])
     feeder_lines = ds.bom[ds.bom["feeder"] & ds.bom["child_id"].isin(buy) & ds.bom["parent_id"].isin(process.index)]
-    by_parent = {parent: lines for parent, lines in feeder_lines.groupby("parent_id")}
-    jobs["feeders"] = [_feeders(by_parent.get(item), release) for item, release in zip(jobs["item_id"], jobs["release"])]
+    by_parent = {parent: _validity(lines) for parent, lines in feeder_lines.groupby("parent_id")}
+    jobs["feeders"] = _feeders(by_parent, jobs["item_id"], jobs["release"])
     jobs["line_ids"] = [tuple(s for s in str(process.at[item, "line_ids"]).split(";") if s.strip())
                         for item in jobs["item_id"]]
     jobs["placements_per_board"] = jobs["item_id"].map(process["placements_per_board"]).astype(float)
@@ -53,12 +53,32 @@ def smt_jobs(ds: Dataset, mrp: MrpResult, coverage: pd.DataFrame | None = None) 
     return jobs[list(JOB_COLUMNS)].sort_values("job_id", kind="stable").reset_index(drop=True)
 
 
-def _feeders(lines: pd.DataFrame | None, release: pd.Timestamp) -> tuple[str, ...]:
-    if lines is None:
-        return ()
-    valid = (lines["valid_from"].isna() | (lines["valid_from"] <= release)) & \
-            (lines["valid_to"].isna() | (release < lines["valid_to"]))
-    return tuple(sorted(set(lines.loc[valid, "child_id"])))
+def _validity(lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An item's feeder lines as arrays: component, valid from, valid to (open ends as the
+    earliest and latest day numpy knows)."""
+    start = lines["valid_from"].to_numpy(dtype="datetime64[ns]")
+    end = lines["valid_to"].to_numpy(dtype="datetime64[ns]")
+    start = np.where(np.isnat(start), np.datetime64(pd.Timestamp.min.ceil("D")), start)
+    end = np.where(np.isnat(end), np.datetime64(pd.Timestamp.max.floor("D")), end)
+    return lines["child_id"].to_numpy(dtype=object), start, end
+
+
+def _feeders(by_parent: dict, items: pd.Series, releases: pd.Series) -> list[tuple[str, ...]]:
+    """Each job's feeders: its item's feeder lines valid on its release day (one answer
+    per item and day)."""
+    known: dict[tuple[str, np.datetime64], tuple[str, ...]] = {}
+    result = []
+    for item, release in zip(items, releases.to_numpy(dtype="datetime64[ns]")):
+        key = (item, release)
+        if key not in known:
+            lines = by_parent.get(item)
+            if lines is None:
+                known[key] = ()
+            else:
+                children, start, end = lines
+                known[key] = tuple(sorted(set(children[(start <= release) & (release < end)])))
+        result.append(known[key])
+    return result
 
 
 def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None, as_of: pd.Timestamp) -> dict[tuple[str, str], pd.Timestamp]:
