@@ -41,36 +41,54 @@ def smt_jobs(ds: Dataset, mrp: MrpResult, coverage: pd.DataFrame | None = None) 
     jobs["start_date"] = pd.to_datetime(jobs["start_date"])
     buy = set(ds.items.loc[ds.items["type"] == "buy", "item_id"])
     feeder_lines = ds.bom[ds.bom["feeder"] & ds.bom["child_id"].isin(buy) & ds.bom["parent_id"].isin(process.index)]
-    by_parent = {parent: lines for parent, lines in feeder_lines.groupby("parent_id")}
-    jobs["feeders"] = [_feeders(by_parent.get(item), release) for item, release in zip(jobs["item_id"], jobs["release"])]
+    by_parent = {parent: _validity(lines) for parent, lines in feeder_lines.groupby("parent_id")}
+    jobs["feeders"] = _feeders(by_parent, jobs["item_id"], jobs["release"])
     jobs["line_ids"] = [tuple(s for s in str(process.at[item, "line_ids"]).split(";") if s.strip())
                         for item in jobs["item_id"]]
     jobs["placements_per_board"] = jobs["item_id"].map(process["placements_per_board"]).astype(float)
-    ready = _ready_dates(mrp, coverage, as_of)
-    jobs["ready_date"] = [_job_ready(job, released, feeders, ready, as_of)
-                          for job, released, feeders in zip(jobs["job_id"], jobs["released"], jobs["feeders"])]
-    jobs["ready_date"] = pd.to_datetime(jobs["ready_date"])
+    jobs["ready_date"] = _job_ready(jobs, _ready_dates(mrp, coverage), as_of)
     return jobs[list(JOB_COLUMNS)].sort_values("job_id", kind="stable").reset_index(drop=True)
 
 
-def _feeders(lines: pd.DataFrame | None, release: pd.Timestamp) -> tuple[str, ...]:
-    if lines is None:
-        return ()
-    valid = (lines["valid_from"].isna() | (lines["valid_from"] <= release)) & \
-            (lines["valid_to"].isna() | (release < lines["valid_to"]))
-    return tuple(sorted(set(lines.loc[valid, "child_id"])))
+def _validity(lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An item's feeder lines as arrays: component, valid from, valid to (open ends as the
+    earliest and latest day numpy knows)."""
+    start = lines["valid_from"].to_numpy(dtype="datetime64[ns]")
+    end = lines["valid_to"].to_numpy(dtype="datetime64[ns]")
+    start = np.where(np.isnat(start), np.datetime64(pd.Timestamp.min.ceil("D")), start)
+    end = np.where(np.isnat(end), np.datetime64(pd.Timestamp.max.floor("D")), end)
+    return lines["child_id"].to_numpy(dtype=object), start, end
 
 
-def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None, as_of: pd.Timestamp) -> dict[tuple[str, str], pd.Timestamp]:
-    """Latest arrival of the supply drawn per (job, component); NaT when part never arrives."""
+def _feeders(by_parent: dict, items: pd.Series, releases: pd.Series) -> list[tuple[str, ...]]:
+    """Each job's feeders: its item's feeder lines valid on its release day (one answer
+    per item and day)."""
+    known: dict[tuple[str, np.datetime64], tuple[str, ...]] = {}
+    result = []
+    for item, release in zip(items, releases.to_numpy(dtype="datetime64[ns]")):
+        key = (item, release)
+        if key not in known:
+            lines = by_parent.get(item)
+            if lines is None:
+                known[key] = ()
+            else:
+                children, start, end = lines
+                known[key] = tuple(sorted(set(children[(start <= release) & (release < end)])))
+        result.append(known[key])
+    return result
+
+
+def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None) -> pd.Series:
+    """Latest arrival of the supply drawn per (job, component) (index ``order_id``,
+    ``component_id``); NaT when part of it never arrives."""
     material = mrp.material.copy()
     if coverage is not None and not material.empty:
         material["available_date"] = _with_purchasing(material, mrp, coverage)
-    if material.empty:
-        return {}
-    latest = material.groupby(["order_id", "component_id"])["available_date"].agg(
-        lambda s: pd.NaT if s.isna().any() else s.max())
-    return latest.to_dict()
+    keys = [material["order_id"].rename("order_id"), material["component_id"].rename("component_id")]
+    arrival = pd.to_datetime(material["available_date"])
+    latest = arrival.groupby(keys).max()
+    latest[arrival.isna().groupby(keys).any()] = pd.NaT
+    return latest
 
 
 def _with_purchasing(material: pd.DataFrame, mrp: MrpResult, coverage: pd.DataFrame) -> pd.Series:
@@ -92,10 +110,19 @@ def _with_purchasing(material: pd.DataFrame, mrp: MrpResult, coverage: pd.DataFr
     return pd.Series(dates, index=material.index)
 
 
-def _job_ready(job_id: str, released: bool, feeders: tuple[str, ...], ready: dict, as_of: pd.Timestamp):
-    if released:
-        return as_of
-    dates = [ready.get((job_id, c), as_of) for c in feeders]
-    if any(pd.isna(d) for d in dates):
-        return pd.NaT
-    return max([as_of, *dates])
+def _job_ready(jobs: pd.DataFrame, ready: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+    """A released work order is ready on ``as_of``; another job on the latest arrival of
+    its feeders' supply (``as_of`` at the earliest, and for a feeder MRP drew nothing for),
+    NaT when part of that supply never arrives."""
+    pairs = jobs[["job_id", "feeders"]].explode("feeders").dropna(subset=["feeders"])
+    index = pd.MultiIndex.from_arrays([pairs["job_id"], pairs["feeders"]])
+    drawn = index.isin(ready.index)
+    arrival = pd.Series(pd.Timestamp(as_of), index=pairs.index, dtype="datetime64[ns]")
+    arrival[drawn] = ready.reindex(index[drawn]).to_numpy()
+    latest = arrival.groupby(pairs["job_id"]).max()
+    latest[arrival.isna().groupby(pairs["job_id"]).any()] = pd.NaT
+    result = jobs["job_id"].map(latest).astype("datetime64[ns]")
+    result = result.where(result.isna() | (result > as_of), as_of)
+    without_feeders = ~jobs["job_id"].isin(latest.index)
+    result[without_feeders | jobs["released"].astype(bool)] = as_of
+    return result

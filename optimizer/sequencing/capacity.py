@@ -43,47 +43,51 @@ def in_detailed_window(jobs: pd.DataFrame, settings: PlanSettings) -> np.ndarray
     return due | ready_soon | pinned | released
 
 
-def week_start(day: pd.Timestamp) -> pd.Timestamp:
-    """The Monday of ``day``'s week."""
-    day = pd.Timestamp(day).normalize()
-    return day - pd.Timedelta(days=day.weekday())
-
-
 class WeekLoad:
-    """Hours loaded per (line, week) against the hours each line works that week."""
+    """Hours loaded per (line, week) against the hours each line works that week.
+
+    Days are counted from ``as_of`` (day 0) and weeks from the week of ``as_of`` (week 0,
+    whose Monday is day ``-as_of.weekday()``), so the loading works on integers."""
 
     def __init__(self, lines: pd.DataFrame, settings: PlanSettings) -> None:
         self.as_of = pd.Timestamp(settings.as_of)
-        self.horizon_end = self.as_of + pd.Timedelta(days=settings.horizon_days)
+        self.monday = -self.as_of.weekday()  # day of week 0's Monday
+        self.horizon_days = settings.horizon_days
         self.hours_per_day = dict(zip(lines["line_id"].astype(str), lines["hours_per_day"].astype(float)))
-        self.load: dict[tuple[str, pd.Timestamp], float] = {}
-        week = week_start(self.as_of)
-        while week < self.horizon_end:
+        self.load: dict[tuple[str, int], float] = {}
+        for week in range(self.week_of(max(0, self.horizon_days - 1)) + 1 if self.horizon_days > 0 else 0):
             for line_id in self.hours_per_day:
                 self.load[line_id, week] = 0.0
-            week += pd.Timedelta(days=7)
 
-    def available(self, line_id: str, week: pd.Timestamp) -> float:
+    def week_of(self, day: int) -> int:
+        """The week of ``day`` (days after ``as_of``)."""
+        return (day - self.monday) // 7
+
+    def available(self, line_id: str, week: int) -> float:
         """``hours_per_day`` × the days of ``week`` inside ``[as_of, as_of + horizon_days)``."""
-        first, last = max(week, self.as_of), min(week + pd.Timedelta(days=7), self.horizon_end)
-        return self.hours_per_day[line_id] * max(0, (last - first).days)
+        first = self.monday + 7 * week
+        days = min(first + 7, self.horizon_days) - max(first, 0)
+        return self.hours_per_day[line_id] * max(0, days)
 
-    def free(self, line_id: str, week: pd.Timestamp) -> float:
+    def free(self, line_id: str, week: int) -> float:
         return self.available(line_id, week) - self.load.get((line_id, week), 0.0)
 
-    def add(self, line_id: str, week: pd.Timestamp, hours: float) -> None:
+    def add(self, line_id: str, week: int, hours: float) -> None:
         self.load[line_id, week] = self.load.get((line_id, week), 0.0) + hours
 
     def add_worked(self, line_id: str, first_minute: int, last_minute: int, minutes_per_day: int) -> None:
         """Load working minutes ``[first_minute, last_minute)`` of a line working
-        ``minutes_per_day`` (minute 0 is ``shift_start`` on ``as_of``), split at week boundaries."""
+        ``minutes_per_day`` (minute 0 is ``shift_start`` on ``as_of``), split where a week
+        begins (``shift_start`` on Monday)."""
         minute = first_minute
         while minute < last_minute:
-            week = week_start(self.as_of + pd.Timedelta(days=minute // minutes_per_day))
-            week_end = (week + pd.Timedelta(days=7) - self.as_of).days * minutes_per_day
-            upto = min(last_minute, week_end)
+            week = self.week_of(minute // minutes_per_day)
+            upto = min(last_minute, (self.monday + 7 * (week + 1)) * minutes_per_day)
             self.add(line_id, week, (upto - minute) / 60)
             minute = upto
+
+    def monday_of(self, week: int) -> pd.Timestamp:
+        return self.as_of + pd.Timedelta(days=self.monday + 7 * week)
 
     def table(self) -> pd.DataFrame:
         """``capacity_load`` rows by line and week; utilisation is empty for a week the
@@ -92,7 +96,7 @@ class WeekLoad:
         for (line_id, week), hours in sorted(self.load.items()):
             available = self.available(line_id, week)
             rows.append({
-                "line_id": line_id, "week_start": week, "load_hours": round(hours, HOURS_DIGITS),
+                "line_id": line_id, "week_start": self.monday_of(week), "load_hours": round(hours, HOURS_DIGITS),
                 "available_hours": round(available, HOURS_DIGITS),
                 "utilisation_pct": round(100 * hours / available, 1) if available > 0 else np.nan,
             })
@@ -107,14 +111,15 @@ class WeekLoad:
         for (line_id, week), hours in sorted(self.load.items()):
             available = self.available(line_id, week)
             excess = round(hours - available, HOURS_DIGITS)
+            monday = self.monday_of(week)
             if excess <= 0:
                 continue
             works = (f"works {available:.1f} h" if available > 0
                      else "has no working hours (the week is outside the planning horizon)")
             rows.append({
-                "type": "overloaded_line_week", "item_id": "", "ref_id": line_id, "date": week,
+                "type": "overloaded_line_week", "item_id": "", "ref_id": line_id, "date": monday,
                 "quantity": excess,
-                "message": f"line {line_id} is loaded with {hours:.1f} h in the week of {week.date().isoformat()} "
+                "message": f"line {line_id} is loaded with {hours:.1f} h in the week of {monday.date().isoformat()} "
                            f"but {works}; move {excess:.1f} h to another line or week, or add shifts",
             })
         frame = pd.DataFrame(rows, columns=list(EXCEPTION_COLUMNS))
@@ -127,13 +132,18 @@ def rough_cut_load(load: WeekLoad, later: list[tuple[dict, list[str]]], lines: p
     on its preferred line (the work order's ``line_id``) when that line may run it, else on
     the line that may run it with the most free hours that week (then the first by id).
     ``later`` holds each job's row and the ids of the lines that may run it."""
+    if not later:
+        return
     speed = dict(zip(lines["line_id"].astype(str), lines["placements_per_hour"].astype(float)))
-    for row, line_ids in sorted(later, key=lambda p: (pd.Timestamp(p[0]["due_date"]), str(p[0]["job_id"]))):
-        week = week_start(row["due_date"])
+    due = pd.to_datetime(pd.Series([row["due_date"] for row, _ in later])).dt.normalize()
+    days = ((due - load.as_of) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
+    order = sorted(range(len(later)), key=lambda k: (days[k], str(later[k][0]["job_id"])))
+    for k in order:
+        row, line_ids = later[k]
+        week = load.week_of(int(days[k]))
         preferred = str(row["line_id"] or "")
         if preferred in line_ids:
             line_id = preferred
         else:
             line_id = max(sorted(line_ids), key=lambda lid: load.free(lid, week))
-        hours = float(row["quantity"]) * float(row["placements_per_board"]) / speed[line_id]
-        load.add(line_id, week, hours)
+        load.add(line_id, week, float(row["quantity"]) * float(row["placements_per_board"]) / speed[line_id])

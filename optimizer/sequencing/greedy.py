@@ -13,7 +13,7 @@ placed with the pinned jobs, in the order of their previous starts, as long as t
 line's timetable keeps every pin.
 
 The greedy is bounded: it counts its work (the placements it weighs and the jobs it
-re-times after each insertion), and once ``work_limit`` of it is spent (or the wall clock passes ``deadline``) each remaining job, in due
+re-times after each insertion: those from the insertion on), and once ``work_limit`` of it is spent (or the wall clock passes ``deadline``) each remaining job, in due
 order, simply goes to the end of the line that finishes it first (``GreedyReport.appended``).
 """
 
@@ -35,10 +35,16 @@ class _LineTimes:
     gaps: list[int]
 
     @classmethod
-    def of(cls, data: ProblemData, line: int, sequence: list[int]) -> _LineTimes:
-        scheduled = time_line(data, line, sequence)
-        ends = [0] + [s.end for s in scheduled]
-        gaps = [k for k, s in enumerate(scheduled) if s.setup_start > ends[k]]
+    def of(cls, data: ProblemData, line: int, sequence: list[int], old: _LineTimes | None = None,
+           position: int = 0) -> _LineTimes:
+        """Time ``sequence``; with ``old``, the times of the same line before a job was
+        inserted at ``position``, only the jobs from there on are timed again."""
+        kept = old.scheduled[:position] if old is not None else []
+        scheduled = kept + time_line(data, line, sequence[len(kept):], after=kept[-1] if kept else None)
+        gaps = [k for k in old.gaps if k < len(kept)] if old is not None else []
+        for k in range(len(kept), len(scheduled)):
+            if scheduled[k].setup_start > (scheduled[k - 1].end if k else 0):
+                gaps.append(k)
         return cls(scheduled, gaps)
 
 
@@ -55,7 +61,7 @@ class GreedyReport:
     """How much the greedy worked (placements weighed plus jobs re-timed after each
     insertion) and how many jobs it only appended."""
 
-    placements: int
+    work: int
     appended: int
 
 
@@ -83,8 +89,8 @@ def greedy_schedule(data: ProblemData, *, window_minutes: int = MINUTES_PER_DAY,
         options = [p for j in candidates for p in _placements(data, j, sequences, times)]
         best = min((_rank(data, p, sequences), p) for p in options)[1]
         sequences[best.line].insert(best.position, best.job)
-        times[best.line] = _LineTimes.of(data, best.line, sequences[best.line])
-        weighed += len(options) + len(sequences[best.line])
+        times[best.line] = _LineTimes.of(data, best.line, sequences[best.line], times[best.line], best.position)
+        weighed += len(options) + len(sequences[best.line]) - best.position
         waiting.remove(best.job)
     return timetable(data, sequences), GreedyReport(weighed, appended)
 

@@ -7,7 +7,9 @@ seconds and its own LNS moves slowly. Here each step frees about
 - the jobs *before* the freed ones on a line do not move; the last of them (the anchor)
   is pinned at its start and the others are left out;
 - the jobs *after* them keep their line and their order (the backbone) but may start
-  earlier or later; freed jobs may go into any hole of the backbone (where freed jobs
+  earlier or later; only ``BACKBONE_TAIL`` of them past the last freed job are in the
+  sub-model, the rest follow in order, retimed, so a step's model stays small however
+  long the line's schedule is; freed jobs may go into any hole of the backbone (where freed jobs
   were, or where the window's time falls on a line that had none), on any line of the
   window they may run on, in any order;
 - the current schedule is the hint, so a step never makes things worse; the result is
@@ -32,9 +34,10 @@ from .constraints import Arc
 from .model import SolverSettings, solve
 from .problem import Job, Mode, ProblemData
 from .shifts import wall_start
-from .timetable import Timetable, timetable
+from .timetable import InfeasibleSequence, Timetable, timetable
 
 MIN_NEIGHBOURHOOD = 4
+BACKBONE_TAIL = 6  # jobs after the last freed one on a line that the sub-model still sees
 GROWTH = 1.15
 MIN_STEP_COST = 0.01  # deterministic seconds charged for a step, so trivial steps still end the search
 
@@ -56,6 +59,7 @@ class _Neighbourhood:
     jobs: list[int]
     lines: list[int]
     prefixes: list[list[int]]  # per sub line: full-index jobs before the anchor (unchanged)
+    suffixes: list[list[int]]  # per sub line: full-index jobs after the backbone (same order, retimed)
     data: ProblemData
     arcs: dict[int, set[Arc]]
     warm_start: Timetable
@@ -63,7 +67,7 @@ class _Neighbourhood:
     def merge(self, current: tuple[tuple[int, ...], ...], sub_sequences) -> list[list[int]]:
         sequences = [list(seq) for seq in current]
         for k, line in enumerate(self.lines):
-            sequences[line] = self.prefixes[k] + [self.jobs[j] for j in sub_sequences[k]]
+            sequences[line] = self.prefixes[k] + [self.jobs[j] for j in sub_sequences[k]] + self.suffixes[k]
         return sequences
 
 
@@ -95,7 +99,10 @@ def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadl
         grown = size * GROWTH if result.status == "OPTIMAL" else size / GROWTH
         size = min(max(grown, MIN_NEIGHBOURHOOD), float(data.num_jobs))
         if result.sequences is not None:
-            candidate = timetable(data, hood.merge(best.sequences, result.sequences))
+            try:
+                candidate = timetable(data, hood.merge(best.sequences, result.sequences))
+            except InfeasibleSequence:  # the retimed suffix would miss a pin
+                continue
             if candidate.objective < best.objective:
                 best, improvements = candidate, improvements + 1
     return best, LnsReport(steps, improvements, spent, stopped, len(freed))
@@ -142,17 +149,19 @@ def _neighbourhood(data: ProblemData, tt: Timetable, free: set[int], lines: list
     """Cut the sub-problem of ``free`` on ``lines`` out of the current timetable."""
     placed = {s.job: s for s in tt.scheduled}
     window = min(_wall_start(data, placed[j]) for j in free)
-    prefixes, backbones, holes, anchors = [], [], [], set()
+    prefixes, backbones, holes, suffixes, anchors = [], [], [], [], set()
     for line in lines:
         seq = list(tt.sequences[line])
         freed = [k for k, j in enumerate(seq) if j in free]
         cut = freed[0] if freed else sum(_wall_start(data, placed[j]) < window for j in seq)
         anchor = [seq[cut - 1]] if cut > 0 else []
         anchors.update(anchor)
-        backbone = anchor + [j for j in seq[cut:] if j not in free]
+        end = (freed[-1] + 1 if freed else cut) + BACKBONE_TAIL
+        backbone = anchor + [j for j in seq[cut:end] if j not in free]
+        suffixes.append(seq[end:])
         # holes: positions in the backbone (0 = before its first job) where freed jobs may go
         hole_set, position = set(), len(anchor)
-        for j in seq[cut:]:
+        for j in seq[cut:end]:
             if j in free:
                 hole_set.add(position)
             else:
@@ -196,5 +205,6 @@ def _neighbourhood(data: ProblemData, tt: Timetable, free: set[int], lines: list
             line_arcs |= {(before, f) for f in movable} | {(f, after) for f in movable}
         line_arcs |= {(f, g) for f in movable for g in movable if f != g}
         arcs[k] = line_arcs
-    warm = [[index[j] for j in tt.sequences[line][len(prefixes[k]):]] for k, line in enumerate(lines)]
-    return _Neighbourhood(jobs, lines, prefixes, sub, arcs, timetable(sub, warm))
+    warm = [[index[j] for j in tt.sequences[line][len(prefixes[k]):len(tt.sequences[line]) - len(suffixes[k])]]
+            for k, line in enumerate(lines)]
+    return _Neighbourhood(jobs, lines, prefixes, suffixes, sub, arcs, timetable(sub, warm))

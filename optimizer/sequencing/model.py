@@ -10,7 +10,7 @@ of operations that is about one second of work) with a fixed seed; one worker se
 sequentially, several run interleaved (``interleave_search``): CP-SAT's usual parallel
 portfolio is not reproducible, and a wall-clock stop cuts a run at a point that depends
 on the machine's load. The wall-clock limit stays as a safety net only (the summary's
-``stopped_by_wall_clock`` says when it fired; the run is then not reproducible).
+``stopped_by`` says when it fired; the run is then not reproducible).
 """
 
 from __future__ import annotations

@@ -54,11 +54,13 @@ class Timetable:
         return max((s.end for s in self.scheduled), default=0)
 
 
-def time_line(data: ProblemData, line: int, sequence: list[int] | tuple[int, ...]) -> list[ScheduledJob]:
-    """Time one line's sequence left-shifted; raise :class:`InfeasibleSequence` when a job
-    cannot run on the line or a pinned job cannot start at its pin."""
+def time_line(data: ProblemData, line: int, sequence: list[int] | tuple[int, ...],
+              after: ScheduledJob | None = None) -> list[ScheduledJob]:
+    """Time one line's sequence left-shifted (``after``: the job it follows, already
+    timed); raise :class:`InfeasibleSequence` when a job cannot run on the line or a
+    pinned job cannot start at its pin."""
     scheduled = []
-    previous, previous_end = None, 0
+    previous, previous_end = (None, 0) if after is None else (after.job, after.end)
     for j in sequence:
         job = data.jobs[j]
         mode = job.mode_on(line)
