@@ -74,7 +74,6 @@ def run_plan(
         plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
         exceptions.append(purchasing.exceptions)
         summary["purchasing"] = purchasing.summary
-        plan.files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions, purchasing.summary)
 
     if schedule:
         with _stage("sequencing", timings, progress):
@@ -84,12 +83,22 @@ def run_plan(
         plan.schedule = sequencing.schedule
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
-        if not sequencing.schedule.empty:
-            plan.files.update(_gantt_pictures(sequencing.schedule, dataset))
 
     plan.exceptions = _exceptions(exceptions)
     plan.summary = _summary(dataset, mrp, plan, summary, timings)
+    plan.files = plan_files(plan, dataset)
     return plan
+
+
+def plan_files(plan: Plan, dataset: Dataset) -> dict[str, bytes]:
+    """The plan's documents: the buyer workbook and the Gantt pictures (rendered again when ids change)."""
+    files: dict[str, bytes] = {}
+    if plan.purchase_suggestions is not None:
+        files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions,
+                                                            plan.summary.get("purchasing", {}))
+    if plan.schedule is not None and not plan.schedule.empty:
+        files.update(_gantt_pictures(plan.schedule, dataset))
+    return files
 
 
 def _gantt_pictures(schedule: pd.DataFrame, dataset: Dataset) -> dict[str, bytes]:

@@ -20,14 +20,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from connectors.dataset import validate_dataset
 from connectors.store.dataset_io import load_dataset
 from connectors.store.engine import read_snapshot, write_session
 from connectors.store.lock import LockBusy, exclusive_lock
-from connectors.store.models import PlanningRun
-from connectors.store.plans import load_plan_table, publish_plan
+from connectors.store.models import PlanningRun, SuggestionDecision
+from connectors.store.ids import next_numbers, save_numbers
+from connectors.store.plans import current_run_id, load_plan_table, publish_plan
 from connectors.store.runs import (
     previous_published,
     record_failure,
@@ -38,6 +39,8 @@ from connectors.store.runs import (
     utc_now,
 )
 from jobs.decisions import decision_inputs
+from jobs.identity import KINDS, stable_plan
+from mrp.dataset import Dataset
 from mrp.plan import Plan
 
 Planner = Callable[..., Plan]
@@ -118,6 +121,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             )
         with timer.stage("publish"):
             with write_session(engine) as session:
+                plan = keep_ids(session, plan, inputs.dataset, save=True)
                 run = session.get(PlanningRun, run.id)
                 run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
                 publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
@@ -136,6 +140,25 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
     return run
 
 
+
+
+def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool) -> Plan:
+    """``plan`` with the ids of the published plan's lines kept (``jobs.identity``), its documents
+    rendered again; with ``save`` the store's id counters move past the ids handed out."""
+    published = current_run_id(session)
+    run = session.get(PlanningRun, published) if published is not None else None
+    previous = {kind.table: load_plan_table(session, kind.table, published)
+                for kind in KINDS if run is not None and kind.table in run.tables}
+    closed = session.exec(select(SuggestionDecision.suggestion_id).where(
+        SuggestionDecision.action.in_(("approved", "rejected")))).all()
+    counters = next_numbers(session, tuple(kind.name for kind in KINDS))
+    stable, counters = stable_plan(plan, previous, retired={"suggestion": set(closed)}, counters=counters)
+    if save:
+        save_numbers(session, counters)
+    from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when a run starts
+
+    stable.files = plan_files(stable, dataset)
+    return stable
 
 
 class _StageTimer:

@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
-from connectors.store.models import PLAN_MODELS, CurrentPlan, PlanningRun
+from connectors.store.models import PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun
 from mrp.plan import PLAN_COLUMNS, Plan
 
 
@@ -37,7 +37,7 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         if frame is None:
             continue
         tables.append(name)
-        columns = [c for c in PLAN_COLUMNS[name] if c in frame.columns]
+        columns = [c for c in stored_columns(name) if c in frame.columns]
         insert_frame(connection, frame, model.__table__, columns, run_id=run.id)
     current = session.get(CurrentPlan, 1)
     if current is None:
@@ -59,10 +59,16 @@ def current_run_id(session: Session) -> int | None:
     return session.exec(select(CurrentPlan.run_id).where(CurrentPlan.id == 1)).first()
 
 
+def stored_columns(name: str) -> tuple[str, ...]:
+    """The columns the store keeps of plan table ``name``: the plan contract's, then its extras."""
+    return (*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
+
+
 def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
-    """One output table of a run, in the order the pipeline produced it (PLAN_COLUMNS)."""
+    """One output table of a run, in the order the pipeline produced it (the contract's columns,
+    then the extras the store keeps: a suggestion's reasons, a job's clear to build)."""
     table = PLAN_MODELS[name].__table__
-    columns = PLAN_COLUMNS[name]
+    columns = stored_columns(name)
     rows = session.connection().execute(
         select(*(table.c[c] for c in columns)).where(table.c.run_id == run_id).order_by(table.c.row_no)
     ).all()

@@ -14,7 +14,9 @@ from sqlmodel import SQLModel
 
 from connectors.store import create_store_engine, migrate
 from connectors.store.config import MODEL_MODULES
-from connectors.store.models import DATASET_MODELS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS
+from connectors.store.models import (
+    DATASET_MODELS, PLAN_EXTRA_COLUMNS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS,
+)
 from mrp.dataset import TABLES
 from mrp.plan import PLAN_COLUMNS
 
@@ -45,7 +47,8 @@ def test_store_table_agrees_with_the_dataset_schema_column_by_column(name):
 @pytest.mark.parametrize("name", list(PLAN_COLUMNS))
 def test_plan_tables_hold_the_plan_contract_columns(name):
     table = PLAN_MODELS[name].__table__
-    assert [c.name for c in table.columns if c.name not in PLAN_STORE_COLUMNS] == list(PLAN_COLUMNS[name])
+    stored = [c.name for c in table.columns if c.name not in PLAN_STORE_COLUMNS]
+    assert stored == [*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ())]
     assert [c.name for c in table.primary_key.columns] == list(PLAN_STORE_COLUMNS)
 
 
