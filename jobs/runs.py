@@ -155,9 +155,10 @@ def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool) -> P
     stable, counters = stable_plan(plan, previous, retired={"suggestion": set(closed)}, counters=counters)
     if save:
         save_numbers(session, counters)
-    from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when a run starts
+    if plan.files:  # the documents name the lines: render them with the kept ids
+        from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when a run starts
 
-    stable.files = plan_files(stable, dataset)
+        stable.files = plan_files(stable, dataset)
     return stable
 
 
@@ -241,14 +242,14 @@ class PlanChanges:
         }
 
 
-#: A suggestion is the same line in two plans when item, offer and order date agree; it
-#: changed when its quantity, receipt date or price did. A job is the same when item and due
-#: date agree (planned-order ids are not stable between runs); it changed when its line,
-#: start, end or quantity did.
-SUGGESTION_KEY = ("item_id", "supplier_id", "mpn", "order_date")
-SUGGESTION_COMPARED = ("quantity", "receipt_date", "unit_price")
-JOB_KEY = ("item_id", "due")
-JOB_COMPARED = ("line_id", "start", "end", "quantity")
+#: Lines keep their ids from one published plan to the next (jobs.identity), so a line of
+#: two plans is the same when its id is; it changed when one of the compared fields did.
+SUGGESTION_KEY = ("suggestion_id",)
+SUGGESTION_COMPARED = ("quantity", "order_date", "receipt_date", "unit_price")
+JOB_KEY = ("job_id",)
+JOB_COMPARED = ("line_id", "start", "end", "quantity", "due")
+PLANNED_ORDER_KEY = ("order_id",)
+PLANNED_ORDER_COMPARED = ("quantity", "release_date", "due_date")
 
 
 def plan_changes(session: Session, run_id: int) -> PlanChanges:

@@ -33,7 +33,8 @@ from connectors.store.plans import load_plan_table
 from jobs import decisions
 from jobs.cli import app
 from jobs.runs import (
-    JOB_COMPARED, JOB_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY, RunInProgress, diff_tables, execute_run,
+    JOB_COMPARED, JOB_KEY, PLANNED_ORDER_COMPARED, PLANNED_ORDER_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY,
+    RunInProgress, diff_tables, execute_run,
 )
 
 console = Console()
@@ -49,7 +50,7 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Store URL (default: 
 CHANGE_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "purchase_suggestions": (SUGGESTION_KEY, SUGGESTION_COMPARED),
     "schedule": (JOB_KEY, JOB_COMPARED),
-    "planned_orders": (("item_id", "type", "customer_id", "due_date"), ("quantity", "release_date")),
+    "planned_orders": (PLANNED_ORDER_KEY, PLANNED_ORDER_COMPARED),
     "exceptions": (("type", "item_id", "ref_id"), ("date", "quantity")),
 }
 
