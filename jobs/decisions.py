@@ -149,6 +149,11 @@ def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
         SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
 
 
+def gone_decisions_of(decisions: list[SuggestionDecision], present: set[str]) -> list[SuggestionDecision]:
+    """Of ``decisions``, the open ones (edited) whose suggestion id is not in ``present``."""
+    return [d for d in decisions if d.action in ("edited", "pending") and d.suggestion_id not in present]
+
+
 def offer_unit_price(session: Session, item_id: str, supplier_id: str, mpn: str, quantity: float) -> float:
     """The all-units price of ``quantity`` from an offer: the price of the largest break not above it."""
     breaks = _offer_breaks(session, item_id, supplier_id, mpn)

@@ -149,6 +149,7 @@ def runs_show(
             console.print(f"[red]There is no run {run_id}.[/]")
             raise typer.Exit(EXIT_FAILED)
         changes = plan_changes(session, run_id) if run.status == "published" else None
+        gone = decisions.gone_decisions(session, run_id) if run.status == "published" else []
     zone = NightlySettings().zone()
     console.print(f"[bold]Run {run.id}[/] ({run.trigger}) — {_status(run)} at stage '{run.stage}', as of {run.as_of}")
     console.print(f"started {_local(run.started_at, zone)}, finished {_local(run.finished_at, zone)}, "
@@ -162,6 +163,8 @@ def runs_show(
         console.print(f"[red]error:[/] {run.error}")
     if changes is None:
         return
+    if gone:
+        console.print(_gone_table(gone))
     since = f"run {changes.previous_run_id}" if changes.previous_run_id else "nothing (first plan)"
     counts = changes.counts()
     console.print(f"\n[bold]Changes since {since}[/]: " + "; ".join(
@@ -211,7 +214,10 @@ def decisions_list(db: DbOption = None) -> None:
                           _day(row.order_date), _day(row.receipt_date), f"{row.unit_price:g}",
                           d.action if d else "pending", _po(d) if d else "")
         console.print(table)
-    earlier = [d for d in taken if d.run_id != run_id]
+    gone = decisions.gone_decisions_of(taken, set(suggestions["suggestion_id"]) if len(suggestions) else set())
+    if gone:
+        console.print(_gone_table(gone))
+    earlier = [d for d in taken if d.run_id != run_id and d not in gone]
     if earlier:
         table = Table(title="Decisions on earlier plans")
         for column in ("run", "suggestion", "item", "decision", "PO", "by", "note"):
@@ -237,27 +243,31 @@ EditQuantity = Annotated[float | None, typer.Option("--quantity", help="Order qu
 EditDue = Annotated[datetime | None, typer.Option("--due-date", formats=["%Y-%m-%d"], help="Wanted receipt date.")]
 EditSupplier = Annotated[str | None, typer.Option("--supplier", help="Supplier of the offer to buy from.")]
 EditMpn = Annotated[str | None, typer.Option("--mpn", help="MPN of the offer to buy.")]
+EditExpedite = Annotated[bool, typer.Option(
+    "--expedite", help="The due date is a negotiated expedite: accept it before order date + lead time.")]
 
 
 @decisions_app.command("approve")
 def decisions_approve(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
-    supplier: EditSupplier = None, mpn: EditMpn = None, by: ByOption = "", note: NoteOption = "",
+    supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
+    note: NoteOption = "",
 ) -> None:
     """Approve a suggestion (optionally edited): it becomes an open PO, status sent, counted by the next run."""
     d = _decide(db, decisions.approve_suggestion, suggestion_id=suggestion_id, quantity=quantity,
-                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, by=_user(by), note=note)
+                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Approved {suggestion_id}: {_po(d)}")
 
 
 @decisions_app.command("edit")
 def decisions_edit(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
-    supplier: EditSupplier = None, mpn: EditMpn = None, by: ByOption = "", note: NoteOption = "",
+    supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
+    note: NoteOption = "",
 ) -> None:
-    """Edit a suggestion's quantity, date or offer before approving it."""
+    """Edit a suggestion's quantity, date or offer before approving it (each edit is checked against the offer)."""
     d = _decide(db, decisions.edit_suggestion, suggestion_id=suggestion_id, quantity=quantity,
-                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, by=_user(by), note=note)
+                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Edited {suggestion_id}: {_po(d)}")
 
 
@@ -279,12 +289,12 @@ def decisions_cancel_po(po_id: str, db: DbOption = None, by: ByOption = "", note
 def decisions_pin(
     job_id: str,
     line: Annotated[str, typer.Option("--line", help="SMT line to run the job on.")],
-    start: Annotated[datetime, typer.Option("--start", formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                            help="Start, local time, YYYY-MM-DDTHH:MM.")],
+    start: Annotated[str, typer.Option("--start", help="Start, local time, YYYY-MM-DDTHH:MM.")],
     db: DbOption = None, by: ByOption = "",
 ) -> None:
     """Pin a job of the published schedule to a line and start; the next runs keep it there."""
-    pin = _decide(db, decisions.pin_job, job_id=job_id, line_id=line, start=start, by=_user(by))
+    pin = _decide(db, lambda session, **kw: decisions.pin_job(session, start=decisions.pin_start(start), **kw),
+                  job_id=job_id, line_id=line, by=_user(by))
     Console().print(f"Pinned {job_id} to {pin.line_id} at {pin.start:%Y-%m-%d %H:%M}.")
 
 
@@ -347,6 +357,15 @@ def _local(moment: datetime | None, zone: Any) -> str:
     if moment is None:
         return "-"
     return f"{moment.replace(tzinfo=UTC).astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _gone_table(gone: list[SuggestionDecision]) -> Table:
+    table = Table(title="Edits whose line has gone from the published plan (not sent; decide again on a new line)")
+    for column in ("run", "suggestion", "item", "decision", "edited to", "by", "note"):
+        table.add_column(column)
+    for d in gone:
+        table.add_row(str(d.run_id), d.suggestion_id, d.item_id, d.action, _po(d), d.decided_by, d.note)
+    return table
 
 
 def _frame_table(title: str, frame: pd.DataFrame) -> Table:
