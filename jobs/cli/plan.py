@@ -8,8 +8,8 @@ nightly run, ``reelplan run-now``, is what publishes into the store).
 
 from __future__ import annotations
 
-import logging
 import dataclasses
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -23,8 +23,11 @@ from connectors.dataset.issues import Issue, has_errors
 from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
+from jobs.cli import state as cli_state
+from jobs.decisions import decision_inputs
 from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.pipeline import run_plan
+from jobs.runs import keep_ids
 from mrp.dataset import Dataset
 from mrp.plan import Plan
 
@@ -54,9 +57,10 @@ def plan(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     source = str(dataset_dir) if dataset_dir else "store"
     day = as_of.date() if as_of else None
+    decided: dict = {}
     try:
         if dataset_dir is None:
-            dataset, warnings = _from_store(db, day, horizon_days)
+            dataset, warnings, decided = _from_store(db, day, horizon_days)
         else:
             dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
     except DatasetError as exc:
@@ -68,25 +72,38 @@ def plan(
         with console.status("planning") as status:
             result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
                               optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
-                              progress=lambda stage: status.update(f"planning: {stage}"))
+                              progress=lambda stage: status.update(f"planning: {stage}"), **decided)
+        if dataset_dir is None:
+            result = _published_ids(db, result, dataset)
         write_plan(result, out)
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
-        logging.getLogger(__name__).debug("plan failed", exc_info=True)
-        console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc}")
+        if cli_state.debug:
+            raise
+        console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc} (`reelplan --debug plan ...` "
+                      "shows the traceback)")
         raise typer.Exit(EXIT_FAILED) from None
     print_summary(result, out, console)
 
 
-def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue]]:
-    """The store's dataset, checked again: the store may have been changed since its import."""
+def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue], dict]:
+    """The store's dataset with the standing decisions applied, as the nightly run plans it
+    (``jobs.decisions.decision_inputs``), checked again: the store may have changed since its import."""
     with read_snapshot(open_store(db)) as session:
         dataset = load_dataset(session, as_of=as_of)
-    if horizon_days is not None:
-        dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
-    issues = validate_dataset(dataset)
+        if horizon_days is not None:
+            dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
+        inputs = decision_inputs(session, dataset)
+    issues = validate_dataset(inputs.dataset)
     if has_errors(issues):
         raise DatasetError(issues)
-    return dataset, issues
+    return inputs.dataset, issues, {"pins": inputs.pins, "rejected": inputs.rejected}
+
+
+def _published_ids(db: str | None, result: Plan, dataset: Dataset) -> Plan:
+    """The plan with the published plan's ids on the lines it shares with it (new lines get ids the
+    store has not handed out; they are not reserved)."""
+    with read_snapshot(open_store(db)) as session:
+        return keep_ids(session, result, dataset, save=False)
 
 
 def print_summary(result: Plan, out: Path, console: Console) -> None:
