@@ -57,7 +57,7 @@ from connectors.store.models import (
     SuggestionRow,
     WorkOrder,
 )
-from connectors.store.plans import current_run_id
+from connectors.store.plans import current_run_id, gone_decisions  # noqa: F401  (part of this module's interface)
 from connectors.store.runs import utc_now
 from mrp.dataset import Dataset, dtype_of, is_counted
 
@@ -135,18 +135,6 @@ def cancel_po(session: Session, po_id: str, *, by: str = "", note: str = "") -> 
 def list_decisions(session: Session) -> list[SuggestionDecision]:
     """Every suggestion decision, newest first."""
     return list(session.exec(select(SuggestionDecision).order_by(SuggestionDecision.id.desc())).all())
-
-
-def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
-    """Open decisions (edited, not yet approved or rejected) whose line is not in run ``run_id``'s plan.
-
-    A line keeps its id while it is the same line, so such a decision has lost its line: the
-    need went away, or changed enough (another item, supplier or MPN) to be a new line.
-    """
-    present = select(SuggestionRow.suggestion_id).where(SuggestionRow.run_id == run_id)
-    return list(session.exec(select(SuggestionDecision).where(
-        SuggestionDecision.action.in_(("edited", "pending")),
-        SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
 
 
 def gone_decisions_of(decisions: list[SuggestionDecision], present: set[str]) -> list[SuggestionDecision]:
@@ -364,8 +352,9 @@ def _feeder_count(session: Session, item_id: str, day: dt.date) -> int:
                 and (b.valid_to is None or day < b.valid_to)})
 
 
-def pin_job(session: Session, job_id: str, *, line_id: str, start: dt.datetime, by: str = "") -> JobPin:
-    """Pin a job of the published schedule to ``line_id`` from ``start`` (local time)."""
+def pin_job(session: Session, job_id: str, *, line_id: str, start: dt.datetime | str, by: str = "") -> JobPin:
+    """Pin a job of the published schedule to ``line_id`` from ``start`` (local time; text is read by :func:`pin_start`)."""
+    start = pin_start(start) if isinstance(start, str) else start
     run_id = _published_run(session)
     job = session.exec(select(ScheduleRow).where(ScheduleRow.run_id == run_id, ScheduleRow.job_id == job_id)).first()
     if job is None:

@@ -87,6 +87,9 @@ class RunOut(BaseModel):
     stage_seconds: dict[str, Any]
     tables: list[str]
     current: bool = Field(description="True for the run whose plan is published now.")
+    decisions_gone: list[dict[str, Any]] = Field(
+        default_factory=list, description="GET /runs/{id} only: edits made on earlier plans whose line is not in this "
+                                          "run's plan (kept, not sent; the buyer decides again on the new line).")
 
 
 class RunsOut(BaseModel):

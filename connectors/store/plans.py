@@ -17,7 +17,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
-from connectors.store.models import PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun
+from connectors.store.models import (
+    PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
+)
 from mrp.plan import PLAN_COLUMNS, Plan
 
 
@@ -89,6 +91,19 @@ def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
     for name in run.tables:
         setattr(plan, name, load_plan_table(session, name, run.id))
     return plan
+
+
+def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
+    """Open decisions (edited, not yet approved or rejected) whose line is not in run ``run_id``'s plan.
+
+    A line keeps its id while it is the same line (``jobs.identity``), so such a decision has
+    lost its line: the need went away, or changed enough (another item, supplier or MPN) to
+    be a new line. The decision is kept, for the buyer to take again on the new line.
+    """
+    present = select(SuggestionRow.suggestion_id).where(SuggestionRow.run_id == run_id)
+    return list(session.exec(select(SuggestionDecision).where(
+        SuggestionDecision.action.in_(("edited", "pending")),
+        SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
 
 
 def _prune(session: Session, keep_plans: int) -> None:

@@ -293,8 +293,7 @@ def decisions_pin(
     db: DbOption = None, by: ByOption = "",
 ) -> None:
     """Pin a job of the published schedule to a line and start; the next runs keep it there."""
-    pin = _decide(db, lambda session, **kw: decisions.pin_job(session, start=decisions.pin_start(start), **kw),
-                  job_id=job_id, line_id=line, by=_user(by))
+    pin = _decide(db, decisions.pin_job, job_id=job_id, line_id=line, start=start, by=_user(by))
     Console().print(f"Pinned {job_id} to {pin.line_id} at {pin.start:%Y-%m-%d %H:%M}.")
 
 

@@ -28,10 +28,12 @@ Id = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 class SuggestionChange(BaseModel):
-    quantity: float | None = Field(None, gt=0, le=1e12)
+    quantity: float | None = Field(None, le=1e12, description="checked like the CLI's: above zero, whole units "
+                                                             "for a counted item, the offer's MOQ, multiple and breaks")
     due_date: dt.date | None = None
     supplier_id: str | None = Field(None, min_length=1, max_length=200)
     mpn: str | None = Field(None, max_length=200)
+    expedite: bool = Field(False, description="the due date is a negotiated expedite (before order date + lead time)")
     note: str = Field("", max_length=2000)
 
 
@@ -41,7 +43,8 @@ class NoteIn(BaseModel):
 
 class PinIn(BaseModel):
     line_id: str = Field(min_length=1, max_length=200)
-    start: dt.datetime = Field(description="local time, e.g. 2025-03-04T06:00")
+    start: str = Field(min_length=1, max_length=40, description="local date and time of day, YYYY-MM-DDTHH:MM "
+                                                               "(e.g. 2027-04-20T06:00); a date alone is refused")
 
 
 class FreezeIn(BaseModel):
@@ -118,9 +121,8 @@ def build_router(actions: PlanningActions) -> APIRouter:
         @router.post("/jobs/{job_id}/pin", responses=CONFLICT, summary="Pin a scheduled job to a line and a start")
         def pin(job_id: Id, body: PinIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS)) -> dict:
             before = _active_pins(session, job_id)
-            start = body.start.replace(tzinfo=None)
             return decide(session, who, "job.pin", f"job:{job_id}", before,
-                          lambda: pin_job(session, job_id, line_id=body.line_id, start=start, by=who.name))
+                          lambda: pin_job(session, job_id, line_id=body.line_id, start=body.start, by=who.name))
 
     if actions.unpin_job is not None:
         unpin_job = actions.unpin_job
