@@ -25,6 +25,7 @@ from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
 from jobs.cli import state as cli_state
 from jobs.decisions import decision_inputs
+from jobs.nightly import factory_today
 from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.pipeline import run_plan
 from jobs.runs import keep_ids
@@ -62,7 +63,7 @@ def plan(
         if dataset_dir is None:
             dataset, warnings, decided = _from_store(db, day, horizon_days)
         else:
-            dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
+            dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=factory_today())
     except DatasetError as exc:
         render_issues(exc.issues, console, title=source)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -89,7 +90,7 @@ def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) ->
     """The store's dataset with the standing decisions applied, as the nightly run plans it
     (``jobs.decisions.decision_inputs``), checked again: the store may have changed since its import."""
     with read_snapshot(open_store(db)) as session:
-        dataset = load_dataset(session, as_of=as_of)
+        dataset = load_dataset(session, as_of=as_of, today=factory_today())
         if horizon_days is not None:
             dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
         inputs = decision_inputs(session, dataset)

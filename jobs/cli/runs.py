@@ -30,7 +30,7 @@ from jobs import decisions
 from jobs.cli import app
 from jobs.cli.options import DbOption
 from jobs.cli.store import store_engine
-from jobs.nightly import NightlySettings, serve
+from jobs.nightly import NightlySettings, factory_today, serve
 from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes
 
 EXIT_FAILED, EXIT_BAD_DATA, EXIT_BUSY = 1, 2, 3
@@ -95,7 +95,7 @@ def run_now(
         schedule_time_limit_s=schedule_time_limit or settings.schedule_time_limit_s,
         keep_plans=settings.keep_plans,
     )
-    day = as_of.date() if as_of else datetime.now(settings.zone()).date()
+    day = as_of.date() if as_of else factory_today(settings)
     engine = store_engine(db)
     try:
         run = execute_run(engine, as_of=day, trigger="manual", options=options)

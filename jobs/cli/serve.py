@@ -32,6 +32,7 @@ from connectors.store import open_store, write_session
 from connectors.store.plans import load_plan_table
 from jobs import decisions
 from jobs.cli import app
+from jobs.nightly import NightlySettings, factory_today
 from jobs.runs import (
     JOB_COMPARED, JOB_KEY, PLANNED_ORDER_COMPARED, PLANNED_ORDER_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY,
     RunInProgress, diff_tables, execute_run,
@@ -64,8 +65,11 @@ def changes_since(session: Session, run_id: int, since_run: int) -> dict[str, pd
     }
 
 
-def _run_now(engine: Engine, as_of: dt.date) -> object:
-    return execute_run(engine, as_of=as_of, trigger="api")
+def _run_now(engine: Engine, as_of: dt.date | None) -> object:
+    """A run started through the API: the nightly run's settings, as of the given date or today
+    in the factory's zone."""
+    settings = NightlySettings()
+    return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options())
 
 
 def planning_actions() -> PlanningActions:

@@ -85,7 +85,8 @@ def _missing(value: Any) -> bool:
 
 
 class RunIn(BaseModel):
-    as_of: dt.date | None = Field(None, description="planning date; default: today (the server's local date)")
+    as_of: dt.date | None = Field(None, description="planning date; default: today in the factory's time zone "
+                                                    "(REELPLAN_TIMEZONE, else the server's), as the nightly run")
 
 
 #: How long a trigger waits for the run to be recorded before answering.
@@ -111,7 +112,7 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
 
             def work() -> None:
                 try:
-                    run_now(engine, body.as_of or dt.date.today())
+                    run_now(engine, body.as_of)
                 except BaseException as exc:  # recorded on the run by jobs.runs; kept here for the caller
                     outcome["error"] = exc
 
