@@ -28,7 +28,7 @@ from connectors.store.engine import read_snapshot, write_session
 from connectors.store.lock import LockBusy, exclusive_lock
 from connectors.store.models import PlanningRun, SuggestionDecision
 from connectors.store.ids import next_numbers, save_numbers
-from connectors.store.plans import current_run_id, load_plan_table, publish_plan
+from connectors.store.plans import current_run_id, load_plan, load_plan_table, publish_plan
 from connectors.store.runs import (
     previous_published,
     record_failure,
@@ -160,6 +160,27 @@ def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool) -> P
 
         stable.files = plan_files(stable, dataset)
     return stable
+
+
+class NoStoredPlan(LookupError):
+    """The run asked for has no plan in the store (not published, or its outputs were archived)."""
+
+
+def stored_plan(session: Session, run_id: int | None = None) -> Plan:
+    """A published plan as the plan folder had it: its tables, summary, buyer workbook and Gantt
+    pictures (drawn on the store's SMT lines), for :func:`connectors.dataset.write_plan`."""
+    run_id = run_id if run_id is not None else current_run_id(session)
+    if run_id is None:
+        raise NoStoredPlan("No plan is published yet; run `reelplan run-now` first.")
+    run = session.get(PlanningRun, run_id)
+    plan = load_plan(session, run_id)
+    if run is None or plan is None:
+        state = f"it is {run.status}" if run is not None else "there is no such run"
+        raise NoStoredPlan(f"Run {run_id} has no stored plan ({state}); `reelplan runs` lists the published ones.")
+    from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when needed
+
+    plan.files = plan_files(plan, load_dataset(session, as_of=run.as_of))
+    return plan
 
 
 class _StageTimer:

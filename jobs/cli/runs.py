@@ -14,6 +14,7 @@ import os
 import signal
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from connectors.dataset import write_plan
 from connectors.store import read_snapshot, write_session
 from connectors.store.config import resolve_db_url
 from connectors.store.models import PlanningRun, SuggestionDecision
@@ -30,8 +32,11 @@ from jobs import decisions
 from jobs.cli import app
 from jobs.cli.options import DbOption
 from jobs.cli.store import store_engine
+from mrp.plan import PLAN_COLUMNS as PLAN_TABLES
 from jobs.nightly import NightlySettings, factory_today, serve
-from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes
+from jobs.runs import (
+    InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes, stored_plan,
+)
 
 EXIT_FAILED, EXIT_BAD_DATA, EXIT_BUSY = 1, 2, 3
 
@@ -107,6 +112,26 @@ def run_now(
                       f"The published plan is unchanged; details: reelplan runs show {exc.run_id}")
         raise typer.Exit(EXIT_BAD_DATA if isinstance(exc.__cause__, InvalidData) else EXIT_FAILED) from None
     console.print(f"Run {run.id} published (as of {day}) in {_total_seconds(run):.1f} s: {_outputs(run)}.")
+
+
+@app.command("export-plan")
+def export_plan(
+    run_id: Annotated[int | None, typer.Argument(help="Run id [default: the published plan].")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Plan folder to write (replaced as a whole).")] = Path("plan_out"),
+    db: DbOption = None,
+) -> None:
+    """Write a published plan as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
+    console = Console()
+    with read_snapshot(store_engine(db)) as session:
+        run_id = run_id if run_id is not None else current_run_id(session)
+        try:
+            plan = stored_plan(session, run_id)
+        except NoStoredPlan as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(EXIT_FAILED) from None
+    write_plan(plan, out)
+    written = [f"{name}.csv" for name in PLAN_TABLES if getattr(plan, name) is not None] + list(plan.files)
+    console.print(f"Wrote the plan of run {run_id} to {out}: {', '.join(sorted(written))}, summary.json.")
 
 
 @runs_app.callback(invoke_without_command=True)
