@@ -274,3 +274,25 @@ def test_the_pipeline_honours_the_decisions_of_the_previous_plan(engine):
     # The sequencer starts a pinned job at the shift start of the pinned day, as a pinned work order.
     assert moved["line_id"].tolist() == ["SMT2"]
     assert moved["start"].dt.normalize().tolist() == [pd.Timestamp(pinned_start.date())]
+
+
+def test_a_second_run_of_the_same_data_keeps_every_id_and_a_rejection_retires_only_its_own(engine):
+    import_folder(engine, SMALL)
+    options = RunOptions(optimize_time_limit_s=5.0, schedule_time_limit_s=5.0)
+    execute_run(engine, as_of=AS_OF, options=options)
+    execute_run(engine, as_of=AS_OF, options=options)
+    with read_snapshot(engine) as session:
+        first, second = load_plan(session, 1), load_plan(session, 2)
+    for name, column in (("purchase_suggestions", "suggestion_id"), ("planned_orders", "order_id"),
+                         ("schedule", "job_id")):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name), obj=name)
+    assert first.purchase_suggestions["suggestion_id"].is_unique
+    rejected = first.purchase_suggestions.iloc[0]
+    _decide(engine, decisions.reject_suggestion, rejected["suggestion_id"])
+    execute_run(engine, as_of=AS_OF, options=options)
+    with read_snapshot(engine) as session:
+        third = load_plan(session, 3).purchase_suggestions
+    assert rejected["suggestion_id"] not in set(third["suggestion_id"])
+    key = ["suggestion_id", "item_id", "supplier_id", "mpn"]
+    kept = first.purchase_suggestions[key].iloc[1:].merge(third[key], on=key[1:], suffixes=("", "_now"))
+    assert (kept["suggestion_id"] == kept["suggestion_id_now"]).all() and len(kept) > 0
