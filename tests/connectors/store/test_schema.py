@@ -7,13 +7,16 @@ import importlib
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 from connectors.store import create_store_engine, migrate
 from connectors.store.config import MODEL_MODULES
+from connectors.store.engine import MIGRATIONS_DIR
 from connectors.store.models import (
     DATASET_MODELS, PLAN_EXTRA_COLUMNS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS,
 )
@@ -87,5 +90,27 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
         assert _our_tables(("connectors.store.models",)) - {"id_counters"} <= tables
+    finally:
+        engine.dispose()
+
+
+def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_path):
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        migrate(engine, "0003_stable_ids")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "id_counters" in inspector.get_table_names()
+            assert {"po_line", "po_expedite"} <= {c["name"] for c in inspector.get_columns("suggestion_decisions")}
+            assert "clear_to_build" in {c["name"] for c in inspector.get_columns("plan_schedule")}
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002_api_auth")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "id_counters" not in inspector.get_table_names()
+            assert "reason" not in {c["name"] for c in inspector.get_columns("plan_purchase_suggestions")}
     finally:
         engine.dispose()
