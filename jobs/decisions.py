@@ -8,25 +8,31 @@ Decisions act on the **published** plan (``current_plan``):
 
 - A buyer **approves** a purchase suggestion, possibly **edited** first (quantity, due
   date, offer = supplier and MPN; the unit price is then re-read from the offer's price
-  breaks), or **rejects** it. An approved suggestion becomes an open purchase order line
-  ``RP-<run id>-<suggestion id>``, line ``1``, status ``sent`` (awaiting the ERP). When the
-  ERP's open orders, imported into the store, list that ``po_id`` it becomes ``confirmed``
-  and the ERP's line counts instead; ``cancel_po`` withdraws a sent line.
+  breaks), or **rejects** it. Each edit is checked (:func:`check_quantity`,
+  :func:`check_receipt_date`). An approved suggestion becomes a line of an open purchase
+  order ``RP-<nnnnn>`` (:func:`purchase_order_line`: one order per supplier until it goes to
+  the ERP), status ``sent`` (awaiting the ERP). When the ERP's open orders, imported into
+  the store, list that ``po_id`` it becomes ``confirmed`` and the ERP's lines count instead;
+  ``cancel_po`` withdraws a sent line.
+- Decisions name lines by their stable ids (``jobs.identity``): an edit not yet approved
+  follows its line into the next published plan; one whose line has gone is kept and
+  reported (:func:`gone_decisions`).
 - A planner **pins** a scheduled job to a line and a start, or **freezes** the first N
   hours of the published schedule (every job starting in that window is pinned where it
-  is). Pins stay until removed with ``unpin_job``.
+  is), except jobs pinned explicitly (an explicit pin wins over a freeze). Each pin is
+  checked (:func:`check_pin`). Pins stay until removed with ``unpin_job``.
 
 Contract with the pipeline (:func:`decision_inputs`, applied to the run's dataset snapshot
 before ``jobs.pipeline.run_plan``):
 
-- ``purchase_orders``: each ``sent`` line is appended (po_id, line ``1``, item_id,
+- ``purchase_orders``: each ``sent`` line is appended (po_id, line, item_id,
   supplier_id, quantity_open, due_date, unit_price), so MRP counts it as a scheduled receipt.
 - ``work_orders``: a pinned open work order gets ``line_id``, ``pinned = True`` and
   ``start_date`` = the pin's date (the spec starts a pinned work order at ``shift_start``
   of its ``start_date``).
 - ``pins`` (keyword ``pins=`` of ``run_plan``): one row per pinned *planned-order* job whose
   pin starts on or after ``as_of``. Columns ``job_id`` (str, the job's id in the plan it was
-  pinned on — informative, planned-order ids change between runs), ``item_id`` (str),
+  pinned on — informative), ``item_id`` (str),
   ``due_date`` (datetime64[ns], the job's due date: with ``item_id`` the key that finds the
   job again), ``line_id`` (str), ``start`` (datetime64[ns], local time).
 - ``rejected`` (keyword ``rejected=`` of ``run_plan``): one row per rejected suggestion,
@@ -43,7 +49,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlmodel import Session, select
 
+from connectors.erp.models import ErpDelivery
 from connectors.store.dataset_io import load_settings
+from connectors.store.ids import take_number
 from connectors.store.models import (
     BomLine,
     Item,
@@ -107,9 +115,26 @@ def approve_suggestion(
         raise DecisionError(f"Suggestion {suggestion_id} is already approved as {decision.po_id}.")
     _apply_edit(session, decision, quantity=quantity, due_date=due_date, supplier_id=supplier_id, mpn=mpn,
                 expedite=expedite)
+    decision.po_id, decision.po_line = purchase_order_line(session, decision.po_supplier_id)
     decision.action, decision.po_status = "approved", "sent"
-    decision.po_id = f"RP-{decision.run_id}-{suggestion_id}"
     return _stamp(session, decision, by, note)
+
+
+def purchase_order_line(session: Session, supplier_id: str) -> tuple[str, str]:
+    """Rule "one purchase order per supplier": an approval joins the supplier's open reelplan
+    order — approved lines not yet handed to the ERP (no send attempted) — as its next line;
+    else it opens a new order ``RP-<nnnnn>`` (the store's ``purchase_order`` counter)."""
+    attempted = select(ErpDelivery.reference)
+    open_lines = session.exec(select(SuggestionDecision).where(
+        SuggestionDecision.action == "approved", SuggestionDecision.po_status == "sent",
+        SuggestionDecision.po_supplier_id == supplier_id, SuggestionDecision.po_id != "",
+        SuggestionDecision.po_id.not_in(attempted),
+    ).order_by(SuggestionDecision.id)).all()
+    if open_lines:
+        po_id = open_lines[0].po_id
+        lines = [int(d.po_line) for d in open_lines if d.po_id == po_id and d.po_line.isdigit()]
+        return po_id, str(max(lines, default=0) + 1)
+    return f"RP-{take_number(session, 'purchase_order'):05d}", "1"
 
 
 def reject_suggestion(session: Session, suggestion_id: str, *, by: str = "", note: str = "") -> SuggestionDecision:
@@ -121,11 +146,21 @@ def reject_suggestion(session: Session, suggestion_id: str, *, by: str = "", not
     return _stamp(session, decision, by, note)
 
 
-def cancel_po(session: Session, po_id: str, *, by: str = "", note: str = "") -> SuggestionDecision:
-    """Withdraw a purchase order line reelplan sent: runs stop counting it."""
-    decision = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first()
-    if decision is None:
+def cancel_po(session: Session, po_id: str, *, line: str | None = None, by: str = "",
+              note: str = "") -> SuggestionDecision:
+    """Withdraw a purchase order line reelplan sent (``line`` may be left out when the order has one):
+    runs stop counting it."""
+    lines = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)
+                         .order_by(SuggestionDecision.po_line)).all()
+    if not lines:
         raise DecisionError(f"No purchase order {po_id} was sent by reelplan.")
+    if line is None and len(lines) > 1:
+        raise DecisionError(f"Purchase order {po_id} has lines {', '.join(d.po_line for d in lines)}; "
+                            "give the line to cancel (--line).")
+    decision = next((d for d in lines if line is None or d.po_line == line), None)
+    if decision is None:
+        raise DecisionError(f"Purchase order {po_id} has no line {line}; its lines: "
+                            f"{', '.join(d.po_line for d in lines)}.")
     if decision.po_status != "sent":
         raise DecisionError(f"Purchase order {po_id} is {decision.po_status}; only a sent one can be cancelled here.")
     decision.po_status = "cancelled"
@@ -446,7 +481,7 @@ def decision_inputs(session: Session, dataset: Dataset) -> DecisionInputs:
     known = set(dataset.purchase_orders["po_id"])
     orders = pd.DataFrame({
         "po_id": [d.po_id for d in sent if d.po_id not in known],
-        "line": "1",
+        "line": [d.po_line for d in sent if d.po_id not in known],
         "item_id": [d.item_id for d in sent if d.po_id not in known],
         "supplier_id": [d.po_supplier_id for d in sent if d.po_id not in known],
         "quantity_open": [d.po_quantity for d in sent if d.po_id not in known],

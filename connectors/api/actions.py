@@ -45,3 +45,5 @@ class Outbox:
 
     name: str
     sink: PurchaseOrderSink
+    #: send each order right after its approval (else ``reelplan erp send-orders`` sends them, grouped)
+    send_on_approve: bool = True

@@ -304,10 +304,14 @@ def decisions_reject(suggestion_id: str, db: DbOption = None, by: ByOption = "",
 
 
 @decisions_app.command("cancel-po")
-def decisions_cancel_po(po_id: str, db: DbOption = None, by: ByOption = "", note: NoteOption = "") -> None:
+def decisions_cancel_po(
+    po_id: str, db: DbOption = None,
+    line: Annotated[str | None, typer.Option("--line", help="The line, when the order has several.")] = None,
+    by: ByOption = "", note: NoteOption = "",
+) -> None:
     """Withdraw a PO line reelplan sent (not yet confirmed by the ERP): runs stop counting it."""
-    _decide(db, decisions.cancel_po, po_id=po_id, by=_user(by), note=note)
-    Console().print(f"Cancelled {po_id}.")
+    d = _decide(db, decisions.cancel_po, po_id=po_id, line=line, by=_user(by), note=note)
+    Console().print(f"Cancelled {po_id} line {d.po_line}.")
 
 
 @decisions_app.command("pin")
@@ -352,7 +356,7 @@ def _day(value: Any) -> str:
 
 def _po(d: SuggestionDecision) -> str:
     text = f"{d.po_quantity:g} from {d.po_supplier_id or '-'} {d.po_mpn} due {d.po_due_date} at {d.po_unit_price}"
-    return f"{d.po_id} ({d.po_status}) {text}" if d.po_id else text
+    return f"{d.po_id} line {d.po_line} ({d.po_status}) {text}" if d.po_id else text
 
 
 def _status(run: PlanningRun) -> str:

@@ -106,7 +106,7 @@ def serve(
         settings.max_body_bytes = int(max_body_mb * 1024 * 1024)
     erp = ErpSettings()
     connector = build_connector(erp)
-    outbox = Outbox(erp.kind, connector) if connector is not None else None
+    outbox = Outbox(erp.kind, connector, send_on_approve=erp.send_on_approve) if connector is not None else None
     api = create_app(settings, actions=planning_actions(), outbox=outbox)
     uvicorn.run(api, host=host, port=port, log_level="info")
 

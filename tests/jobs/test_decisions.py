@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from connectors.store import import_folder, read_snapshot, write_session
+from connectors.erp.models import ErpDelivery
 from connectors.store.models import SmtLine, SuggestionDecision
 from connectors.store.plans import load_plan
 from jobs import decisions
@@ -43,11 +44,11 @@ def test_an_approved_suggestion_is_an_open_po_the_next_run_counts(store):
     decision = _decide(store, decisions.approve_suggestion, "PS00001", quantity=10000, due_date=dt.date(2027, 1, 10),
                        expedite=True, by="ann")
     assert decision.po_expedite  # 10,000 exceed Arrow's stock: 56 days' lead time would mean 18 Jan
-    assert (decision.po_id, decision.po_status, decision.decided_by) == ("RP-1-PS00001", "sent", "ann")
+    assert (decision.po_id, decision.po_status, decision.decided_by) == ("RP-00001", "sent", "ann")
     assert decision.po_unit_price == 3.1  # 10,000 reaches the offer's second price break
 
     orders = _next_run(store)["dataset"].purchase_orders
-    assert list(orders["po_id"]) == ["PO-100", "PO-100", "PO-101", "RP-1-PS00001"]
+    assert list(orders["po_id"]) == ["PO-100", "PO-100", "PO-101", "RP-00001"]
     added = orders.iloc[3]
     assert (added["line"], added["item_id"], added["supplier_id"], added["quantity_open"], added["unit_price"]) == (
         "1", "MCU", "ARROW", 10000.0, 3.1)
@@ -103,7 +104,7 @@ def test_a_receipt_date_before_the_plan_or_the_lead_time_is_refused_unless_exped
 
 def test_a_suggestion_is_approved_once(store):
     _decide(store, decisions.approve_suggestion, "PS00001")
-    with pytest.raises(DecisionError, match="already approved as RP-1-PS00001"):
+    with pytest.raises(DecisionError, match="already approved as RP-00001"):
         _decide(store, decisions.approve_suggestion, "PS00001")
     with pytest.raises(DecisionError, match="already approved"):
         _decide(store, decisions.reject_suggestion, "PS00001")
@@ -119,20 +120,41 @@ def test_a_rejected_suggestion_is_handed_to_the_next_run_as_rejected(store):
                                                  "quantity": "float64", "order_date": "datetime64[ns]"}
 
 
-def test_a_po_the_erp_confirms_is_counted_once_and_a_cancelled_one_not_at_all(store, tmp_path):
+def test_approvals_for_one_supplier_are_lines_of_one_po_and_a_new_po_once_it_was_sent(store):
+    first = _decide(store, decisions.approve_suggestion, "PS00001")   # MCU from ARROW
+    second = _decide(store, decisions.approve_suggestion, "PS00002")  # RES from ARROW
+    assert [(d.po_id, d.po_line) for d in (first, second)] == [("RP-00001", "1"), ("RP-00001", "2")]
+    orders = _next_run(store)["dataset"].purchase_orders
+    assert list(zip(orders["po_id"], orders["line"]))[-2:] == [("RP-00001", "1"), ("RP-00001", "2")]
+    with write_session(store) as session:
+        session.add(ErpDelivery(reference="RP-00001", connector="webhook", status="delivered",
+                                updated_at=dt.datetime(2026, 11, 23, 9, 0)))
+        plan = decision_plan()
+    plan.purchase_suggestions = plan.purchase_suggestions.assign(
+        quantity=[5000.0, 10000.0])  # run 2: more of both; the approved lines are new lines
+    execute_run(store, as_of=AS_OF, planner=RecordingPlanner(plan))
+    third = _decide(store, decisions.approve_suggestion, "PS00003")
+    assert (third.po_id, third.po_line) == ("RP-00002", "1")  # RP-00001 went to the ERP: a new order
+
+
+def test_a_po_the_erp_confirms_is_counted_once_and_a_cancelled_line_not_at_all(store, tmp_path):
     _decide(store, decisions.approve_suggestion, "PS00001")
     _decide(store, decisions.approve_suggestion, "PS00002")
+    with pytest.raises(DecisionError, match="RP-00001 has lines 1, 2; give the line to cancel"):
+        _decide(store, decisions.cancel_po, "RP-00001")
+    _decide(store, decisions.cancel_po, "RP-00001", line="2")
     erp = tmp_path / "erp"
     shutil.copytree(SMALL, erp)
     with (erp / "purchase_orders.csv").open("a") as orders:
-        orders.write("RP-1-PS00001,1,MCU,ARROW,2500,2027-01-18,3.4\n")
+        orders.write("RP-00001,1,MCU,ARROW,2500,2027-01-18,3.4\n")
     import_folder(store, erp)
-    _decide(store, decisions.cancel_po, "RP-1-PS00002")
 
     with read_snapshot(store) as session:
-        status = {d.po_id: d.po_status for d in decisions.list_decisions(session)}
-    assert status == {"RP-1-PS00001": "confirmed", "RP-1-PS00002": "cancelled"}
-    assert list(_next_run(store)["dataset"].purchase_orders["po_id"]) == ["PO-100", "PO-100", "PO-101", "RP-1-PS00001"]
+        status = {(d.po_id, d.po_line): d.po_status for d in decisions.list_decisions(session)}
+    assert status == {("RP-00001", "1"): "confirmed", ("RP-00001", "2"): "cancelled"}
+    orders = _next_run(store)["dataset"].purchase_orders
+    assert list(zip(orders["po_id"], orders["line"])) == [("PO-100", "1"), ("PO-100", "2"), ("PO-101", "1"),
+                                                          ("RP-00001", "1")]
 
 
 def test_a_pinned_work_order_and_a_pinned_planned_job_reach_the_next_run(store):
@@ -235,7 +257,7 @@ def test_an_edit_follows_its_line_into_the_next_plan_and_approval_sends_it(store
     _next_run(store)  # same lines: PS00001 is still the MCU line
     decision = _decide(store, decisions.approve_suggestion, "PS00001")
     assert (decision.run_id, decision.po_id, decision.po_quantity, decision.po_due_date) == (
-        2, "RP-2-PS00001", 5000.0, dt.date(2027, 1, 18))
+        2, "RP-00001", 5000.0, dt.date(2027, 1, 18))
     assert decision.note == "buy ahead"
 
 

@@ -41,6 +41,10 @@ class NoteIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
+class CancelIn(NoteIn):
+    line: str | None = Field(None, min_length=1, max_length=20, description="the line, when the order has several")
+
+
 class PinIn(BaseModel):
     line_id: str = Field(min_length=1, max_length=200)
     start: str = Field(min_length=1, max_length=40, description="local date and time of day, YYYY-MM-DDTHH:MM "
@@ -89,7 +93,7 @@ def build_router(actions: PlanningActions) -> APIRouter:
             after = decide(session, who, f"suggestion.{verb}", f"suggestion:{suggestion_id}", before,
                            lambda: function(session, suggestion_id, by=who.name, note=body.note, **kwargs))
             outbox: Outbox | None = request.app.state.outbox
-            if verb == "approve" and outbox is not None:
+            if verb == "approve" and outbox is not None and outbox.send_on_approve:
                 session.commit()  # the order must be stored before it is sent
                 background.add_task(deliver_pending, request.app.state.engine, outbox.sink,
                                     connector=outbox.name, references=[after["po_id"]])
@@ -110,10 +114,10 @@ def build_router(actions: PlanningActions) -> APIRouter:
         @router.post("/purchase-orders/{po_id}/cancel", responses=CONFLICT,
                      summary="Withdraw a purchase order line reelplan sent")
         def cancel_purchase_order(po_id: Id, session: WriteSession, who: caller(Permission.DECIDE_PURCHASES),
-                                  body: Annotated[NoteIn, Body()] = NoteIn()) -> dict:
+                                  body: Annotated[CancelIn, Body()] = CancelIn()) -> dict:
             before = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first()
             return decide(session, who, "purchase_order.cancel", f"po:{po_id}", before,
-                          lambda: cancel_po(session, po_id, by=who.name, note=body.note))
+                          lambda: cancel_po(session, po_id, line=body.line, by=who.name, note=body.note))
 
     if actions.pin_job is not None:
         pin_job = actions.pin_job

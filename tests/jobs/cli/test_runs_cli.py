@@ -68,7 +68,7 @@ def test_a_buyer_approves_and_rejects_from_the_command_line(db):
     assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
     approved = _reelplan("decisions", "approve", "PS00001", "--quantity", "10000", "--by", "ann", "--db", db)
     assert approved.exit_code == 0, approved.output
-    assert "RP-1-PS00001 (sent) 10000 from ARROW STM32F4" in approved.output
+    assert "RP-00001 line 1 (sent) 10000 from ARROW STM32F4" in approved.output
     assert _reelplan("decisions", "reject", "PS00002", "--db", db).exit_code == 0
     refused = _reelplan("decisions", "approve", "PS00002", "--quantity", "-1", "--db", db)
     assert refused.exit_code == 1 and "already" not in refused.output
