@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 from connectors.api.actions import Outbox
 from connectors.api.app import create_app
 from connectors.api.settings import ApiSettings
+from connectors.erp.outbox import deliver_pending
 from connectors.erp.webhook import WebhookConnector
 from jobs.cli.serve import planning_actions
 from tests.connectors.api.conftest import ApiClient, auth
-from tests.connectors.api.sample_plan import load_small, publish
+from tests.connectors.api.sample_plan import load_small, publish, sample_plan
 from tests.connectors.erp.fakes import FakeWebhookReceiver
 
 
@@ -102,3 +103,36 @@ def test_with_an_erp_configured_an_approval_is_sent_right_away(engine: Engine, t
     order = receiver.orders["RP-00001"]
     assert (order["supplier_id"], order["approved_by"]) == ("PCBWAY", "test-buyer")
     assert [(ln["item_id"], ln["quantity"], ln["unit_price"]) for ln in order["lines"]] == [("BOARD", 200.0, 1.8)]
+
+
+def test_gathered_approvals_go_to_the_erp_as_one_order_per_supplier(engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    publish(engine)
+    receiver = FakeWebhookReceiver()
+    connector = WebhookConnector("http://erp.test/po", transport=receiver.transport)
+    outbox = Outbox("webhook", connector, send_on_approve=False)
+    client = ApiClient(create_app(ApiSettings(), engine=engine, actions=planning_actions(), outbox=outbox))
+    for suggestion in ("S1", "S2", "S3"):
+        assert client.post(f"/api/v1/suggestions/{suggestion}/approve", json={},
+                           headers=auth(tokens["buyer"])).status_code == 200
+    assert receiver.orders == {}
+    assert deliver_pending(engine, connector, connector="webhook").delivered == ["RP-00001", "RP-00002"]
+    arrow, pcbway = receiver.orders["RP-00001"], receiver.orders["RP-00002"]
+    assert [(ln["line"], ln["item_id"], ln["suggestion_id"]) for ln in arrow["lines"]] == [
+        ("1", "MCU", "S1"), ("2", "RES", "S2")]
+    assert (arrow["supplier_id"], pcbway["supplier_id"], len(pcbway["lines"])) == ("ARROW", "PCBWAY", 1)
+    assert deliver_pending(engine, connector, connector="webhook").delivered == []  # resending sends nothing
+
+
+def test_a_run_lists_the_edits_whose_line_has_gone(client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    publish(engine)
+    client.post("/api/v1/suggestions/S2/edit", json={"quantity": 10000, "note": "one reel more"},
+                headers=auth(tokens["buyer"]))
+    later = sample_plan()
+    later.purchase_suggestions = later.purchase_suggestions[later.purchase_suggestions["suggestion_id"] != "S2"]
+    run = publish(engine, later)
+    shown = client.get(f"/api/v1/runs/{run}", headers=auth(tokens["erp"])).json()
+    [gone] = shown["decisions_gone"]
+    assert (gone["suggestion_id"], gone["item_id"], gone["po_quantity"], gone["note"]) == (
+        "S2", "RES", 10000.0, "one reel more")
