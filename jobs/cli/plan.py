@@ -2,8 +2,9 @@
 
 Exit codes follow the dataset format: 0 planned, 2 bad input, 1 anything else. Without a
 dataset folder the command plans the store's dataset (``--db``, else ``REELPLAN_DB_URL``,
-else ``./reelplan.db``); it writes the plan folder and leaves the store as it was (the
-nightly run, ``reelplan run-now``, is what publishes into the store).
+else ``./reelplan.db``) with the standing decisions, as a run does, and the published
+plan's ids; it writes the plan folder and leaves the store as it was (the nightly run,
+``reelplan run-now``, is what publishes into the store).
 """
 
 from __future__ import annotations

@@ -228,7 +228,9 @@ def decisions_list(db: DbOption = None) -> None:
         suggestions = load_plan_table(session, "purchase_suggestions", run_id) if run_id else pd.DataFrame()
         taken = decisions.list_decisions(session)
         pins = decisions.active_pins(session)
-    by_id = {d.suggestion_id: d for d in taken if d.run_id == run_id}
+    by_id: dict[str, SuggestionDecision] = {}
+    for d in taken:  # newest first: the standing decision on each line (ids are stable across plans)
+        by_id.setdefault(d.suggestion_id, d)
     if len(suggestions):
         table = Table(title=f"Purchase suggestions of the published plan (run {run_id})")
         for column in ("suggestion", "item", "supplier", "mpn", "qty", "order", "receipt", "price", "decision", "PO"):
@@ -242,7 +244,8 @@ def decisions_list(db: DbOption = None) -> None:
     gone = decisions.gone_decisions_of(taken, set(suggestions["suggestion_id"]) if len(suggestions) else set())
     if gone:
         console.print(_gone_table(gone))
-    earlier = [d for d in taken if d.run_id != run_id and d not in gone]
+    shown = {id(by_id[s]) for s in suggestions["suggestion_id"] if s in by_id} if len(suggestions) else set()
+    earlier = [d for d in taken if id(d) not in shown and d not in gone]
     if earlier:
         table = Table(title="Decisions on earlier plans")
         for column in ("run", "suggestion", "item", "decision", "PO", "by", "note"):

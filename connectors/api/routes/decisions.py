@@ -22,7 +22,6 @@ from connectors.api.auth import Permission, Principal
 from connectors.api.deps import WriteSession, caller
 from connectors.erp.outbox import deliver_pending
 from connectors.store.models import JobPin, SuggestionDecision
-from connectors.store.plans import current_run_id
 
 Id = Annotated[str, Path(min_length=1, max_length=200)]
 
@@ -59,9 +58,9 @@ CONFLICT = {409: {"description": "The decision cannot be taken; `detail` says wh
 
 
 def _decision_before(session: Session, suggestion_id: str) -> SuggestionDecision | None:
-    run_id = current_run_id(session)
-    return session.exec(select(SuggestionDecision).where(
-        SuggestionDecision.run_id == run_id, SuggestionDecision.suggestion_id == suggestion_id)).first()
+    """The standing decision on a suggestion (ids are stable: it may come from an earlier plan)."""
+    return session.exec(select(SuggestionDecision).where(SuggestionDecision.suggestion_id == suggestion_id)
+                        .order_by(SuggestionDecision.id.desc())).first()
 
 
 def _dump(record: Any) -> Any:

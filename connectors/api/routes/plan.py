@@ -97,14 +97,15 @@ def plan_rows(session: Session, name: str, run: PlanningRun, filters: dict[str, 
 
 
 def _suggestion_context(session: Session, run: PlanningRun, rows: list[dict[str, Any]]) -> None:
-    """Add to each suggestion its buyer decision and its context: the customer demand the item's
+    """Add to each suggestion its buyer decision (the standing one on that line) and its context: the customer demand the item's
     planned supply is pegged to, and the item's exceptions in this run (the line's own reasons are
     its columns, as in purchase_suggestions.csv)."""
     items = sorted({r["item_id"] for r in rows if r.get("item_id")})
-    decisions = {
+    decisions = {  # the newest decision on each line (ids are stable: an edit may come from an earlier plan)
         d.suggestion_id: d for d in session.exec(select(SuggestionDecision).where(
-            SuggestionDecision.run_id == run.id,
-            col(SuggestionDecision.suggestion_id).in_([r["suggestion_id"] for r in rows])))
+            SuggestionDecision.run_id <= run.id,
+            col(SuggestionDecision.suggestion_id).in_([r["suggestion_id"] for r in rows]))
+            .order_by(col(SuggestionDecision.id)))
     }
     pegged: dict[str, list[dict[str, Any]]] = {}
     if "pegging" in run.tables and items:

@@ -103,3 +103,14 @@ def test_the_documentation_page_needs_no_internet(client: ApiClient) -> None:
     script = client.get("/docs/assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
     assert client.get("/docs/assets/swagger-ui.css").status_code == 200
+
+
+def test_an_edit_on_yesterday_s_plan_shows_on_the_same_line_today(
+        client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    publish(engine)
+    client.post("/api/v1/suggestions/S2/edit", json={"quantity": 10000}, headers=auth(tokens["buyer"]))
+    publish(engine)  # the next plan: S2 is still the same RES line
+    rows = client.get("/api/v1/plan/purchase-suggestions?item_id=RES", headers=auth(tokens["buyer"])).json()["items"]
+    assert [(r["suggestion_id"], r["decision"]["action"], r["decision"]["po_quantity"]) for r in rows] == [
+        ("S2", "edited", 10000.0)]
