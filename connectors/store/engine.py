@@ -42,9 +42,17 @@ def store_url(db_url: str) -> URL:
     except ArgumentError:
         raise StoreUnavailable(f"'{db_url}' is not a database URL; give {ACCEPTED_URLS}.") from None
     try:
-        url.get_dialect()
+        dialect = url.get_dialect()
     except (NoSuchModuleError, ImportError):
         raise StoreUnavailable(f"Unknown kind of database '{url.drivername}' in '{_shown(url)}'; "
+                               f"give {ACCEPTED_URLS}.") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreUnavailable(f"reelplan stores on SQLite or PostgreSQL, not '{url.get_backend_name()}'; "
+                               f"give {ACCEPTED_URLS}.")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise StoreUnavailable(f"The database driver of '{url.drivername}' is not installed; "
                                f"give {ACCEPTED_URLS}.") from None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         folder = Path(url.database).absolute().parent

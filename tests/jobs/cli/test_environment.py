@@ -38,6 +38,15 @@ def test_an_unknown_kind_of_database_is_named_with_the_urls_accepted(monkeypatch
     assert "Unknown kind of database 'mysqlx'" in err and "postgresql+psycopg://" in err
 
 
+@pytest.mark.parametrize("url, message", [
+    ("mysql://factory/plan", "reelplan stores on SQLite or PostgreSQL, not 'mysql'"),
+    ("not a url", "'not a url' is not a database URL"),
+])
+def test_another_kind_of_database_or_no_url_is_named(monkeypatch, capsys, url, message):
+    code, _, err = _main(monkeypatch, capsys, "runs", "--db", url)
+    assert code == 2 and message in err and "postgresql+psycopg://" in err
+
+
 def test_a_refused_port_says_nothing_answers_there(monkeypatch, capsys):
     code, _, err = _main(monkeypatch, capsys, "runs", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/reelplan")
     assert code == 2
