@@ -6,8 +6,10 @@ published (``docs/nightly.md``, "Stable ids"):
 - **Same line.** A purchase suggestion is the same line as a suggestion of the previous
   published plan when item, supplier and MPN agree; a planned order (and so its SMT job,
   which carries the planned order's id) when the item agrees. Within each such group the
-  lines are matched by date (the suggestion's receipt date, the planned order's due date):
-  all lines of the group, previous and new, are put in one list sorted by date (on the
+  lines are matched by date (the suggestion's receipt date, the planned order's due date).
+  Lines on the same date are paired first: the k-th previous line of that date (by id) with
+  the k-th new line of that date (in plan order). Of the rest, all lines of the group,
+  previous and new, are put in one list sorted by date (on the
   same date previous lines first, by id, then new lines in plan order); repeatedly the
   closest neighbouring pair of a previous and a new line in that list (fewest days apart;
   on a tie, the pair nearer the start of the list) is matched and both leave the list.
@@ -27,7 +29,6 @@ Renaming a planned order renames it wherever the plan names it: the schedule's
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -38,7 +39,6 @@ from mrp.plan import Plan
 
 SUGGESTION_KEY = ("item_id", "supplier_id", "mpn")
 PLANNED_ORDER_KEY = ("item_id",)
-_NUMBER = re.compile(r"(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,15 @@ class IdKind:
     id_column: str
     key: tuple[str, ...]
     date: str
-    make_id: Callable[[pd.Series, int], str]
+    make_id: Callable[[str, int], str]  # (item id, number) -> id
 
 
-def _suggestion_id(_row: pd.Series, number: int) -> str:
+def _suggestion_id(_item_id: str, number: int) -> str:
     return f"PS{number:05d}"
 
 
-def _planned_order_id(row: pd.Series, number: int) -> str:
-    return f"PL-{row['item_id']}-{number:04d}"
+def _planned_order_id(item_id: str, number: int) -> str:
+    return f"PL-{item_id}-{number:04d}"
 
 
 SUGGESTIONS = IdKind("suggestion", "purchase_suggestions", "suggestion_id", SUGGESTION_KEY, "receipt_date",
@@ -66,12 +66,6 @@ SUGGESTIONS = IdKind("suggestion", "purchase_suggestions", "suggestion_id", SUGG
 PLANNED_ORDERS = IdKind("planned_order", "planned_orders", "order_id", PLANNED_ORDER_KEY, "due_date",
                         _planned_order_id)
 KINDS = (SUGGESTIONS, PLANNED_ORDERS)
-
-
-def id_number(identifier: str) -> int:
-    """The counter number at the end of an id (0 when it has none)."""
-    match = _NUMBER.search(str(identifier))
-    return int(match.group(1)) if match else 0
 
 
 def match_lines(previous: pd.DataFrame, new: pd.DataFrame, *, key: Iterable[str], date: str, id_column: str,
@@ -86,10 +80,22 @@ def match_lines(previous: pd.DataFrame, new: pd.DataFrame, *, key: Iterable[str]
     if previous.empty or new.empty:
         return out
     old = previous[~previous[id_column].astype(str).isin(retired)]
+    old = pd.DataFrame({**{c: old[c].astype(str).to_numpy() for c in key}, "_day": _days(old[date]),
+                        "_id": old[id_column].astype(str).to_numpy()}).sort_values(["_id"], kind="stable")
+    fresh = pd.DataFrame({**{c: new[c].astype(str).to_numpy() for c in key}, "_day": _days(new[date]),
+                          "_pos": np.arange(len(new))})
+    # Pairs on the same date are the nearest: the k-th previous line (by id) with the k-th new one (plan order).
+    on = [*key, "_day"]
+    same = fresh.assign(_k=fresh.groupby(on, sort=False).cumcount()).merge(
+        old.assign(_k=old.groupby(on, sort=False).cumcount()), on=[*on, "_k"], how="inner")
+    for position, ident in zip(same["_pos"].tolist(), same["_id"].tolist()):
+        out[position] = ident
+    old = old[~old["_id"].isin(set(same["_id"]))]
+    fresh = fresh[~fresh["_pos"].isin(set(same["_pos"]))]
     groups: dict[tuple, tuple[list, list]] = {}
-    for ident, *k, day in zip(old[id_column].astype(str), *(old[c] for c in key), _days(old[date])):
+    for ident, *k, day in zip(old["_id"], *(old[c] for c in key), old["_day"].tolist()):
         groups.setdefault(tuple(k), ([], []))[0].append((day, ident))
-    for position, (*k, day) in enumerate(zip(*(new[c] for c in key), _days(new[date]))):
+    for position, *k, day in zip(fresh["_pos"].tolist(), *(fresh[c] for c in key), fresh["_day"].tolist()):
         group = groups.get(tuple(k))
         if group is not None:
             group[1].append((day, position))
@@ -104,11 +110,11 @@ def match_lines(previous: pd.DataFrame, new: pd.DataFrame, *, key: Iterable[str]
     return out
 
 
-def _days(values: pd.Series) -> list[int]:
+def _days(values: pd.Series) -> np.ndarray:
     """Dates as day numbers (a missing date sorts last)."""
     stamps = pd.to_datetime(values)
-    days = (stamps.to_numpy(dtype="datetime64[D]").astype("int64"))
-    return np.where(stamps.isna().to_numpy(), np.iinfo(np.int64).max // 4, days).tolist()
+    days = stamps.to_numpy(dtype="datetime64[D]").astype("int64")
+    return np.where(stamps.isna().to_numpy(), np.iinfo(np.int64).max // 4, days)
 
 
 def _nearest_pairs(olds: list[tuple[int, str]], news: list[tuple[int, int]]) -> list[tuple[str, int]]:
@@ -148,9 +154,9 @@ def assign_ids(previous: pd.DataFrame | None, new: pd.DataFrame, kind: IdKind, *
     matched = match_lines(previous if previous is not None else new.iloc[0:0], new, key=kind.key, date=kind.date,
                           id_column=kind.id_column, retired=retired)
     ids: list[str] = []
-    for position, ident in enumerate(matched):
+    for item_id, ident in zip(new["item_id"].astype(str).tolist(), matched):
         if ident is None:
-            ident = kind.make_id(new.iloc[position], next_number)
+            ident = kind.make_id(item_id, next_number)
             next_number += 1
         ids.append(ident)
     return ids, next_number

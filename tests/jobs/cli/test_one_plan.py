@@ -3,8 +3,6 @@ from the store are the same plan, decisions included."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
