@@ -25,9 +25,9 @@ from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
 from jobs.cli import state as cli_state
+from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.decisions import decision_inputs
 from jobs.nightly import factory_today
-from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.pipeline import run_plan
 from jobs.runs import keep_ids
 from mrp.dataset import Dataset
