@@ -63,10 +63,22 @@ class NightlySettings(BaseSettings):
         )
 
 
+def today_in(zone: ZoneInfo) -> dt.date:
+    """Rule "today": the calendar date now in the factory's time zone. Every default planning
+    date (``reelplan plan``, ``validate``, ``run-now``, the nightly run, a run started through
+    the API) is this date."""
+    return dt.datetime.now(zone).date()
+
+
+def factory_today(settings: NightlySettings | None = None) -> dt.date:
+    """Today in the factory's zone: ``REELPLAN_TIMEZONE`` (the ``timezone`` setting), else this machine's zone."""
+    return today_in((settings or NightlySettings()).zone())
+
+
 def nightly_job(db_url: str, timezone: str, options: dict[str, float]) -> None:
     """What the scheduler fires: one run planned as of today in the factory's time zone."""
     engine = open_store(db_url)
-    as_of = dt.datetime.now(ZoneInfo(timezone)).date()
+    as_of = today_in(ZoneInfo(timezone))
     try:
         run = execute_run(engine, as_of=as_of, trigger="nightly", options=RunOptions(**options))
         log.info("nightly run %s published (as of %s)", run.id, as_of)

@@ -75,7 +75,6 @@ def run_plan(
         plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
         exceptions.append(purchasing.exceptions)
         summary["purchasing"] = purchasing.summary
-        plan.files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions, purchasing.summary)
 
     if schedule:
         with budget.stage("sequencing", schedule_time_limit_s) as stage:
@@ -87,12 +86,22 @@ def run_plan(
         plan.capacity_load = sequencing.capacity_load
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
-        if not sequencing.schedule.empty:
-            plan.files.update(gantt_pictures(sequencing.schedule, dataset.smt_lines, dataset.settings))
 
     plan.exceptions = _exceptions(exceptions)
     plan.summary = _summary(dataset, mrp, plan, summary, budget)
+    plan.files = plan_files(plan, dataset)
     return plan
+
+
+def plan_files(plan: Plan, dataset: Dataset) -> dict[str, bytes]:
+    """The plan's documents: the buyer workbook and the Gantt pictures (rendered again when ids change)."""
+    files: dict[str, bytes] = {}
+    if plan.purchase_suggestions is not None:
+        files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions,
+                                                            plan.summary.get("purchasing", {}))
+    if plan.schedule is not None and not plan.schedule.empty:
+        files.update(gantt_pictures(plan.schedule, dataset.smt_lines, dataset.settings))
+    return files
 
 
 def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:

@@ -20,14 +20,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from connectors.dataset import validate_dataset
 from connectors.store.dataset_io import load_dataset
 from connectors.store.engine import read_snapshot, write_session
 from connectors.store.lock import LockBusy, exclusive_lock
-from connectors.store.models import PlanningRun
-from connectors.store.plans import load_plan_table, publish_plan
+from connectors.store.models import PlanningRun, SuggestionDecision
+from connectors.store.ids import next_numbers, save_numbers
+from connectors.store.plans import current_run_id, load_plan, load_plan_table, publish_plan
 from connectors.store.runs import (
     previous_published,
     record_failure,
@@ -39,6 +40,8 @@ from connectors.store.runs import (
 )
 from jobs.budget import Progress, RunBudget, StageEvent, plan_stages
 from jobs.decisions import decision_inputs
+from jobs.identity import KINDS, stable_plan
+from mrp.dataset import Dataset
 from mrp.plan import Plan
 
 Planner = Callable[..., Plan]
@@ -115,6 +118,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             with timer.stage("snapshot"):
                 with read_snapshot(engine) as session:
                     inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
+                    previous = published_schedule(session)
             with timer.stage("validate"):
                 errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
                 if errors:
@@ -127,9 +131,11 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
                 optimize_time_limit_s=options.optimize_time_limit_s,
                 schedule_time_limit_s=options.schedule_time_limit_s,
                 progress=timer.progress, pins=inputs.pins, rejected=inputs.rejected, budget=budget,
+                previous=previous,
             )
         with budget.stage("publish") as publish, timer.stage("publish"):
             with write_session(engine) as session:
+                plan = keep_ids(session, plan, inputs.dataset, save=True)
                 run = session.get(PlanningRun, run.id)
                 run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
                 publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
@@ -151,6 +157,55 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
     return run
 
 
+def published_schedule(session: Session) -> pd.DataFrame | None:
+    """The published plan's schedule (job_id, item_id, due, line_id, start), which sequencing
+    keeps jobs close to; None before the first published schedule."""
+    published = current_run_id(session)
+    run = session.get(PlanningRun, published) if published is not None else None
+    if run is None or "schedule" not in run.tables:
+        return None
+    return load_plan_table(session, "schedule", published)[["job_id", "item_id", "due", "line_id", "start"]]
+
+
+def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool) -> Plan:
+    """``plan`` with the ids of the published plan's lines kept (``jobs.identity``), its documents
+    rendered again; with ``save`` the store's id counters move past the ids handed out."""
+    published = current_run_id(session)
+    run = session.get(PlanningRun, published) if published is not None else None
+    previous = {kind.table: load_plan_table(session, kind.table, published)
+                for kind in KINDS if run is not None and kind.table in run.tables}
+    closed = session.exec(select(SuggestionDecision.suggestion_id).where(
+        SuggestionDecision.action.in_(("approved", "rejected")))).all()
+    counters = next_numbers(session, tuple(kind.name for kind in KINDS))
+    stable, counters = stable_plan(plan, previous, retired={"suggestion": set(closed)}, counters=counters)
+    if save:
+        save_numbers(session, counters)
+    if plan.files:  # the documents name the lines: render them with the kept ids
+        from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when a run starts
+
+        stable.files = plan_files(stable, dataset)
+    return stable
+
+
+class NoStoredPlan(LookupError):
+    """The run asked for has no plan in the store (not published, or its outputs were archived)."""
+
+
+def stored_plan(session: Session, run_id: int | None = None) -> Plan:
+    """A published plan as the plan folder had it: its tables, summary, buyer workbook and Gantt
+    pictures (drawn on the store's SMT lines), for :func:`connectors.dataset.write_plan`."""
+    run_id = run_id if run_id is not None else current_run_id(session)
+    if run_id is None:
+        raise NoStoredPlan("No plan is published yet; run `reelplan run-now` first.")
+    run = session.get(PlanningRun, run_id)
+    plan = load_plan(session, run_id)
+    if run is None or plan is None:
+        state = f"it is {run.status}" if run is not None else "there is no such run"
+        raise NoStoredPlan(f"Run {run_id} has no stored plan ({state}); `reelplan runs` lists the published ones.")
+    from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when needed
+
+    plan.files = plan_files(plan, load_dataset(session, as_of=run.as_of))
+    return plan
 
 
 class _StageTimer:
@@ -251,14 +306,14 @@ class PlanChanges:
         }
 
 
-#: A suggestion is the same line in two plans when item, offer and order date agree; it
-#: changed when its quantity, receipt date or price did. A job is the same when item and due
-#: date agree (planned-order ids are not stable between runs); it changed when its line,
-#: start, end or quantity did.
-SUGGESTION_KEY = ("item_id", "supplier_id", "mpn", "order_date")
-SUGGESTION_COMPARED = ("quantity", "receipt_date", "unit_price")
-JOB_KEY = ("item_id", "due")
-JOB_COMPARED = ("line_id", "start", "end", "quantity")
+#: Lines keep their ids from one published plan to the next (jobs.identity), so a line of
+#: two plans is the same when its id is; it changed when one of the compared fields did.
+SUGGESTION_KEY = ("suggestion_id",)
+SUGGESTION_COMPARED = ("quantity", "order_date", "receipt_date", "unit_price")
+JOB_KEY = ("job_id",)
+JOB_COMPARED = ("line_id", "start", "end", "quantity", "due")
+PLANNED_ORDER_KEY = ("order_id",)
+PLANNED_ORDER_COMPARED = ("quantity", "release_date", "due_date")
 
 
 def plan_changes(session: Session, run_id: int) -> PlanChanges:

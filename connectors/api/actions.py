@@ -21,8 +21,9 @@ from connectors.erp.orders import PurchaseOrderSink
 
 @dataclass(frozen=True)
 class PlanningActions:
-    #: ``run_now(engine, as_of)`` plans the store's dataset and publishes it (blocking).
-    run_now: Callable[[Engine, dt.date], Any] | None = None
+    #: ``run_now(engine, as_of)`` plans the store's dataset and publishes it (blocking); ``as_of``
+    #: None plans as of today in the factory's zone.
+    run_now: Callable[[Engine, dt.date | None], Any] | None = None
     #: Raised by ``run_now`` when another run holds the planning lock.
     run_in_progress: type[Exception] = RuntimeError
     #: ``changes_since(session, run_id, since_run)``: table name -> rows with a ``change`` column.
@@ -44,3 +45,5 @@ class Outbox:
 
     name: str
     sink: PurchaseOrderSink
+    #: send each order right after its approval (else ``reelplan erp send-orders`` sends them, grouped)
+    send_on_approve: bool = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -39,15 +39,20 @@ WriteSession = Annotated[Session, Depends(writer)]
 
 
 class Page:
-    """``limit``/``offset`` paging, bounded by the server's ``max_page_size``."""
+    """``limit``/``offset`` paging; a ``limit`` above the server's ``max_page_size`` is refused
+    (422, naming the maximum), never silently cut."""
 
     def __init__(
         self,
         request: Request,
-        limit: Annotated[int | None, Query(ge=1, description="rows per page (server maximum applies)")] = None,
+        limit: Annotated[int | None, Query(ge=1, description="rows per page, at most the server's maximum "
+                                                             "(default 1000; a larger limit is answered 422)")] = None,
         offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="rows to skip")] = 0,
     ) -> None:
         settings: ApiSettings = request.app.state.settings
+        if limit is not None and limit > settings.max_page_size:
+            raise HTTPException(422, detail=f"limit {limit} is above the maximum page size {settings.max_page_size}; "
+                                            f"ask for at most {settings.max_page_size} rows and page with offset")
         self.limit = min(limit or settings.default_page_size, settings.max_page_size)
         self.offset = offset
 

@@ -90,6 +90,9 @@ class RunOut(BaseModel):
         "(null, work_limit or wall_clock) and, when a limit ended it, cut (what that means for the plan)."))
     tables: list[str]
     current: bool = Field(description="True for the run whose plan is published now.")
+    decisions_gone: list[dict[str, Any]] = Field(
+        default_factory=list, description="GET /runs/{id} only: edits made on earlier plans whose line is not in this "
+                                          "run's plan (kept, not sent; the buyer decides again on the new line).")
 
 
 class RunsOut(BaseModel):

@@ -14,6 +14,6 @@ class ApiSettings(BaseSettings):
     db_url: str | None = None
     #: Largest request body accepted (bytes); larger bodies get 413 before they are read whole.
     max_body_bytes: int = 20 * 1024 * 1024
-    #: Largest page a list endpoint returns; a larger ``limit`` is cut to it.
+    #: Largest page a list endpoint returns; a larger ``limit`` is answered 422 with this maximum.
     max_page_size: int = 1000
     default_page_size: int = 100

@@ -30,6 +30,9 @@ class ErpSettings(BaseSettings):
     read_timeout_seconds: float = 30.0
     attempts: int = 4
     backoff_seconds: float = 0.5
+    #: send an order approved through the API right away (one order per approval); false
+    #: gathers a supplier's approvals into one order until ``reelplan erp send-orders``
+    send_on_approve: bool = True
 
     @property
     def timeout(self) -> httpx.Timeout:

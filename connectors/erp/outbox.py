@@ -1,9 +1,12 @@
 """Approved purchase orders out to the ERP: what is still to send, sending it, recording it.
 
-An approval (``jobs.decisions.approve_suggestion``) turns a suggestion into a purchase
-order line ``RP-<run>-<suggestion>`` with ``po_status`` ``sent``: awaiting the ERP. This
-module hands each such order to a :class:`PurchaseOrderSink` (webhook, Odoo, ERPNext) and
-records the answer in ``erp_deliveries``. The network call happens outside any database
+An approval (``jobs.decisions.approve_suggestion``) turns a suggestion into a line of a
+purchase order ``RP-<nnnnn>`` with ``po_status`` ``sent``: awaiting the ERP. Approvals for
+one supplier join the same order until it is handed to the ERP, so the ERP gets one order
+per supplier with several lines. This module hands each such order, all its lines at once,
+to a :class:`PurchaseOrderSink` (webhook, Odoo, ERPNext) and records the answer in
+``erp_deliveries`` under the order's id: a delivered order is never sent again, and once a
+send was attempted no new line joins it (a retry sends exactly the same order). The network call happens outside any database
 transaction; a failure is recorded and retried by the next :func:`deliver_pending`.
 """
 
@@ -25,32 +28,39 @@ from connectors.store.models import SuggestionDecision
 log = logging.getLogger(__name__)
 
 
-def order_of(decision: SuggestionDecision) -> ApprovedPurchaseOrder:
-    """The purchase order an approved decision stands for (one line: the suggestion as edited)."""
-    approved_on = decision.decided_at.date()
+def order_of(lines: list[SuggestionDecision]) -> ApprovedPurchaseOrder:
+    """The purchase order the approved decisions of one ``po_id`` stand for: one line per
+    approved suggestion, as edited, in line order."""
+    lines = sorted(lines, key=lambda d: (int(d.po_line) if d.po_line.isdigit() else 0, d.id or 0))
+    first = lines[0]
+    approved_on = min(d.decided_at for d in lines).date()
     return ApprovedPurchaseOrder(
-        reference=decision.po_id,
-        supplier_id=decision.po_supplier_id,
-        order_date=max(decision.order_date or approved_on, approved_on),
-        lines=(PurchaseOrderLine(
-            line="1", item_id=decision.item_id, quantity=float(decision.po_quantity or decision.quantity),
-            unit_price=float(decision.po_unit_price or 0.0),
-            receipt_date=decision.po_due_date or decision.receipt_date or approved_on,
-            mpn=decision.po_mpn, suggestion_id=decision.suggestion_id,
-        ),),
-        approved_by=decision.decided_by, approved_at=decision.decided_at, run_id=str(decision.run_id),
+        reference=first.po_id,
+        supplier_id=first.po_supplier_id,
+        order_date=max(min((d.order_date or approved_on) for d in lines), approved_on),
+        lines=tuple(PurchaseOrderLine(
+            line=d.po_line, item_id=d.item_id, quantity=float(d.po_quantity or d.quantity),
+            unit_price=float(d.po_unit_price or 0.0), receipt_date=d.po_due_date or d.receipt_date or approved_on,
+            mpn=d.po_mpn, suggestion_id=d.suggestion_id,
+        ) for d in lines),
+        approved_by=", ".join(dict.fromkeys(d.decided_by for d in lines if d.decided_by)),
+        approved_at=max(d.decided_at for d in lines),
+        run_id=", ".join(dict.fromkeys(str(d.run_id) for d in lines)),
     )
 
 
 def pending_orders(session: Session, references: list[str] | None = None) -> list[ApprovedPurchaseOrder]:
-    """Approved orders awaiting the ERP that were not delivered yet (optionally only some)."""
+    """Approved orders awaiting the ERP that were not delivered yet (optionally only some), one per ``po_id``."""
     delivered = select(ErpDelivery.reference).where(ErpDelivery.status == "delivered")
     query = select(SuggestionDecision).where(
         SuggestionDecision.action == "approved", SuggestionDecision.po_status == "sent",
         col(SuggestionDecision.po_id).not_in(delivered))
     if references is not None:
         query = query.where(col(SuggestionDecision.po_id).in_(references))
-    return [order_of(d) for d in session.exec(query.order_by(col(SuggestionDecision.id)))]
+    orders: dict[str, list[SuggestionDecision]] = {}
+    for decision in session.exec(query.order_by(col(SuggestionDecision.id))):
+        orders.setdefault(decision.po_id, []).append(decision)
+    return [order_of(lines) for lines in orders.values()]
 
 
 @dataclass

@@ -11,10 +11,13 @@ Public entry points (see ``docs/store.md``):
 
 from connectors.store.config import StoreSettings
 from connectors.store.dataset_io import export_dataset, import_dataset, import_folder, load_dataset
-from connectors.store.engine import create_store_engine, migrate, open_store, read_snapshot, write_session
+from connectors.store.engine import (
+    StoreUnavailable, create_store_engine, migrate, open_store, read_snapshot, write_session,
+)
 
 __all__ = [
     "StoreSettings",
+    "StoreUnavailable",
     "create_store_engine",
     "export_dataset",
     "import_dataset",

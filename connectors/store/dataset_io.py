@@ -60,11 +60,12 @@ def import_dataset(session: Session, dataset: Dataset) -> None:
     )
 
 
-def load_dataset(session: Session, *, as_of: dt.date | None = None) -> Dataset:
+def load_dataset(session: Session, *, as_of: dt.date | None = None, today: dt.date | None = None) -> Dataset:
     """The store's dataset, typed exactly as :mod:`mrp.dataset` says, ready to plan.
 
     ``as_of`` overrides the stored planning date (the nightly run plans from its own date);
-    a store that never had settings plans from today.
+    a store that never had settings plans from ``today`` (the caller's rule for today, default
+    this machine's date).
     """
     connection = session.connection()
     tables: dict[str, pd.DataFrame] = {}
@@ -75,13 +76,13 @@ def load_dataset(session: Session, *, as_of: dt.date | None = None) -> Dataset:
         rows = connection.execute(select(*(table.c[c] for c in columns)).order_by(*order)).all()
         frame = rows_to_frame(rows, table, columns)
         tables[name] = frame.astype({c: dtype_of(name, c) for c in columns})
-    return Dataset(settings=load_settings(session, as_of=as_of), **tables)
+    return Dataset(settings=load_settings(session, as_of=as_of, today=today), **tables)
 
 
-def load_settings(session: Session, *, as_of: dt.date | None = None) -> PlanSettings:
-    """The stored plan settings; ``as_of`` overrides the stored date (default: today when none is stored)."""
+def load_settings(session: Session, *, as_of: dt.date | None = None, today: dt.date | None = None) -> PlanSettings:
+    """The stored plan settings; ``as_of`` overrides the stored date (default: ``today`` when none is stored)."""
     stored = dict(session.connection().execute(select(PlanSetting.key, PlanSetting.value)).all())
-    return _settings(stored, as_of)
+    return _settings(stored, as_of or (None if "as_of" in stored else today))
 
 
 def export_dataset(session: Session, path: Path) -> Dataset:

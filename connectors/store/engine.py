@@ -17,7 +17,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from connectors.store.config import resolve_db_url
@@ -27,9 +28,71 @@ SQLITE_BUSY_TIMEOUT_S = 60.0
 _IMMEDIATE = "reelplan_write"
 
 
+ACCEPTED_URLS = "sqlite:///path/to/reelplan.db or postgresql+psycopg://user:password@host:5432/database"
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached or opened; the message (one line) says why and how to fix it."""
+
+
+def store_url(db_url: str) -> URL:
+    """``db_url`` parsed and checked without connecting: a known database kind and, for SQLite, an existing folder."""
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise StoreUnavailable(f"'{db_url}' is not a database URL; give {ACCEPTED_URLS}.") from None
+    try:
+        dialect = url.get_dialect()
+    except (NoSuchModuleError, ImportError):
+        raise StoreUnavailable(f"Unknown kind of database '{url.drivername}' in '{_shown(url)}'; "
+                               f"give {ACCEPTED_URLS}.") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreUnavailable(f"reelplan stores on SQLite or PostgreSQL, not '{url.get_backend_name()}'; "
+                               f"give {ACCEPTED_URLS}.")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise StoreUnavailable(f"The database driver of '{url.drivername}' is not installed; "
+                               f"give {ACCEPTED_URLS}.") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).absolute().parent
+        if not folder.is_dir():
+            raise StoreUnavailable(f"The folder {folder} of the SQLite store does not exist; create it "
+                                   f"(mkdir -p {folder}) or give another --db.")
+    return url
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once; a refusal becomes :class:`StoreUnavailable` with the fix."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise StoreUnavailable(_connection_problem(engine.url, str(exc.orig or exc))) from None
+
+
+def _connection_problem(url: URL, error: str) -> str:
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "does not exist" in error and "database" in error:
+        return (f"PostgreSQL at {where} has no database '{url.database}'; create it "
+                f"(createdb -h {url.host or 'localhost'} -p {url.port or 5432} {url.database}) or give another --db.")
+    if "Connection refused" in error:
+        return f"Nothing answers at {where} (connection refused); start PostgreSQL there or give the right host and port in --db."
+    if "password authentication failed" in error or "no password supplied" in error:
+        return f"PostgreSQL at {where} refused the user '{url.username}'; give the right user and password in --db."
+    if "resolve host" in error or "Name or service not known" in error:
+        return f"The host '{url.host}' of '{_shown(url)}' is unknown; give the right host in --db."
+    first = error.strip().splitlines()[0] if error.strip() else "cannot connect"
+    return f"Cannot open the store '{_shown(url)}': {first}."
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
 def create_store_engine(db_url: str) -> Engine:
     """An engine on ``db_url``; the schema is not touched (see :func:`open_store`)."""
-    url = make_url(db_url)
+    url = store_url(db_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
@@ -66,8 +129,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def open_store(db_url: str | None = None) -> Engine:
-    """An engine on the store at ``db_url`` (else ``REELPLAN_DB_URL``, else ``./reelplan.db``), migrated to the latest schema."""
+    """An engine on the store at ``db_url`` (else ``REELPLAN_DB_URL``, else ``./reelplan.db``), migrated to the latest schema.
+
+    Raises :class:`StoreUnavailable` (one line: what is wrong and the fix) before any work when
+    the URL names an unknown kind of database, a SQLite file in a missing folder, or a server
+    that refuses the connection or lacks the database.
+    """
     engine = create_store_engine(resolve_db_url(db_url))
+    check_connection(engine)
     migrate(engine)
     return engine
 

@@ -1,20 +1,19 @@
 """The planning lock: at most one planning run at a time on a store, across processes.
 
 PostgreSQL: a session-level advisory lock held on a dedicated connection. SQLite: an
-exclusive ``flock`` on a file beside the database (``reelplan.db.runlock``). Both are
-released by the system when the holder dies, even by ``kill -9``, so a crashed run never
-blocks the next one.
+exclusive lock (``filelock``: ``flock`` on Unix, ``msvcrt`` locking on Windows) on a file
+beside the database (``reelplan.db.planning.lock``). Both are released by the system when
+the holder dies, even by ``kill -9``, so a crashed run never blocks the next one.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, text
 
 from connectors.store.engine import is_sqlite
@@ -52,15 +51,12 @@ def _file_lock(engine: Engine, name: str) -> Iterator[None]:
     if not database or database == ":memory:":
         raise ValueError("a planning lock needs a database file or server, not an in-memory SQLite database")
     path = Path(database).with_name(f"{Path(database).name}.{name}.lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(path, timeout=0, thread_local=False)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockBusy(name) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.acquire()
+    except Timeout:
+        raise LockBusy(name) from None
+    try:
+        yield
     finally:
-        os.close(fd)
+        lock.release()

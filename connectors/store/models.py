@@ -272,6 +272,17 @@ class SuggestionRow(SQLModel, table=True):
     unit_price: float | None = None
     extended_price: float | None = None
     from_stock: bool | None = None
+    # the buyer's reasons (optimizer.purchasing.explain.REASON_COLUMNS)
+    lead_time_days: int | None = None
+    reason: str | None = Field(default=None, sa_type=Text)
+    serves: str | None = Field(default=None, sa_type=Text)
+    demands: str | None = Field(default=None, sa_type=Text)
+    customers: str | None = Field(default=None, sa_type=Text)
+    days_late: int | None = None
+    late_qty: float | None = None
+    surplus_qty: float | None = None
+    alternative: str | None = Field(default=None, sa_type=Text)
+    alternative_cost_difference: float | None = None
 
 
 class ScheduleRow(SQLModel, table=True):
@@ -289,6 +300,7 @@ class ScheduleRow(SQLModel, table=True):
     due: dt.datetime | None = Field(default=None, sa_type=DateTime)
     changeover_minutes: float | None = None
     tardiness_minutes: float | None = None
+    clear_to_build: bool | None = None
 
 
 class ExceptionRow(SQLModel, table=True):
@@ -343,6 +355,23 @@ PLAN_MODELS: dict[str, type[SQLModel]] = {
 }
 #: Columns the store adds to every plan table.
 PLAN_STORE_COLUMNS = ("run_id", "row_no")
+#: Columns a plan table keeps in the store beyond :data:`mrp.plan.PLAN_COLUMNS` (the buyer's
+#: reasons on suggestions, clear to build on the schedule), in this order.
+PLAN_EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "purchase_suggestions": ("lead_time_days", "reason", "serves", "demands", "customers", "days_late", "late_qty",
+                             "surplus_qty", "alternative", "alternative_cost_difference"),
+    "schedule": ("clear_to_build",),
+}
+
+
+class IdCounter(SQLModel, table=True):
+    """The next free number of a kind of stable id (``suggestion``, ``planned_order``,
+    ``purchase_order``); it only grows, so no id is given twice."""
+
+    __tablename__ = "id_counters"
+
+    kind: str = Field(primary_key=True)
+    next_number: int = 1
 
 # --- decisions -----------------------------------------------------------------------------
 
@@ -371,12 +400,16 @@ class SuggestionDecision(SQLModel, table=True):
     receipt_date: dt.date | None = None
     unit_price: float | None = None
     po_id: str = ""
+    #: the line of ``po_id``: approvals for one supplier share a purchase order until it goes to the ERP
+    po_line: str = "1"
     po_status: str = ""
     po_supplier_id: str = ""
     po_mpn: str = ""
     po_quantity: float | None = None
     po_due_date: dt.date | None = None
     po_unit_price: float | None = None
+    #: the receipt date is a negotiated expedite (earlier than order date + lead time)
+    po_expedite: bool = False
     note: str = ""
     decided_by: str = ""
     decided_at: dt.datetime = Field(sa_type=DateTime)

@@ -17,7 +17,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
-from connectors.store.models import PLAN_MODELS, CurrentPlan, PlanningRun
+from connectors.store.models import (
+    PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
+)
 from mrp.plan import PLAN_COLUMNS, Plan
 
 
@@ -37,7 +39,7 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         if frame is None:
             continue
         tables.append(name)
-        columns = [c for c in PLAN_COLUMNS[name] if c in frame.columns]
+        columns = [c for c in stored_columns(name) if c in frame.columns]
         insert_frame(connection, frame, model.__table__, columns, run_id=run.id)
     current = session.get(CurrentPlan, 1)
     if current is None:
@@ -59,10 +61,16 @@ def current_run_id(session: Session) -> int | None:
     return session.exec(select(CurrentPlan.run_id).where(CurrentPlan.id == 1)).first()
 
 
+def stored_columns(name: str) -> tuple[str, ...]:
+    """The columns the store keeps of plan table ``name``: the plan contract's, then its extras."""
+    return (*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
+
+
 def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
-    """One output table of a run, in the order the pipeline produced it (PLAN_COLUMNS)."""
+    """One output table of a run, in the order the pipeline produced it (the contract's columns,
+    then the extras the store keeps: a suggestion's reasons, a job's clear to build)."""
     table = PLAN_MODELS[name].__table__
-    columns = PLAN_COLUMNS[name]
+    columns = stored_columns(name)
     rows = session.connection().execute(
         select(*(table.c[c] for c in columns)).where(table.c.run_id == run_id).order_by(table.c.row_no)
     ).all()
@@ -83,6 +91,19 @@ def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
     for name in run.tables:
         setattr(plan, name, load_plan_table(session, name, run.id))
     return plan
+
+
+def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
+    """Open decisions (edited, not yet approved or rejected) whose line is not in run ``run_id``'s plan.
+
+    A line keeps its id while it is the same line (``jobs.identity``), so such a decision has
+    lost its line: the need went away, or changed enough (another item, supplier or MPN) to
+    be a new line. The decision is kept, for the buyer to take again on the new line.
+    """
+    present = select(SuggestionRow.suggestion_id).where(SuggestionRow.run_id == run_id)
+    return list(session.exec(select(SuggestionDecision).where(
+        SuggestionDecision.action.in_(("edited", "pending")),
+        SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
 
 
 def _prune(session: Session, keep_plans: int) -> None:

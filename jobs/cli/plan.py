@@ -2,14 +2,15 @@
 
 Exit codes follow the dataset format: 0 planned, 2 bad input, 1 anything else. Without a
 dataset folder the command plans the store's dataset (``--db``, else ``REELPLAN_DB_URL``,
-else ``./reelplan.db``); it writes the plan folder and leaves the store as it was (the
-nightly run, ``reelplan run-now``, is what publishes into the store).
+else ``./reelplan.db``) with the standing decisions, as a run does, and the published
+plan's ids; it writes the plan folder and leaves the store as it was (the nightly run,
+``reelplan run-now``, is what publishes into the store).
 """
 
 from __future__ import annotations
 
-import logging
 import dataclasses
+import logging
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -26,9 +27,13 @@ from connectors.dataset.issues import Issue, has_errors
 from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
+from jobs.cli import state as cli_state
 from jobs.cli.options import AsOfOption, DbOption, HorizonOption
 from jobs.budget import RunBudget, StageEvent, plan_stages
+from jobs.decisions import decision_inputs
+from jobs.nightly import factory_today
 from jobs.pipeline import run_plan
+from jobs.runs import keep_ids
 from mrp.dataset import Dataset, PlanSettings
 from mrp.plan import Plan
 
@@ -76,15 +81,17 @@ def plan(
         console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     day = as_of.date() if as_of else None
+    decided: dict = {}
     budget = RunBudget(PlanSettings.budget_minutes,
                        plan_stages(optimize=not skip_optimize, schedule=not skip_schedule, read=True, write=True),
                        progress=lambda event: _show(console, event))
     try:
         with budget.stage("read") as stage:
             if dataset_dir is None:
-                dataset, warnings = _from_store(db, day, horizon_days)
+                dataset, warnings, decided = _from_store(db, day, horizon_days)
             else:
-                dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days, today=date.today())
+                dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days,
+                                                 today=factory_today())
             stage.report(None, f"{len(dataset.items):,} items, {len(dataset.demand):,} demand lines")
     except DatasetError as exc:
         render_issues(exc.issues, console, title=source)
@@ -95,13 +102,17 @@ def plan(
     try:
         result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
                           optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
-                          budget=budget)
+                          budget=budget, **decided)
         with budget.stage("write") as stage:
+            if dataset_dir is None:
+                result = _published_ids(db, result, dataset)
             write_plan(result, out, format=format.value)
             stage.report(None, f"{sum(1 for _ in out.iterdir()):,} files")
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
-        logging.getLogger(__name__).debug("plan failed", exc_info=True)
-        console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc}")
+        if cli_state.debug:
+            raise
+        console.print(f"[bold red]planning failed:[/] {type(exc).__name__}: {exc} (`reelplan --debug plan ...` "
+                      "shows the traceback)")
         raise typer.Exit(EXIT_FAILED) from None
     print_summary(result, out, console)
 
@@ -112,16 +123,25 @@ def _show(console: Console, event: StageEvent) -> None:
     console.print(f"[{style}]{event.line()}[/]", highlight=False)
 
 
-def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue]]:
-    """The store's dataset, checked again: the store may have been changed since its import."""
+def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue], dict]:
+    """The store's dataset with the standing decisions applied, as the nightly run plans it
+    (``jobs.decisions.decision_inputs``), checked again: the store may have changed since its import."""
     with read_snapshot(open_store(db)) as session:
-        dataset = load_dataset(session, as_of=as_of)
-    if horizon_days is not None:
-        dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
-    issues = validate_dataset(dataset)
+        dataset = load_dataset(session, as_of=as_of, today=factory_today())
+        if horizon_days is not None:
+            dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
+        inputs = decision_inputs(session, dataset)
+    issues = validate_dataset(inputs.dataset)
     if has_errors(issues):
         raise DatasetError(issues)
-    return dataset, issues
+    return inputs.dataset, issues, {"pins": inputs.pins, "rejected": inputs.rejected}
+
+
+def _published_ids(db: str | None, result: Plan, dataset: Dataset) -> Plan:
+    """The plan with the published plan's ids on the lines it shares with it (new lines get ids the
+    store has not handed out; they are not reserved)."""
+    with read_snapshot(open_store(db)) as session:
+        return keep_ids(session, result, dataset, save=False)
 
 
 def print_summary(result: Plan, out: Path, console: Console) -> None:

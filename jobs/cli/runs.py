@@ -14,6 +14,7 @@ import os
 import signal
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from connectors.dataset import write_plan
 from connectors.store import read_snapshot, write_session
 from connectors.store.config import resolve_db_url
 from connectors.store.models import PlanningRun, SuggestionDecision
@@ -30,8 +32,11 @@ from jobs import decisions
 from jobs.cli import app
 from jobs.cli.options import DbOption
 from jobs.cli.store import store_engine
-from jobs.nightly import NightlySettings, serve
-from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes
+from mrp.plan import PLAN_COLUMNS as PLAN_TABLES
+from jobs.nightly import NightlySettings, factory_today, serve
+from jobs.runs import (
+    InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes, stored_plan,
+)
 
 EXIT_FAILED, EXIT_BAD_DATA, EXIT_BUSY = 1, 2, 3
 
@@ -95,7 +100,7 @@ def run_now(
         schedule_time_limit_s=schedule_time_limit or settings.schedule_time_limit_s,
         keep_plans=settings.keep_plans,
     )
-    day = as_of.date() if as_of else datetime.now(settings.zone()).date()
+    day = as_of.date() if as_of else factory_today(settings)
     engine = store_engine(db)
     try:
         run = execute_run(engine, as_of=day, trigger="manual", options=options,
@@ -109,6 +114,26 @@ def run_now(
                       f"The published plan is unchanged; details: reelplan runs show {exc.run_id}")
         raise typer.Exit(EXIT_BAD_DATA if isinstance(exc.__cause__, InvalidData) else EXIT_FAILED) from None
     console.print(f"Run {run.id} published (as of {day}) in {_total_seconds(run):.1f} s: {_outputs(run)}.")
+
+
+@app.command("export-plan")
+def export_plan(
+    run_id: Annotated[int | None, typer.Argument(help="Run id [default: the published plan].")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Plan folder to write (replaced as a whole).")] = Path("plan_out"),
+    db: DbOption = None,
+) -> None:
+    """Write a published plan as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
+    console = Console()
+    with read_snapshot(store_engine(db)) as session:
+        run_id = run_id if run_id is not None else current_run_id(session)
+        try:
+            plan = stored_plan(session, run_id)
+        except NoStoredPlan as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(EXIT_FAILED) from None
+    write_plan(plan, out)
+    written = [f"{name}.csv" for name in PLAN_TABLES if getattr(plan, name) is not None] + list(plan.files)
+    console.print(f"Wrote the plan of run {run_id} to {out}: {', '.join(sorted(written))}, summary.json.")
 
 
 @runs_app.callback(invoke_without_command=True)
@@ -151,6 +176,7 @@ def runs_show(
             console.print(f"[red]There is no run {run_id}.[/]")
             raise typer.Exit(EXIT_FAILED)
         changes = plan_changes(session, run_id) if run.status == "published" else None
+        gone = decisions.gone_decisions(session, run_id) if run.status == "published" else []
     zone = NightlySettings().zone()
     console.print(f"[bold]Run {run.id}[/] ({run.trigger}) — {_status(run)} at stage '{run.stage}', as of {run.as_of}")
     console.print(f"started {_local(run.started_at, zone)}, finished {_local(run.finished_at, zone)}, "
@@ -165,6 +191,8 @@ def runs_show(
         console.print(f"[red]error:[/] {run.error}")
     if changes is None:
         return
+    if gone:
+        console.print(_gone_table(gone))
     since = f"run {changes.previous_run_id}" if changes.previous_run_id else "nothing (first plan)"
     counts = changes.counts()
     console.print(f"\n[bold]Changes since {since}[/]: " + "; ".join(
@@ -203,7 +231,9 @@ def decisions_list(db: DbOption = None) -> None:
         suggestions = load_plan_table(session, "purchase_suggestions", run_id) if run_id else pd.DataFrame()
         taken = decisions.list_decisions(session)
         pins = decisions.active_pins(session)
-    by_id = {d.suggestion_id: d for d in taken if d.run_id == run_id}
+    by_id: dict[str, SuggestionDecision] = {}
+    for d in taken:  # newest first: the standing decision on each line (ids are stable across plans)
+        by_id.setdefault(d.suggestion_id, d)
     if len(suggestions):
         table = Table(title=f"Purchase suggestions of the published plan (run {run_id})")
         for column in ("suggestion", "item", "supplier", "mpn", "qty", "order", "receipt", "price", "decision", "PO"):
@@ -214,7 +244,11 @@ def decisions_list(db: DbOption = None) -> None:
                           _day(row.order_date), _day(row.receipt_date), f"{row.unit_price:g}",
                           d.action if d else "pending", _po(d) if d else "")
         console.print(table)
-    earlier = [d for d in taken if d.run_id != run_id]
+    gone = decisions.gone_decisions_of(taken, set(suggestions["suggestion_id"]) if len(suggestions) else set())
+    if gone:
+        console.print(_gone_table(gone))
+    shown = {id(by_id[s]) for s in suggestions["suggestion_id"] if s in by_id} if len(suggestions) else set()
+    earlier = [d for d in taken if id(d) not in shown and d not in gone]
     if earlier:
         table = Table(title="Decisions on earlier plans")
         for column in ("run", "suggestion", "item", "decision", "PO", "by", "note"):
@@ -240,27 +274,31 @@ EditQuantity = Annotated[float | None, typer.Option("--quantity", help="Order qu
 EditDue = Annotated[datetime | None, typer.Option("--due-date", formats=["%Y-%m-%d"], help="Wanted receipt date.")]
 EditSupplier = Annotated[str | None, typer.Option("--supplier", help="Supplier of the offer to buy from.")]
 EditMpn = Annotated[str | None, typer.Option("--mpn", help="MPN of the offer to buy.")]
+EditExpedite = Annotated[bool, typer.Option(
+    "--expedite", help="The due date is a negotiated expedite: accept it before order date + lead time.")]
 
 
 @decisions_app.command("approve")
 def decisions_approve(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
-    supplier: EditSupplier = None, mpn: EditMpn = None, by: ByOption = "", note: NoteOption = "",
+    supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
+    note: NoteOption = "",
 ) -> None:
     """Approve a suggestion (optionally edited): it becomes an open PO, status sent, counted by the next run."""
     d = _decide(db, decisions.approve_suggestion, suggestion_id=suggestion_id, quantity=quantity,
-                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, by=_user(by), note=note)
+                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Approved {suggestion_id}: {_po(d)}")
 
 
 @decisions_app.command("edit")
 def decisions_edit(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
-    supplier: EditSupplier = None, mpn: EditMpn = None, by: ByOption = "", note: NoteOption = "",
+    supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
+    note: NoteOption = "",
 ) -> None:
-    """Edit a suggestion's quantity, date or offer before approving it."""
+    """Edit a suggestion's quantity, date or offer before approving it (each edit is checked against the offer)."""
     d = _decide(db, decisions.edit_suggestion, suggestion_id=suggestion_id, quantity=quantity,
-                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, by=_user(by), note=note)
+                due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Edited {suggestion_id}: {_po(d)}")
 
 
@@ -272,18 +310,21 @@ def decisions_reject(suggestion_id: str, db: DbOption = None, by: ByOption = "",
 
 
 @decisions_app.command("cancel-po")
-def decisions_cancel_po(po_id: str, db: DbOption = None, by: ByOption = "", note: NoteOption = "") -> None:
+def decisions_cancel_po(
+    po_id: str, db: DbOption = None,
+    line: Annotated[str | None, typer.Option("--line", help="The line, when the order has several.")] = None,
+    by: ByOption = "", note: NoteOption = "",
+) -> None:
     """Withdraw a PO line reelplan sent (not yet confirmed by the ERP): runs stop counting it."""
-    _decide(db, decisions.cancel_po, po_id=po_id, by=_user(by), note=note)
-    Console().print(f"Cancelled {po_id}.")
+    d = _decide(db, decisions.cancel_po, po_id=po_id, line=line, by=_user(by), note=note)
+    Console().print(f"Cancelled {po_id} line {d.po_line}.")
 
 
 @decisions_app.command("pin")
 def decisions_pin(
     job_id: str,
     line: Annotated[str, typer.Option("--line", help="SMT line to run the job on.")],
-    start: Annotated[datetime, typer.Option("--start", formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                            help="Start, local time, YYYY-MM-DDTHH:MM.")],
+    start: Annotated[str, typer.Option("--start", help="Start, local time, YYYY-MM-DDTHH:MM.")],
     db: DbOption = None, by: ByOption = "",
 ) -> None:
     """Pin a job of the published schedule to a line and start; the next runs keep it there."""
@@ -321,7 +362,7 @@ def _day(value: Any) -> str:
 
 def _po(d: SuggestionDecision) -> str:
     text = f"{d.po_quantity:g} from {d.po_supplier_id or '-'} {d.po_mpn} due {d.po_due_date} at {d.po_unit_price}"
-    return f"{d.po_id} ({d.po_status}) {text}" if d.po_id else text
+    return f"{d.po_id} line {d.po_line} ({d.po_status}) {text}" if d.po_id else text
 
 
 def _print_budget(console: Console, budget: Any) -> None:
@@ -367,6 +408,15 @@ def _local(moment: datetime | None, zone: Any) -> str:
     if moment is None:
         return "-"
     return f"{moment.replace(tzinfo=UTC).astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _gone_table(gone: list[SuggestionDecision]) -> Table:
+    table = Table(title="Edits whose line has gone from the published plan (not sent; decide again on a new line)")
+    for column in ("run", "suggestion", "item", "decision", "edited to", "by", "note"):
+        table.add_column(column)
+    for d in gone:
+        table.add_row(str(d.run_id), d.suggestion_id, d.item_id, d.action, _po(d), d.decided_by, d.note)
+    return table
 
 
 def _frame_table(title: str, frame: pd.DataFrame) -> Table:

@@ -32,8 +32,10 @@ from connectors.store import open_store, write_session
 from connectors.store.plans import load_plan_table
 from jobs import decisions
 from jobs.cli import app
+from jobs.nightly import NightlySettings, factory_today
 from jobs.runs import (
-    JOB_COMPARED, JOB_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY, RunInProgress, diff_tables, execute_run,
+    JOB_COMPARED, JOB_KEY, PLANNED_ORDER_COMPARED, PLANNED_ORDER_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY,
+    RunInProgress, diff_tables, execute_run,
 )
 
 console = Console()
@@ -49,7 +51,7 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Store URL (default: 
 CHANGE_SPECS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "purchase_suggestions": (SUGGESTION_KEY, SUGGESTION_COMPARED),
     "schedule": (JOB_KEY, JOB_COMPARED),
-    "planned_orders": (("item_id", "type", "customer_id", "due_date"), ("quantity", "release_date")),
+    "planned_orders": (PLANNED_ORDER_KEY, PLANNED_ORDER_COMPARED),
     "exceptions": (("type", "item_id", "ref_id"), ("date", "quantity")),
 }
 
@@ -63,8 +65,11 @@ def changes_since(session: Session, run_id: int, since_run: int) -> dict[str, pd
     }
 
 
-def _run_now(engine: Engine, as_of: dt.date) -> object:
-    return execute_run(engine, as_of=as_of, trigger="api")
+def _run_now(engine: Engine, as_of: dt.date | None) -> object:
+    """A run started through the API: the nightly run's settings, as of the given date or today
+    in the factory's zone."""
+    settings = NightlySettings()
+    return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options())
 
 
 def planning_actions() -> PlanningActions:
@@ -101,7 +106,7 @@ def serve(
         settings.max_body_bytes = int(max_body_mb * 1024 * 1024)
     erp = ErpSettings()
     connector = build_connector(erp)
-    outbox = Outbox(erp.kind, connector) if connector is not None else None
+    outbox = Outbox(erp.kind, connector, send_on_approve=erp.send_on_approve) if connector is not None else None
     api = create_app(settings, actions=planning_actions(), outbox=outbox)
     uvicorn.run(api, host=host, port=port, log_level="info")
 

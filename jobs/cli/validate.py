@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from connectors.dataset import DatasetError, read_dataset
 from connectors.dataset.report import render_issues
 from jobs.cli import app
 from jobs.cli.options import AsOfOption, HorizonOption
+from jobs.nightly import factory_today
 
 EXIT_BAD_INPUT = 2
 
@@ -30,7 +30,7 @@ def validate(
             dataset_dir,
             as_of=as_of.date() if as_of else None,
             horizon_days=horizon_days,
-            today=date.today(),
+            today=factory_today(),
         )
     except DatasetError as exc:
         render_issues(exc.issues, console, title=f"{dataset_dir}")

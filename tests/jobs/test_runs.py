@@ -170,7 +170,7 @@ def test_changes_since_the_previous_plan_name_new_changed_and_dropped_lines(stor
     )                                                                                      # BOARD dropped
     second.schedule = schedule(
         ("WO-1", "PCB1", 150.0, "SMT2", "2026-12-01 07:30", "2026-12-01 08:30", "2026-12-03 07:30"),  # moved
-        ("P9", "PCB1", 200.0, "SMT1", "2026-12-05 07:30", "2026-12-05 08:00", "2026-12-08 07:30"),    # same job
+        ("P1", "PCB1", 200.0, "SMT1", "2026-12-05 07:30", "2026-12-05 08:00", "2026-12-08 07:30"),    # same job
     )
     _run(store, RecordingPlanner(first))
     run = _run(store, RecordingPlanner(second))
@@ -181,7 +181,9 @@ def test_changes_since_the_previous_plan_name_new_changed_and_dropped_lines(stor
     s = changes.suggestions
     assert list(zip(s["change"], s["item_id"], s["quantity"])) == [
         ("new", "RES", 5000.0), ("changed", "MCU", 5000.0), ("dropped", "BOARD", 100.0)]
-    assert s.loc[1, "previous_quantity"] == 2500.0 and s.loc[2, "suggestion_id"] == "S3"
+    # ids are kept: MCU stays PS00001, the RES line of Dec 15 PS00002; the new RES line is PS00004
+    assert list(s["suggestion_id"]) == ["PS00004", "PS00001", "PS00003"]
+    assert s.loc[1, "previous_quantity"] == 2500.0
     j = changes.jobs
     assert list(zip(j["change"], j["job_id"], j["line_id"], j["previous_line_id"])) == [("changed", "WO-1", "SMT2", "SMT1")]
     assert changes.counts() == {"suggestions": {"new": 1, "changed": 1, "dropped": 1},

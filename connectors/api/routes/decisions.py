@@ -22,16 +22,17 @@ from connectors.api.auth import Permission, Principal
 from connectors.api.deps import WriteSession, caller
 from connectors.erp.outbox import deliver_pending
 from connectors.store.models import JobPin, SuggestionDecision
-from connectors.store.plans import current_run_id
 
 Id = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 class SuggestionChange(BaseModel):
-    quantity: float | None = Field(None, gt=0, le=1e12)
+    quantity: float | None = Field(None, le=1e12, description="checked like the CLI's: above zero, whole units "
+                                                             "for a counted item, the offer's MOQ, multiple and breaks")
     due_date: dt.date | None = None
     supplier_id: str | None = Field(None, min_length=1, max_length=200)
     mpn: str | None = Field(None, max_length=200)
+    expedite: bool = Field(False, description="the due date is a negotiated expedite (before order date + lead time)")
     note: str = Field("", max_length=2000)
 
 
@@ -39,9 +40,14 @@ class NoteIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
+class CancelIn(NoteIn):
+    line: str | None = Field(None, min_length=1, max_length=20, description="the line, when the order has several")
+
+
 class PinIn(BaseModel):
     line_id: str = Field(min_length=1, max_length=200)
-    start: dt.datetime = Field(description="local time, e.g. 2025-03-04T06:00")
+    start: str = Field(min_length=1, max_length=40, description="local date and time of day, YYYY-MM-DDTHH:MM "
+                                                               "(e.g. 2027-04-20T06:00); a date alone is refused")
 
 
 class FreezeIn(BaseModel):
@@ -52,9 +58,9 @@ CONFLICT = {409: {"description": "The decision cannot be taken; `detail` says wh
 
 
 def _decision_before(session: Session, suggestion_id: str) -> SuggestionDecision | None:
-    run_id = current_run_id(session)
-    return session.exec(select(SuggestionDecision).where(
-        SuggestionDecision.run_id == run_id, SuggestionDecision.suggestion_id == suggestion_id)).first()
+    """The standing decision on a suggestion (ids are stable: it may come from an earlier plan)."""
+    return session.exec(select(SuggestionDecision).where(SuggestionDecision.suggestion_id == suggestion_id)
+                        .order_by(SuggestionDecision.id.desc())).first()
 
 
 def _dump(record: Any) -> Any:
@@ -86,7 +92,7 @@ def build_router(actions: PlanningActions) -> APIRouter:
             after = decide(session, who, f"suggestion.{verb}", f"suggestion:{suggestion_id}", before,
                            lambda: function(session, suggestion_id, by=who.name, note=body.note, **kwargs))
             outbox: Outbox | None = request.app.state.outbox
-            if verb == "approve" and outbox is not None:
+            if verb == "approve" and outbox is not None and outbox.send_on_approve:
                 session.commit()  # the order must be stored before it is sent
                 background.add_task(deliver_pending, request.app.state.engine, outbox.sink,
                                     connector=outbox.name, references=[after["po_id"]])
@@ -107,10 +113,10 @@ def build_router(actions: PlanningActions) -> APIRouter:
         @router.post("/purchase-orders/{po_id}/cancel", responses=CONFLICT,
                      summary="Withdraw a purchase order line reelplan sent")
         def cancel_purchase_order(po_id: Id, session: WriteSession, who: caller(Permission.DECIDE_PURCHASES),
-                                  body: Annotated[NoteIn, Body()] = NoteIn()) -> dict:
+                                  body: Annotated[CancelIn, Body()] = CancelIn()) -> dict:
             before = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first()
             return decide(session, who, "purchase_order.cancel", f"po:{po_id}", before,
-                          lambda: cancel_po(session, po_id, by=who.name, note=body.note))
+                          lambda: cancel_po(session, po_id, line=body.line, by=who.name, note=body.note))
 
     if actions.pin_job is not None:
         pin_job = actions.pin_job
@@ -118,9 +124,8 @@ def build_router(actions: PlanningActions) -> APIRouter:
         @router.post("/jobs/{job_id}/pin", responses=CONFLICT, summary="Pin a scheduled job to a line and a start")
         def pin(job_id: Id, body: PinIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS)) -> dict:
             before = _active_pins(session, job_id)
-            start = body.start.replace(tzinfo=None)
             return decide(session, who, "job.pin", f"job:{job_id}", before,
-                          lambda: pin_job(session, job_id, line_id=body.line_id, start=start, by=who.name))
+                          lambda: pin_job(session, job_id, line_id=body.line_id, start=body.start, by=who.name))
 
     if actions.unpin_job is not None:
         unpin_job = actions.unpin_job

@@ -7,7 +7,7 @@ loop and FastAPI must see their real annotation objects.)
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field, create_model
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -16,11 +16,14 @@ from connectors.api.audit import jsonable
 from connectors.api.auth import Permission
 from connectors.api.deps import PageDep, ReadSession, caller
 from connectors.api.schemas import PlanPageOut
+from connectors.store.plans import load_plan_table
+from connectors.workbook import workbook_bytes
 from connectors.store.models import (
     PLAN_MODELS, PLAN_STORE_COLUMNS, CurrentPlan, Demand, PlanningRun, SuggestionDecision,
 )
 
 router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Per plan table: its date column (filtered by ``date_from``/``date_to``) and exact-match filters.
 PLAN_FILTERS: dict[str, tuple[str | None, tuple[str, ...]]] = {
@@ -94,13 +97,15 @@ def plan_rows(session: Session, name: str, run: PlanningRun, filters: dict[str, 
 
 
 def _suggestion_context(session: Session, run: PlanningRun, rows: list[dict[str, Any]]) -> None:
-    """Add to each suggestion its buyer decision and why it exists: the customer demand the item's
-    planned supply is pegged to, and the item's exceptions in this run."""
+    """Add to each suggestion its buyer decision (the standing one on that line) and its context: the customer demand the item's
+    planned supply is pegged to, and the item's exceptions in this run (the line's own reasons are
+    its columns, as in purchase_suggestions.csv)."""
     items = sorted({r["item_id"] for r in rows if r.get("item_id")})
-    decisions = {
+    decisions = {  # the newest decision on each line (ids are stable: an edit may come from an earlier plan)
         d.suggestion_id: d for d in session.exec(select(SuggestionDecision).where(
-            SuggestionDecision.run_id == run.id,
-            col(SuggestionDecision.suggestion_id).in_([r["suggestion_id"] for r in rows])))
+            SuggestionDecision.run_id <= run.id,
+            col(SuggestionDecision.suggestion_id).in_([r["suggestion_id"] for r in rows]))
+            .order_by(col(SuggestionDecision.id)))
     }
     pegged: dict[str, list[dict[str, Any]]] = {}
     if "pegging" in run.tables and items:
@@ -124,7 +129,7 @@ def _suggestion_context(session: Session, run: PlanningRun, rows: list[dict[str,
         r["decision"] = None if d is None else jsonable(d.model_dump(include={
             "action", "po_id", "po_status", "po_supplier_id", "po_quantity", "po_due_date", "po_unit_price",
             "note", "decided_by", "decided_at"}))
-        r["reason"] = {"pegged_demand": pegged.get(r["item_id"], []), "exceptions": exceptions.get(r["item_id"], [])}
+        r["context"] = {"pegged_demand": pegged.get(r["item_id"], []), "exceptions": exceptions.get(r["item_id"], [])}
 
 
 def _register(name: str) -> None:
@@ -147,6 +152,19 @@ def _register(name: str) -> None:
 
 for _name in PLAN_FILTERS:
     _register(_name)
+
+
+@router.get("/purchase-suggestions.xlsx", summary="The buyer workbook of a run (default: the published plan)",
+            response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def read_workbook(session: ReadSession, who: caller(Permission.READ_PLAN),
+                  run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    """The same workbook as ``purchase_suggestions.xlsx`` of the plan folder: one sheet per supplier."""
+    run = resolve_run(session, run_id)
+    if "purchase_suggestions" not in run.tables:
+        raise HTTPException(404, detail=f"run {run.id} has no purchase_suggestions (its stage did not run)")
+    book = workbook_bytes(load_plan_table(session, "purchase_suggestions", run.id), run.summary.get("purchasing") or {})
+    return Response(book, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="purchase_suggestions_run{run.id}.xlsx"'})
 
 
 @router.get("/summary", summary="The plan summary: counts, costs, solver status, stage times")

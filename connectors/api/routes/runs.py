@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Annotated
+from typing import Annotated, Any
+
+import pandas as pd
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -20,7 +22,9 @@ from connectors.api.deps import PageDep, ReadSession, caller
 from connectors.api.routes.plan import resolve_run
 from connectors.api.schemas import RunOut, RunsOut
 from connectors.store import read_snapshot, write_session
-from connectors.store.models import CurrentPlan, PlanningRun
+from connectors.store.frames import column_kind
+from connectors.store.models import PLAN_MODELS, CurrentPlan, PlanningRun
+from connectors.store.plans import gone_decisions
 
 router = APIRouter(prefix="/api/v1/runs", tags=["runs"])
 
@@ -49,11 +53,41 @@ def read_run(run_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: ReadSess
     run = session.get(PlanningRun, run_id)
     if run is None:
         raise HTTPException(404, detail=f"no run {run_id}")
-    return run_out(run, _current_id(session))
+    gone = gone_decisions(session, run.id) if run.status == "published" else []
+    return {**run_out(run, _current_id(session)), "decisions_gone": [jsonable(d.model_dump(include=GONE_FIELDS))
+                                                                    for d in gone]}
+
+
+#: What a decision whose line has gone shows (``GET /runs/{id}``, ``decisions_gone``).
+GONE_FIELDS = {"run_id", "suggestion_id", "action", "item_id", "supplier_id", "mpn", "po_supplier_id", "po_mpn",
+               "po_quantity", "po_due_date", "note", "decided_by", "decided_at"}
+
+
+def plan_records(name: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of plan table ``name`` (and its ``previous_*`` columns) as JSON values: a date column as
+    ``YYYY-MM-DD``, a datetime column as ``YYYY-MM-DDTHH:MM:SS``, a missing value as null."""
+    table = PLAN_MODELS[name].__table__
+    kinds = {c: column_kind(table.c[c.removeprefix("previous_")]) if c.removeprefix("previous_") in table.c else None
+             for c in frame.columns}
+    columns = {}
+    for column, kind in kinds.items():
+        values = frame[column]
+        if kind in ("date", "datetime"):
+            stamps = pd.to_datetime(values)
+            text = stamps.dt.strftime("%Y-%m-%d" if kind == "date" else "%Y-%m-%dT%H:%M:%S")
+            columns[column] = [None if pd.isna(v) else t for v, t in zip(stamps, text)]
+        else:
+            columns[column] = [None if _missing(v) else jsonable(v) for v in values.tolist()]
+    return [dict(zip(columns, row)) for row in zip(*columns.values())] if len(frame) else []
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (str, bool, list, tuple, dict)) and bool(pd.isna(value)))
 
 
 class RunIn(BaseModel):
-    as_of: dt.date | None = Field(None, description="planning date; default: today (the server's local date)")
+    as_of: dt.date | None = Field(None, description="planning date; default: today in the factory's time zone "
+                                                    "(REELPLAN_TIMEZONE, else the server's), as the nightly run")
 
 
 #: How long a trigger waits for the run to be recorded before answering.
@@ -79,7 +113,7 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
 
             def work() -> None:
                 try:
-                    run_now(engine, body.as_of or dt.date.today())
+                    run_now(engine, body.as_of)
                 except BaseException as exc:  # recorded on the run by jobs.runs; kept here for the caller
                     outcome["error"] = exc
 
@@ -115,6 +149,6 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
             before = resolve_run(session, since_run)
             tables = changes_since(session, run.id, before.id)
             return {"run_id": run.id, "since_run": before.id,
-                    "changes": {name: jsonable(frame.to_dict("records")) for name, frame in tables.items()}}
+                    "changes": {name: plan_records(name, frame) for name, frame in tables.items()}}
 
     return router

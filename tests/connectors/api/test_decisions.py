@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 from connectors.api.actions import Outbox
 from connectors.api.app import create_app
 from connectors.api.settings import ApiSettings
+from connectors.erp.outbox import deliver_pending
 from connectors.erp.webhook import WebhookConnector
 from jobs.cli.serve import planning_actions
 from tests.connectors.api.conftest import ApiClient, auth
-from tests.connectors.api.sample_plan import load_small, publish
+from tests.connectors.api.sample_plan import load_small, publish, sample_plan
 from tests.connectors.erp.fakes import FakeWebhookReceiver
 
 
@@ -25,7 +26,7 @@ def test_an_approval_becomes_a_sent_purchase_order_and_is_audited(
     response = client.post("/api/v1/suggestions/S1/approve", json={"note": "ok"}, headers=auth(tokens["buyer"]))
     assert response.status_code == 200, response.text
     decision = response.json()
-    assert (decision["action"], decision["po_id"], decision["po_status"]) == ("approved", f"RP-{run}-S1", "sent")
+    assert (decision["action"], decision["po_id"], decision["po_status"]) == ("approved", "RP-00001", "sent")
     assert decision["decided_by"] == "test-buyer"
     [entry] = audit_log(client, tokens)
     assert (entry["action"], entry["target"], entry["token_name"], entry["role"]) == (
@@ -54,7 +55,7 @@ def test_a_decision_the_rules_refuse_is_409_with_the_reason_and_leaves_no_trace(
     buyer = auth(tokens["buyer"])
     assert client.post("/api/v1/suggestions/S1/approve", json={}, headers=buyer).status_code == 200
     again = client.post("/api/v1/suggestions/S1/approve", json={}, headers=buyer)
-    assert again.status_code == 409 and f"already approved as RP-{run}-S1" in again.json()["detail"]
+    assert again.status_code == 409 and "already approved as RP-00001" in again.json()["detail"]
     unknown = client.post("/api/v1/suggestions/S9/reject", json={}, headers=buyer)
     assert unknown.status_code == 409 and "no purchase suggestion S9" in unknown.json()["detail"]
     assert [e["action"] for e in audit_log(client, tokens)] == ["suggestion.approve"]
@@ -67,7 +68,7 @@ def test_reject_and_cancel(client: ApiClient, engine: Engine, tokens: dict[str, 
     assert client.post("/api/v1/suggestions/S3/reject", json={"note": "dual source"}, headers=buyer).json()[
         "action"] == "rejected"
     client.post("/api/v1/suggestions/S2/approve", json={}, headers=buyer)
-    cancelled = client.post(f"/api/v1/purchase-orders/RP-{run}-S2/cancel", json={}, headers=buyer)
+    cancelled = client.post("/api/v1/purchase-orders/RP-00001/cancel", json={}, headers=buyer)
     assert cancelled.status_code == 200 and cancelled.json()["po_status"] == "cancelled"
     assert [e["action"] for e in audit_log(client, tokens)] == [
         "suggestion.reject", "suggestion.approve", "purchase_order.cancel"]
@@ -99,6 +100,39 @@ def test_with_an_erp_configured_an_approval_is_sent_right_away(engine: Engine, t
     outbox = Outbox("webhook", WebhookConnector("http://erp.test/po", transport=receiver.transport))
     client = ApiClient(create_app(ApiSettings(), engine=engine, actions=planning_actions(), outbox=outbox))
     client.post("/api/v1/suggestions/S3/approve", json={"quantity": 200}, headers=auth(tokens["buyer"]))
-    order = receiver.orders[f"RP-{run}-S3"]
+    order = receiver.orders["RP-00001"]
     assert (order["supplier_id"], order["approved_by"]) == ("PCBWAY", "test-buyer")
     assert [(ln["item_id"], ln["quantity"], ln["unit_price"]) for ln in order["lines"]] == [("BOARD", 200.0, 1.8)]
+
+
+def test_gathered_approvals_go_to_the_erp_as_one_order_per_supplier(engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    publish(engine)
+    receiver = FakeWebhookReceiver()
+    connector = WebhookConnector("http://erp.test/po", transport=receiver.transport)
+    outbox = Outbox("webhook", connector, send_on_approve=False)
+    client = ApiClient(create_app(ApiSettings(), engine=engine, actions=planning_actions(), outbox=outbox))
+    for suggestion in ("S1", "S2", "S3"):
+        assert client.post(f"/api/v1/suggestions/{suggestion}/approve", json={},
+                           headers=auth(tokens["buyer"])).status_code == 200
+    assert receiver.orders == {}
+    assert deliver_pending(engine, connector, connector="webhook").delivered == ["RP-00001", "RP-00002"]
+    arrow, pcbway = receiver.orders["RP-00001"], receiver.orders["RP-00002"]
+    assert [(ln["line"], ln["item_id"], ln["suggestion_id"]) for ln in arrow["lines"]] == [
+        ("1", "MCU", "S1"), ("2", "RES", "S2")]
+    assert (arrow["supplier_id"], pcbway["supplier_id"], len(pcbway["lines"])) == ("ARROW", "PCBWAY", 1)
+    assert deliver_pending(engine, connector, connector="webhook").delivered == []  # resending sends nothing
+
+
+def test_a_run_lists_the_edits_whose_line_has_gone(client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    publish(engine)
+    client.post("/api/v1/suggestions/S2/edit", json={"quantity": 10000, "note": "one reel more"},
+                headers=auth(tokens["buyer"]))
+    later = sample_plan()
+    later.purchase_suggestions = later.purchase_suggestions[later.purchase_suggestions["suggestion_id"] != "S2"]
+    run = publish(engine, later)
+    shown = client.get(f"/api/v1/runs/{run}", headers=auth(tokens["erp"])).json()
+    [gone] = shown["decisions_gone"]
+    assert (gone["suggestion_id"], gone["item_id"], gone["po_quantity"], gone["note"]) == (
+        "S2", "RES", 10000.0, "one reel more")

@@ -57,11 +57,11 @@ def test_a_suggestion_says_why_it_exists_and_what_the_buyer_decided(
     [s1] = page["items"]
     assert s1["decision"]["action"] == "approved" and s1["decision"]["po_status"] == "sent"
     # MCU's planned supply pegs 206 to SO-1 (ACME, due 2027-01-15) and 2294 to no demand (surplus)
-    assert s1["reason"]["pegged_demand"] == [
+    assert s1["context"]["pegged_demand"] == [
         {"demand_id": "SO-1", "customer_id": "ACME", "due_date": "2027-01-15", "quantity": 206.0},
         {"demand_id": None, "customer_id": None, "due_date": None, "quantity": 2294.0},
     ]
-    assert [e["type"] for e in s1["reason"]["exceptions"]] == ["expedite", "needs_bake"]
+    assert [e["type"] for e in s1["context"]["exceptions"]] == ["expedite", "needs_bake"]
 
 
 def test_an_earlier_run_can_be_read_and_compared(client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:

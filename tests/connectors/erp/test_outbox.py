@@ -53,18 +53,23 @@ def deliveries(engine: Engine) -> dict[str, tuple[str, int]]:
         return {d.reference: (d.status, d.attempts) for d in session.exec(select(ErpDelivery))}
 
 
-def test_each_approved_order_becomes_one_draft_po_with_the_buyers_edits(store: Engine, odoo: FakeOdoo) -> None:
-    po_s1, po_s2 = approve(store, "S1", "S2")
+def test_a_supplier_s_approvals_become_one_draft_po_with_a_line_each(store: Engine, odoo: FakeOdoo) -> None:
+    po_s1, po_s2 = approve(store, "S1", "S2")  # both from ARROW
+    assert po_s1 == po_s2 == "RP-00001"
     report = deliver_pending(store, sink(odoo), connector="odoo")
-    assert report.delivered == [po_s1, po_s2] and report.failed == {}
-    orders = {o["origin"]: o for o in odoo.records["purchase.order"].values()}
-    assert set(orders) == {po_s1, po_s2}
-    lines = {ln["order_id"]: ln for ln in odoo.records["purchase.order.line"].values()}
-    s1_line = lines[orders[po_s1]["id"]]
+    assert report.delivered == ["RP-00001"] and report.failed == {}
+    [order] = odoo.records["purchase.order"].values()
+    assert order["origin"] == "RP-00001" and order["partner_id"] == odoo.arrow
+    lines = sorted(odoo.records["purchase.order.line"].values(), key=lambda ln: ln["product_id"])
+    assert [ln["order_id"] for ln in lines] == [order["id"]] * 2
     # the buyer raised S1 to 10 000, which ARROW's all-units price break prices at 3.1
-    assert (s1_line["product_id"], s1_line["product_qty"], s1_line["price_unit"]) == (odoo.mcu, 10000, 3.1)
-    assert s1_line["date_planned"] == "2027-01-18 00:00:00"
+    assert [(ln["product_id"], ln["product_qty"], ln["price_unit"]) for ln in lines] == [
+        (odoo.mcu, 10000, 3.1), (odoo.res, 5000, 0.002)]
+    assert lines[0]["date_planned"] == "2027-01-18 00:00:00"
     assert deliver_pending(store, sink(odoo), connector="odoo").delivered == []  # nothing left to send
+    # another supplier's approval opens its own order
+    with write_session(store) as session:
+        assert approve_suggestion(session, "S3", by="anna").po_id == "RP-00002"
 
 
 def test_an_outage_is_recorded_and_the_next_send_delivers(store: Engine, odoo: FakeOdoo) -> None:

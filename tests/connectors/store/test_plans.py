@@ -39,9 +39,27 @@ def test_a_published_plan_reads_back_as_it_was_given(engine):
         assert current_run_id(session) == run_id
         back = load_plan(session)
     for name in ("purchase_suggestions", "schedule", "mrp_records"):
-        pd.testing.assert_frame_equal(getattr(back, name), getattr(plan, name), obj=name)
+        given = getattr(plan, name)
+        pd.testing.assert_frame_equal(getattr(back, name)[list(given.columns)], given, obj=name)
+    assert (back.purchase_suggestions["reason"] == "").all()  # a plan without reasons has none stored
     assert back.planned_orders is None and back.exceptions is None  # stages that did not run stay absent
     assert back.summary == plan.summary
+
+
+def test_the_buyer_reasons_and_clear_to_build_are_stored_with_the_plan(engine):
+    plan = sample_plan("A")
+    plan.purchase_suggestions = plan.purchase_suggestions.assign(
+        lead_time_days=[14, 70], reason=["MOQ 2500", "price break at 5000"], serves=["2027-01-20: 1800", ""],
+        demands=["SO-1", ""], customers=["ACME", ""], days_late=[0, 3], late_qty=[0.0, 40.0], surplus_qty=[700.0, 0.0],
+        alternative=["MOUSER M-1 at 0.5", ""], alternative_cost_difference=[12.5, None])
+    plan.schedule = plan.schedule.assign(clear_to_build=[False])
+    run_id = _publish(engine, plan)
+    with read_snapshot(engine) as session:
+        back = load_plan(session, run_id)
+    row = back.purchase_suggestions.iloc[1]
+    assert (row["reason"], row["days_late"], row["late_qty"], row["lead_time_days"]) == ("price break at 5000", 3, 40.0, 70)
+    assert back.purchase_suggestions.iloc[0]["alternative_cost_difference"] == 12.5
+    assert list(back.schedule["clear_to_build"]) == [False]
 
 
 def test_a_reader_during_publish_sees_the_old_plan_whole_then_the_new_one_whole(engine, store_url, monkeypatch):

@@ -7,14 +7,19 @@ import importlib
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 from connectors.store import create_store_engine, migrate
 from connectors.store.config import MODEL_MODULES
-from connectors.store.models import DATASET_MODELS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS
+from connectors.store.engine import MIGRATIONS_DIR
+from connectors.store.models import (
+    DATASET_MODELS, PLAN_EXTRA_COLUMNS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS,
+)
 from mrp.dataset import TABLES
 from mrp.plan import PLAN_COLUMNS
 
@@ -45,7 +50,8 @@ def test_store_table_agrees_with_the_dataset_schema_column_by_column(name):
 @pytest.mark.parametrize("name", list(PLAN_COLUMNS))
 def test_plan_tables_hold_the_plan_contract_columns(name):
     table = PLAN_MODELS[name].__table__
-    assert [c.name for c in table.columns if c.name not in PLAN_STORE_COLUMNS] == list(PLAN_COLUMNS[name])
+    stored = [c.name for c in table.columns if c.name not in PLAN_STORE_COLUMNS]
+    assert stored == [*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ())]
     assert [c.name for c in table.primary_key.columns] == list(PLAN_STORE_COLUMNS)
 
 
@@ -83,6 +89,28 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) <= tables
+        assert _our_tables(("connectors.store.models",)) - {"id_counters"} <= tables
+    finally:
+        engine.dispose()
+
+
+def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_path):
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        migrate(engine, "0003_stable_ids")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "id_counters" in inspector.get_table_names()
+            assert {"po_line", "po_expedite"} <= {c["name"] for c in inspector.get_columns("suggestion_decisions")}
+            assert "clear_to_build" in {c["name"] for c in inspector.get_columns("plan_schedule")}
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002_api_auth")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert "id_counters" not in inspector.get_table_names()
+            assert "reason" not in {c["name"] for c in inspector.get_columns("plan_purchase_suggestions")}
     finally:
         engine.dispose()

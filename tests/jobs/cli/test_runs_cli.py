@@ -74,11 +74,11 @@ def test_a_failed_run_exits_one_and_bad_stored_data_two(db, monkeypatch):
 
 def test_a_buyer_approves_and_rejects_from_the_command_line(db):
     assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
-    approved = _reelplan("decisions", "approve", "S1", "--quantity", "10000", "--by", "ann", "--db", db)
+    approved = _reelplan("decisions", "approve", "PS00001", "--quantity", "10000", "--by", "ann", "--db", db)
     assert approved.exit_code == 0, approved.output
-    assert "RP-1-S1 (sent) 10000 from ARROW STM32F4" in approved.output
-    assert _reelplan("decisions", "reject", "S2", "--db", db).exit_code == 0
-    refused = _reelplan("decisions", "approve", "S2", "--quantity", "-1", "--db", db)
+    assert "RP-00001 line 1 (sent) 10000 from ARROW STM32F4" in approved.output
+    assert _reelplan("decisions", "reject", "PS00002", "--db", db).exit_code == 0
+    refused = _reelplan("decisions", "approve", "PS00002", "--quantity", "-1", "--db", db)
     assert refused.exit_code == 1 and "already" not in refused.output
 
     listed = _reelplan("decisions", "list", "--db", db)
@@ -90,7 +90,7 @@ def test_a_planner_pins_and_freezes_from_the_command_line(db):
     pinned = _reelplan("decisions", "pin", "P7", "--line", "SMT2", "--start", "2026-12-01T07:30", "--db", db)
     assert pinned.exit_code == 0 and "Pinned P7 to SMT2 at 2026-12-01 07:30" in pinned.output
     frozen = _reelplan("decisions", "freeze", "24", "--db", db)
-    assert "Froze 2 job(s): P7, WO-1" in frozen.output
+    assert "Froze 1 job(s): WO-1" in frozen.output  # P7's explicit pin wins over the freeze
     assert "Removed 1 pin(s) of WO-1" in _reelplan("decisions", "unpin", "WO-1", "--db", db).output
 
 
@@ -107,3 +107,29 @@ def test_runs_shows_the_running_stage_and_how_long_it_has_run(db, monkeypatch):
     finally:
         slow.release.set()
         going.join(30)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("edit", "PS00001", "--quantity", "5000.5"), "MCU is counted in pcs: give whole units, e.g. 5000 or 5001, not 5000.5."),
+    (("edit", "PS00001", "--quantity", "7350"), "give 5000 or 7500."),
+    (("edit", "PS00001", "--due-date", "2020-01-01"), "give 2026-11-23 or later"),
+    (("edit", "PS00001", "--supplier", "NOPE"), "NOPE has no offer for MCU; offers for MCU: ARROW MPN 'STM32F4'."),
+    (("pin", "P7", "--line", "SMT1", "--start", "2027-04-20"), "needs a date and a time of day"),
+])
+def test_a_refused_decision_says_which_rule_and_what_would_be_accepted(db, args, message):
+    assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
+    refused = _reelplan("decisions", *args, "--db", db)
+    assert refused.exit_code == 1
+    assert message in " ".join(refused.output.split())
+    assert "Traceback" not in refused.output
+
+
+def test_an_edit_whose_line_has_gone_is_listed_by_runs_show_and_decisions_list(db, monkeypatch):
+    assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
+    assert _reelplan("decisions", "edit", "PS00002", "--quantity", "10000", "--db", db).exit_code == 0
+    plan = decision_plan()
+    plan.purchase_suggestions = plan.purchase_suggestions.iloc[:1]
+    monkeypatch.setattr(jobs.runs, "default_planner", lambda: RecordingPlanner(plan))
+    assert _reelplan("run-now", "--db", db, "--as-of", "2026-11-23").exit_code == 0
+    for shown in (_reelplan("runs", "show", "2", "--db", db), _reelplan("decisions", "list", "--db", db)):
+        assert "Edits whose line has gone" in shown.output and "PS00002" in shown.output
