@@ -39,7 +39,7 @@ def jsonable(value: Any) -> Any:
 def record(session: Session, who: Principal, action: str, target: str, *, before: Any = None, after: Any = None,
            at: dt.datetime | None = None) -> AuditEntry:
     entry = AuditEntry(
-        at=at or dt.datetime.now(dt.UTC).replace(tzinfo=None), token_id=who.token_id, token_name=who.name,
+        at=at or dt.datetime.now(dt.UTC).replace(tzinfo=None), token_id=who.token_id or None, token_name=who.name,
         role=who.role.value, action=action, target=target, before=jsonable(before), after=jsonable(after),
     )
     session.add(entry)

@@ -1,4 +1,4 @@
-"""``reelplan serve`` (the HTTP API), ``reelplan token create|revoke|list`` and
+"""``reelplan serve`` (the HTTP API and the web workspace), ``reelplan token create|revoke|list`` and
 ``reelplan erp send-orders|import``.
 
 The API calls the same functions as the CLI: :func:`planning_actions` hands it the
@@ -80,6 +80,7 @@ def planning_actions() -> PlanningActions:
         pin_job=decisions.pin_job,
         unpin_job=decisions.unpin_job,
         freeze_schedule=decisions.freeze_schedule,
+        offer_unit_price=decisions.offer_unit_price,
         decision_error=decisions.DecisionError,
     )
 
@@ -90,8 +91,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     max_body_mb: Annotated[float | None, typer.Option(help="Largest request body accepted, in MiB.")] = None,
+    web: Annotated[bool, typer.Option("--web/--no-web", help="Also serve the web workspace (at /).")] = True,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs) on the store."""
+    """Serve the HTTP API (OpenAPI docs at /docs) and the web workspace (at /) on the store."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -102,7 +104,12 @@ def serve(
     erp = ErpSettings()
     connector = build_connector(erp)
     outbox = Outbox(erp.kind, connector) if connector is not None else None
-    api = create_app(settings, actions=planning_actions(), outbox=outbox)
+    actions = planning_actions()
+    api = create_app(settings, actions=actions, outbox=outbox)
+    if web:
+        from connectors.web import mount_workspace
+
+        mount_workspace(api, actions, outbox=outbox)
     uvicorn.run(api, host=host, port=port, log_level="info")
 
 
