@@ -146,11 +146,13 @@ class LoginThrottle:
             wait = min(self.base_wait_s * 2.0 ** (failures.count - self.free_failures), self.max_wait_s)
             return max(0.0, failures.last + wait - self._clock())
 
-    def failed(self, name: str) -> None:
+    def failed(self, name: str) -> int:
+        """Count a failed attempt; returns how many failures in a row ``name`` has now."""
         with self._lock:
             failures = self._failures.setdefault(name.strip().lower(), _Failures())
             failures.count += 1
             failures.last = self._clock()
+            return failures.count
 
     def succeeded(self, name: str) -> None:
         with self._lock:

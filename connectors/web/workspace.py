@@ -161,6 +161,11 @@ def money(value: float | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
+def price(value: float | None) -> str:
+    """A unit price: four decimals (components cost fractions of a cent)."""
+    return "" if value is None else f"{value:,.4f}"
+
+
 def number(value: float | None) -> str:
     return "" if value is None else f"{value:,.10g}"
 

@@ -32,6 +32,7 @@ from connectors.store import open_store, write_session
 from connectors.store.plans import load_plan_table
 from jobs import decisions
 from jobs.cli import app
+from jobs.nightly import NightlySettings
 from jobs.runs import (
     JOB_COMPARED, JOB_KEY, SUGGESTION_COMPARED, SUGGESTION_KEY, RunInProgress, diff_tables, execute_run,
 )
@@ -64,7 +65,8 @@ def changes_since(session: Session, run_id: int, since_run: int) -> dict[str, pd
 
 
 def _run_now(engine: Engine, as_of: dt.date) -> object:
-    return execute_run(engine, as_of=as_of, trigger="api")
+    """A run started over HTTP (API or workspace), with the nightly run's solver limits."""
+    return execute_run(engine, as_of=as_of, trigger="api", options=NightlySettings().run_options())
 
 
 def planning_actions() -> PlanningActions:

@@ -17,7 +17,7 @@ from connectors.store.models import SuggestionDecision, SuggestionRow
 from connectors.web import queries
 from connectors.web.queries import STATUSES, SUGGESTION_SORTS, SuggestionFilter
 from connectors.web.sessions import SignedIn
-from connectors.web.workspace import Workspace, day, money, number
+from connectors.web.workspace import Workspace, day, money, number, price
 
 COLUMNS = [
     {"name": "suggestion_id", "label": "Line", "field": "suggestion_id", "align": "left"},
@@ -107,6 +107,19 @@ class BuyPage:
                 self.descending = ui.checkbox("descending", on_change=self.reset)
             self.totals = ui.row().classes("gap-2 w-full")
             self.message = ui.label("").classes("text-body2").props('data-testid="buy-message"')
+            with ui.row().classes("items-center gap-2 w-full"):
+                ui.button("Previous", on_click=lambda: self.turn(-1)).props("flat dense no-caps")
+                self.page_label = ui.label("").props('data-testid="page-label"')
+                ui.button("Next", on_click=lambda: self.turn(1)).props("flat dense no-caps")
+                ui.space()
+                if self.may_decide:
+                    ui.label("Click a quantity or a receipt date to edit it.").classes("text-caption text-grey-7")
+                    ui.button("Approve selected", on_click=self.approve).props(
+                        'color=positive no-caps data-testid="approve"')
+                    ui.button("Reject selected", on_click=self.reject).props(
+                        'color=negative outline no-caps data-testid="reject"')
+                    ui.button("Send approved to ERP", on_click=self.send).props(
+                        'color=primary outline no-caps data-testid="send"')
             self.table = ui.table(columns=COLUMNS, rows=[], row_key="suggestion_id",
                                   selection="multiple" if self.may_decide else None, pagination=None).props(
                 'flat bordered dense data-testid="suggestions"').classes("w-full")
@@ -115,18 +128,6 @@ class BuyPage:
             self.table.add_slot("body-cell-item_id", _ITEM_SLOT)
             self.table.on("edit", self.edit)
             self.table.on("item", lambda e: self.open_item(e.args))
-            with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self.turn(-1)).props("flat dense no-caps")
-                self.page_label = ui.label("").props('data-testid="page-label"')
-                ui.button("Next", on_click=lambda: self.turn(1)).props("flat dense no-caps")
-                ui.space()
-                if self.may_decide:
-                    ui.button("Approve selected", on_click=self.approve).props(
-                        'color=positive no-caps data-testid="approve"')
-                    ui.button("Reject selected", on_click=self.reject).props(
-                        'color=negative outline no-caps data-testid="reject"')
-                    ui.button("Send approved to ERP", on_click=self.send).props(
-                        'color=primary outline no-caps data-testid="send"')
             with ui.expansion("Approved orders", icon="local_shipping").classes("w-full").props(
                     'data-testid="approved-orders"') as self.approved_box:
                 self.approved = ui.table(columns=[
@@ -162,7 +163,7 @@ class BuyPage:
             approved = queries.approved_orders(session)
         self.table.rows = [{
             **r, "quantity": number(r["quantity"]), "order_date": day(r["order_date"]),
-            "receipt_date": day(r["receipt_date"]), "unit_price": money(r["unit_price"]), "value": money(r["value"]),
+            "receipt_date": day(r["receipt_date"]), "unit_price": price(r["unit_price"]), "value": money(r["value"]),
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
         } for r in rows]
@@ -174,10 +175,11 @@ class BuyPage:
             for t in totals:
                 met = "met" if t["met"] else "not met"
                 mov = f"minimum order {money(t['min_order_value'])} {met}" if t["min_order_value"] else "no minimum order"
-                with ui.card().classes("q-pa-sm").props(f'flat bordered data-testid="supplier-{t["supplier_id"]}"'):
-                    ui.label(f"{t['supplier_id']} {t['name']}").classes("text-weight-bold")
-                    ui.label(f"{t['lines']} lines · {money(t['value'])}")
-                    ui.label(mov).classes("text-positive" if t["met"] else "text-negative")
+                with ui.card().classes("q-px-sm q-py-xs gap-0").props(
+                        f'flat bordered data-testid="supplier-{t["supplier_id"]}"'):
+                    ui.label(f"{t['supplier_id']} · {t['name']}").classes("text-weight-bold text-body2")
+                    ui.label(f"{t['lines']} lines · {money(t['value'])}").classes("text-body2")
+                    ui.label(mov).classes("text-caption " + ("text-positive" if t["met"] else "text-negative"))
         self.approved.rows = [{**a, "quantity": number(a["quantity"]), "due_date": day(a["due_date"])} for a in approved]
         self.approved.update()
 
@@ -220,10 +222,10 @@ class BuyPage:
                 preview = f"Breaks: {', '.join(broken)}. " if broken else ""
                 if actions.offer_unit_price is not None:
                     try:
-                        price = actions.offer_unit_price(session, line["item_id"], line["supplier_id"], line["mpn"],
+                        unit = actions.offer_unit_price(session, line["item_id"], line["supplier_id"], line["mpn"],
                                                          change["quantity"])
-                        delta = change["quantity"] * price - (line["quantity"] or 0) * (line["unit_price"] or 0)
-                        preview += f"Costs {delta:+,.2f} (unit price {price:,.4g}). "
+                        delta = change["quantity"] * unit - (line["quantity"] or 0) * (line["unit_price"] or 0)
+                        preview += f"Costs {delta:+,.2f} (unit price {unit:,.4f}). "
                     except actions.decision_error:
                         pass
         try:

@@ -31,10 +31,14 @@ def register(ws: Workspace) -> None:
             if wait > 0:
                 error.set_text(f"Too many failed sign-ins for '{name}': wait {wait:.0f} s before trying again.")
                 return
-            user = await run.io_bound(_check, name, password_input.value or "")
+            button.disable()
+            try:
+                user = await run.io_bound(_check, name, password_input.value or "")
+            finally:
+                button.enable()
             if user is None:
-                ws.throttle.failed(name)
-                error.set_text("Wrong name or password.")
+                failures = ws.throttle.failed(name)
+                error.set_text(f"Wrong name or password ({failures} failed in a row).")
                 return
             ws.throttle.succeeded(name)
             ws.sessions.sign_in(browser or "", user)
@@ -52,6 +56,6 @@ def register(ws: Workspace) -> None:
             password_input = ui.input("Password", password=True).props(
                 'outlined dense data-testid="login-password"').classes("w-full")
             password_input.on("keydown.enter", sign_in)
-            ui.button("Sign in", on_click=sign_in).props('color=primary data-testid="login-submit"').classes("w-full")
+            button = ui.button("Sign in", on_click=sign_in).props('color=primary data-testid="login-submit"').classes("w-full")
             error = ui.label("").classes("text-negative text-body2").props('data-testid="login-error"')
         return None
