@@ -61,6 +61,7 @@ class SchedulePage:
             self.message = ui.label("").classes("text-body2").props('data-testid="schedule-message"')
             self._gantt()
             self._legend()
+            self._job_table()
             self.dialog = ui.dialog()
         if job:
             self.open_job(job)
@@ -88,12 +89,14 @@ class SchedulePage:
                 days = (until.date() - opening.date()).days
                 for d in range(0, days + 1, max(1, days // 14)):
                     at = dt.datetime.combine(opening.date() + dt.timedelta(days=d), opening.time())
-                    ui.label(f"{at:%d %b}").classes("absolute text-caption text-grey-7").style(f"left: {x(at)}%")
+                    ui.label(f"{at:%d %b}").classes("absolute text-caption text-grey-7 text-no-wrap").style(f"left: {x(at)}%")
             for line in self.window["lines"]:
                 with ui.row().classes("w-full no-wrap items-center").style(f"height: {ROW_HEIGHT_PX}px"):
                     ui.label(line).classes("text-weight-bold").style("width: 62px")
-                    with ui.element("div").classes("relative-position col bg-grey-2").style(
-                            f"height: {ROW_HEIGHT_PX - 8}px").props(f'data-line="{line}"'):
+                    lane = ui.element("div").classes("relative-position col bg-grey-2").style(
+                        f"height: {ROW_HEIGHT_PX - 8}px")
+                    lane.props.update({"data-line": line})
+                    with lane:
                         for job in (j for j in self.window["jobs"] if j["line_id"] == line):
                             self._job_bar(job, x)
             unassigned = [j for j in self.window["jobs"] if not j["line_id"]]
@@ -118,8 +121,8 @@ class SchedulePage:
                                         "ellipsis overflow-hidden q-px-xs").style(
             f"left: {x(job['start'])}%; width: {max(x(job['end']) - x(job['start']), 0.25)}%; top: 4px; bottom: 4px; "
             f"background: {customer_colour(job['customer_id'])}; border: {border}; line-height: {ROW_HEIGHT_PX - 16}px")
-        bar.props(f'title="{title}" data-job="{job["job_id"]}" data-item="{job["item_id"]}" '
-                  f'data-due="{day(job["due"])}" data-late="{str(late).lower()}"')
+        bar.props.update({"title": title, "data-job": job["job_id"], "data-item": job["item_id"],
+                          "data-due": day(job["due"]), "data-late": str(late).lower()})
         with bar:
             ui.label(job["item_id"] or "")
         bar.on("click", lambda _e, j=job["job_id"]: self.open_job(j))
@@ -135,6 +138,20 @@ class SchedulePage:
                     ui.element("div").style(f"width: 12px; height: 12px; background: {customer_colour(c)}")
                     ui.label(c or "no customer")
             ui.label("▥ changeover · red line: due date · red frame: tardy · dashed frame: pinned")
+
+    def _job_table(self) -> None:
+        columns = [{"name": k, "label": label, "field": k, "align": "left"} for k, label in (
+            ("job_id", "Job"), ("item_id", "Item"), ("quantity", "Quantity"), ("customer_id", "Customer"),
+            ("line_id", "Line"), ("start", "Start"), ("end", "End"), ("due", "Due"), ("late", "Late (h)"),
+            ("pinned", "Pinned"))]
+        rows = [{"job_id": j["job_id"], "item_id": j["item_id"], "quantity": number(j["quantity"]),
+                 "customer_id": j["customer_id"], "line_id": j["line_id"], "start": day(j["start"]),
+                 "end": day(j["end"]), "due": day(j["due"]),
+                 "late": f"{j['tardiness_minutes'] / 60:,.1f}" if j["tardiness_minutes"] > 0 else "",
+                 "pinned": "yes" if j["pinned"] else ""} for j in self.window["jobs"]]
+        table = ui.table(columns=columns, rows=rows, row_key="job_id", pagination=20).props(
+            'flat bordered dense data-testid="jobs"').classes("w-full")
+        table.on("rowClick", lambda e: self.open_job(e.args[1]["job_id"]))
 
     # --- job panel and decisions --------------------------------------------------------
 

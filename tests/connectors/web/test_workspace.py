@@ -127,7 +127,7 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     page.get_by_test_id("gantt").wait_for()
     assert page.get_by_test_id("start-run").count() == 0
     assert page.get_by_test_id("freeze").count() == 0
-    page.locator("[data-job]").first.click()
+    page.get_by_test_id("jobs").locator("tbody tr").first.click()
     page.get_by_test_id(re.compile("job-panel-")).wait_for()
     assert page.get_by_test_id("pin").count() == 0
     page.goto("/runs")
@@ -150,7 +150,8 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
 
     sign_in(page, "bob")
     page.wait_for_url("**/schedule")
-    page.locator(f'[data-line="{line}"] [data-job="{job_id}"]').click()
+    assert page.locator(f'[data-line="{line}"] [data-job="{job_id}"]').count() == 1
+    page.get_by_test_id("jobs").locator("tr", has_text=job_id).click()
     page.get_by_test_id(f"job-panel-{job_id}").wait_for()
     choose(page, "pin-line", target)
     page.get_by_test_id("pin-start").fill(start[:16])
