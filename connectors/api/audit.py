@@ -1,4 +1,5 @@
-"""The audit log: every decision taken through the API, with who, when, before and after.
+"""The audit log: every decision taken through the API or the web workspace, with who, when,
+before and after. A web user is recorded by name and role, without a token id.
 
 An entry is written in the same transaction as the decision it records, so there is never
 a decision without its entry (nor an entry for a decision that was rolled back).

@@ -185,10 +185,16 @@ def item_detail(session: Session, run: PlanningRun, item_id: str) -> dict | None
     records = session.exec(select(MrpRecordRow.date, MrpRecordRow.projected_on_hand, MrpRecordRow.gross)
                            .where(MrpRecordRow.run_id == run.id, MrpRecordRow.item_id == item_id)
                            .order_by(MrpRecordRow.row_no)).all()
-    chosen = {(s, m) for s, m in session.exec(select(SuggestionRow.supplier_id, SuggestionRow.mpn).where(
-        SuggestionRow.run_id == run.id, SuggestionRow.item_id == item_id)).all()}
     offers = session.exec(select(OfferBreak).where(OfferBreak.item_id == item_id)
                           .order_by(OfferBreak.supplier_id, OfferBreak.mpn, OfferBreak.break_qty)).all()
+    chosen = set()
+    for supplier_id, mpn, quantity in session.exec(select(SuggestionRow.supplier_id, SuggestionRow.mpn,
+                                                          SuggestionRow.quantity).where(
+            SuggestionRow.run_id == run.id, SuggestionRow.item_id == item_id)).all():
+        reached = [o.break_qty for o in offers
+                   if (o.supplier_id, o.mpn) == (supplier_id, mpn) and o.break_qty <= (quantity or 0) + 1e-9]
+        if reached:
+            chosen.add((supplier_id, mpn, max(reached)))
     pegging = session.exec(
         select(PeggingRow.demand_id, Demand.customer_id, Demand.item_id, Demand.due_date, PeggingRow.supply_type,
                PeggingRow.supply_id, PeggingRow.quantity)
@@ -206,7 +212,7 @@ def item_detail(session: Session, run: PlanningRun, item_id: str) -> dict | None
         "records": [{"date": d, "projected_on_hand": p, "gross": g} for d, p, g in records],
         "offers": [{"supplier_id": o.supplier_id, "mpn": o.mpn, "break_qty": o.break_qty, "unit_price": o.unit_price,
                     "lead_time_days": o.lead_time_days, "min_order_qty": o.min_order_qty,
-                    "order_multiple": o.order_multiple, "chosen": (o.supplier_id, o.mpn) in chosen} for o in offers],
+                    "order_multiple": o.order_multiple, "chosen": (o.supplier_id, o.mpn, o.break_qty) in chosen} for o in offers],
         "pegging": [dict(zip(("demand_id", "customer_id", "demand_item_id", "due_date", "supply_type", "supply_id",
                               "quantity"), row)) for row in pegging],
         "purchase_orders": [{"po_id": p.po_id, "line": p.line, "supplier_id": p.supplier_id,
@@ -258,7 +264,7 @@ def job_material(session: Session, item_id: str) -> list[dict]:
 
 def exception_page(session: Session, run: PlanningRun, *, types: list[str], severity_level: str, offset: int,
                    limit: int) -> tuple[int, list[dict]]:
-    """Matching exceptions of the published plan, in the plan's order, one page."""
+    """Matching exceptions of the published plan, most severe first (then in the plan's order), one page."""
     query = select(ExceptionRow).where(ExceptionRow.run_id == run.id)
     if types:
         query = query.where(col(ExceptionRow.type).in_(types))
@@ -267,7 +273,9 @@ def exception_page(session: Session, run: PlanningRun, *, types: list[str], seve
         query = query.where(col(ExceptionRow.type).in_(kinds) if severity_level != "low"
                             else col(ExceptionRow.type).not_in(list(SEVERITY)))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(ExceptionRow.row_no).offset(offset).limit(limit)).all()
+    rank = case(*((col(ExceptionRow.type).in_([k for k, v in SEVERITY.items() if v == level]), n)
+                  for n, level in enumerate(SEVERITIES[:-1])), else_=len(SEVERITIES) - 1)
+    rows = session.exec(query.order_by(rank, ExceptionRow.row_no).offset(offset).limit(limit)).all()
     return total, [{"type": r.type, "severity": severity(r.type or ""), "item_id": r.item_id, "ref_id": r.ref_id,
                     "date": r.date, "quantity": r.quantity, "message": r.message} for r in rows]
 

@@ -314,22 +314,23 @@ def item_panel(ws: Workspace, item_id: str) -> None:
         records = detail["records"]
         ui.echart({
             "animation": False,
-            "grid": {"left": 60, "right": 20, "top": 30, "bottom": 30},
+            "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": ["projected on hand", "gross requirement", "safety stock"]},
-            "xAxis": {"type": "category", "data": [day(r["date"]) for r in records]},
+            "legend": {"top": 0, "data": ["projected on hand", "gross requirement", "safety stock"]},
+            "xAxis": {"type": "time"},
             "yAxis": {"type": "value"},
             "series": [
-                {"name": "projected on hand", "type": "line", "step": "end",
-                 "data": [r["projected_on_hand"] for r in records]},
-                {"name": "gross requirement", "type": "bar", "data": [r["gross"] for r in records]},
+                {"name": "projected on hand", "type": "line", "step": "end", "symbolSize": 4,
+                 "data": [[day(r["date"]), r["projected_on_hand"]] for r in records]},
+                {"name": "gross requirement", "type": "bar", "barMaxWidth": 8,
+                 "data": [[day(r["date"]), r["gross"]] for r in records]},
                 {"name": "safety stock", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed"},
-                 "data": [item.safety_stock for _ in records]},
+                 "data": [[day(r["date"]), item.safety_stock] for r in records]},
             ],
         }).classes("w-full h-64")
         with ui.row().classes("w-full gap-4 items-start no-wrap"):
             with ui.column().classes("col"):
-                ui.label("Offers and price breaks (★ chosen by the plan)").classes("text-subtitle1")
+                ui.label("Offers and price breaks (★ the break the plan's lines buy at)").classes("text-subtitle1")
                 ui.table(columns=_cols("chosen", "supplier_id", "mpn", "break_qty", "unit_price", "lead_time_days",
                                        "min_order_qty", "order_multiple"),
                          rows=[{**o, "chosen": "★" if o["chosen"] else ""} for o in detail["offers"]],

@@ -18,7 +18,8 @@ COLUMNS = [
     {"name": "ref_id", "label": "Concerns", "field": "ref_id", "align": "left"},
     {"name": "date", "label": "Date", "field": "date"},
     {"name": "quantity", "label": "Quantity", "field": "quantity"},
-    {"name": "message", "label": "Message", "field": "message", "align": "left"},
+    {"name": "message", "label": "Message", "field": "message", "align": "left",
+     "style": "white-space: normal; min-width: 360px"},
 ]
 _LINK_SLOT = r"""
 <q-td :props="props">

@@ -15,7 +15,7 @@ from connectors.web.pages.schedule import watch_run
 from connectors.web.workspace import Workspace, day
 
 COLUMNS = [
-    {"name": k, "label": label, "field": k, "align": "left"}
+    {"name": k, "label": label, "field": k, "align": "left", "style": "white-space: normal"}
     for k, label in (("id", "Run"), ("trigger", "Trigger"), ("status", "Status"), ("stage", "Stage"),
                      ("as_of", "As of"), ("started_at", "Started (UTC)"), ("seconds", "Stage timings (s)"),
                      ("outputs", "Outputs"))
@@ -38,6 +38,7 @@ def register(ws: Workspace) -> None:
             plan = queries.published_run(session)
         with ui.column().classes("w-full q-pa-md gap-2"):
             ui.label("Planning runs").classes("text-h6")
+            progress = None
             if user.can(Permission.TRIGGER_RUN) and ws.actions.run_now is not None:
                 with ui.row().classes("items-end gap-3"):
                     as_of = ui.input("As of (YYYY-MM-DD)", value=str(plan.as_of if plan else dt.date.today())).props(
@@ -55,6 +56,10 @@ def register(ws: Workspace) -> None:
             table.on("rowClick", lambda e: show_changes(e.args[1]["id"]))
             ui.label("Click a run to see what changed since the plan before it.").classes("text-caption text-grey-7")
             changes = ui.column().classes("w-full")
+            running = next((r for r in history if r.status == "running"), None)
+            if running is not None:
+                watch_run(ws, running.id or 0, progress or message,
+                          on_done=lambda: ui.navigate.reload())
 
         def show_changes(run_id: int) -> None:
             changes.clear()

@@ -59,7 +59,12 @@ class SchedulePage:
             if self.may_schedule or self.may_run:
                 self._planner_bar()
             self.message = ui.label("").classes("text-body2").props('data-testid="schedule-message"')
-            self._gantt()
+            days = window["horizon_days"]
+            zooms = {d: f"{d} days" for d in sorted({d for d in (3, 7, 14) if d < days} | {days})}
+            ui.select(zooms, value=days, label="Shown", on_change=lambda e: self._gantt(e.value)).props(
+                'dense outlined data-testid="gantt-days"').classes("w-32")
+            self.gantt_box = ui.element("div").classes("w-full")
+            self._gantt(days)
             self._legend()
             self._job_table()
             self.dialog = ui.dialog()
@@ -77,16 +82,19 @@ class SchedulePage:
                     'color=primary no-caps data-testid="start-run"')
                 self.progress = ui.label("").props('data-testid="run-progress"')
 
-    def _gantt(self) -> None:
-        opening, until = self.window["opening"], self.window["until"]
+    def _gantt(self, days: int) -> None:
+        """Draw the first ``days`` days of the window (jobs starting later are left out)."""
+        opening = self.window["opening"]
+        until = min(self.window["until"], opening + dt.timedelta(days=days))
         span = (until - opening).total_seconds()
+        self.gantt_box.clear()
 
         def x(at: dt.datetime) -> float:
             return max(0.0, min(100.0, (at - opening).total_seconds() / span * 100))
 
-        with ui.element("div").classes("w-full bg-white rounded-borders q-pa-sm").props('data-testid="gantt"'):
+        with self.gantt_box, ui.element("div").classes("w-full bg-white rounded-borders q-pa-sm").props(
+                'data-testid="gantt"'):
             with ui.element("div").classes("relative-position").style("height: 22px; margin-left: 70px"):
-                days = (until.date() - opening.date()).days
                 for d in range(0, days + 1, max(1, days // 14)):
                     at = dt.datetime.combine(opening.date() + dt.timedelta(days=d), opening.time())
                     ui.label(f"{at:%d %b}").classes("absolute text-caption text-grey-7 text-no-wrap").style(f"left: {x(at)}%")
@@ -97,13 +105,14 @@ class SchedulePage:
                         f"height: {ROW_HEIGHT_PX - 8}px")
                     lane.props.update({"data-line": line})
                     with lane:
-                        for job in (j for j in self.window["jobs"] if j["line_id"] == line):
-                            self._job_bar(job, x)
+                        for job in (j for j in self.window["jobs"] if j["line_id"] == line
+                                    and j["start"] is not None and j["start"] < until):
+                            self._job_bar(job, x, until)
             unassigned = [j for j in self.window["jobs"] if not j["line_id"]]
             if unassigned:
                 ui.label(f"Not on a line: {', '.join(j['job_id'] for j in unassigned)}").classes("text-negative")
 
-    def _job_bar(self, job: dict, x: Any) -> None:
+    def _job_bar(self, job: dict, x: Any, until: dt.datetime) -> None:
         setup = job["setup_start"] or job["start"]
         if job["start"] is None or job["end"] is None:
             return
@@ -126,7 +135,7 @@ class SchedulePage:
         with bar:
             ui.label(job["item_id"] or "")
         bar.on("click", lambda _e, j=job["job_id"]: self.open_job(j))
-        if job["due"] is not None and self.window["opening"] <= job["due"] <= self.window["until"]:
+        if job["due"] is not None and self.window["opening"] <= job["due"] <= until:
             ui.element("div").classes("absolute").style(
                 f"left: {x(job['due'])}%; top: 0; bottom: 0; width: 2px; background: #d32f2f; opacity: 0.6")
 

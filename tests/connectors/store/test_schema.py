@@ -83,6 +83,21 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) <= tables
+        assert _our_tables(("connectors.store.models",)) - WEB_TABLES <= tables
+        assert not WEB_TABLES & tables
+    finally:
+        engine.dispose()
+
+
+#: The web workspace's tables, added by revision 0004_web_users.
+WEB_TABLES = {"web_users", "web_secret"}
+
+
+def test_revision_0004_adds_the_web_users(empty_store_url):
+    engine = create_store_engine(empty_store_url)
+    try:
+        migrate(engine, "0004_web_users")
+        with engine.connect() as connection:
+            assert WEB_TABLES <= set(sa.inspect(connection).get_table_names())
     finally:
         engine.dispose()

@@ -149,4 +149,5 @@ def screenshot(page: object, name: str) -> None:
     folder = os.environ.get("REELPLAN_WEB_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        page.evaluate("document.querySelectorAll('.q-notification').forEach(n => n.remove())")
         page.screenshot(path=str(Path(folder) / f"{name}.png"))

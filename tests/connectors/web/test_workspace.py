@@ -158,7 +158,9 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     page.get_by_test_id("pin").click()
     expect_text(page, "schedule-message", f"Pinned {job_id} to {target}")
     assert server.query("SELECT job_id, line_id, pinned_by, active FROM job_pins") == [(job_id, target, "bob", 1)]
+    choose(page, "gantt-days", "7 days")
     screenshot(page, "schedule")
+    choose(page, "gantt-days", "28 days")
 
     page.get_by_test_id("start-run").click()
     expect_text(page, "schedule-message", r"Run 2 started \(as of 2026-11-23\)")
