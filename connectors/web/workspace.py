@@ -103,9 +103,14 @@ class Workspace:
         with read_snapshot(self.engine) as session:
             yield session
 
-    def decide(self, user: SignedIn, action: str, target: str, before: Any,
+    def decide(self, user: SignedIn, permission: Permission, action: str, target: str, before: Any,
                call: Callable[[Session], Any]) -> Any:
-        """Take a decision with its audit entry in one transaction; ``decision_error`` leaves nothing changed."""
+        """Take a decision with its audit entry in one transaction; ``decision_error`` leaves nothing changed.
+
+        Raises ``decision_error`` too when the user's role may not take it (whatever the page showed).
+        """
+        if not user.can(permission):
+            raise self.actions.decision_error(f"Role {user.role.value!r} may not {permission.value}.")
         with write_session(self.engine) as session:
             before_dump = _dump(before(session)) if callable(before) else None
             after = call(session)
@@ -121,6 +126,8 @@ class Workspace:
         the run could not start.
         """
         run_now = self.actions.run_now
+        if not user.can(Permission.TRIGGER_RUN):
+            raise RuntimeError(f"role {user.role.value!r} may not start a run")
         if run_now is None:
             raise RuntimeError("this server cannot start runs")
         with read_snapshot(self.engine) as session:

@@ -229,7 +229,8 @@ class BuyPage:
                     except actions.decision_error:
                         pass
         try:
-            self.ws.decide(self.user, "suggestion.edit", f"suggestion:{suggestion_id}",
+            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "suggestion.edit",
+                           f"suggestion:{suggestion_id}",
                            lambda s: _decision(s, self.plan.id, suggestion_id),
                            lambda s: actions.edit_suggestion(s, suggestion_id, by=self.user.name, **change))
         except actions.decision_error as exc:
@@ -243,7 +244,8 @@ class BuyPage:
         for row in list(self.table.selected):
             suggestion_id = row["suggestion_id"]
             try:
-                after = self.ws.decide(self.user, f"suggestion.{verb}", f"suggestion:{suggestion_id}",
+                after = self.ws.decide(self.user, Permission.DECIDE_PURCHASES, f"suggestion.{verb}",
+                                       f"suggestion:{suggestion_id}",
                                        lambda s, i=suggestion_id: _decision(s, self.plan.id, i),
                                        lambda s, i=suggestion_id: function(s, i, by=self.user.name))
                 done.append(f"{suggestion_id}" + (f" as {after.po_id}" if verb == "approve" else ""))
@@ -267,6 +269,8 @@ class BuyPage:
         self.refresh()
 
     async def send(self) -> None:
+        if not self.may_decide:
+            return
         if self.ws.outbox is None:
             self._say("No ERP is configured (REELPLAN_ERP_KIND, see docs/erp.md): approved orders wait in the "
                       "outbox until `reelplan erp send-orders` or a server with an ERP sends them.", False)

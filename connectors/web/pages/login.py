@@ -27,6 +27,9 @@ def register(ws: Workspace) -> None:
 
         async def sign_in() -> None:
             name = (name_input.value or "").strip()
+            if not browser:
+                error.set_text("This browser sent no session cookie; allow cookies for this site to sign in.")
+                return
             wait = ws.throttle.wait_seconds(name)
             if wait > 0:
                 error.set_text(f"Too many failed sign-ins for '{name}': wait {wait:.0f} s before trying again.")
@@ -41,7 +44,7 @@ def register(ws: Workspace) -> None:
                 error.set_text(f"Wrong name or password ({failures} failed in a row).")
                 return
             ws.throttle.succeeded(name)
-            ws.sessions.sign_in(browser or "", user)
+            ws.sessions.sign_in(browser, user)
             ui.navigate.to(HOME[user.role])
 
         def _check(name: str, password: str) -> SignedIn | None:

@@ -215,7 +215,8 @@ class SchedulePage:
             return
         actions = self.ws.actions
         try:
-            pin = self.ws.decide(self.user, "job.pin", f"job:{job_id}", lambda s: _pins(s, job_id),
+            pin = self.ws.decide(self.user, Permission.SCHEDULE_JOBS, "job.pin", f"job:{job_id}",
+                                 lambda s: _pins(s, job_id),
                                  lambda s: actions.pin_job(s, job_id, line_id=line_id, start=start, by=self.user.name))
         except actions.decision_error as exc:
             self._say(f"Refused: {exc}", False)
@@ -225,8 +226,13 @@ class SchedulePage:
 
     def unpin(self, job_id: str) -> None:
         actions = self.ws.actions
-        removed = self.ws.decide(self.user, "job.unpin", f"job:{job_id}", lambda s: _pins(s, job_id),
-                                 lambda s: actions.unpin_job(s, job_id, by=self.user.name))
+        try:
+            removed = self.ws.decide(self.user, Permission.SCHEDULE_JOBS, "job.unpin", f"job:{job_id}",
+                                     lambda s: _pins(s, job_id),
+                                     lambda s: actions.unpin_job(s, job_id, by=self.user.name))
+        except actions.decision_error as exc:
+            self._say(f"Refused: {exc}", False)
+            return
         self.dialog.close()
         self._say(f"Removed {removed} pin(s) of {job_id}." if removed else f"{job_id} had no pin.", bool(removed))
 
@@ -234,7 +240,7 @@ class SchedulePage:
         actions = self.ws.actions
         hours = float(self.freeze_hours.value or 0)
         try:
-            pins = self.ws.decide(self.user, "schedule.freeze", f"hours:{hours:g}", None,
+            pins = self.ws.decide(self.user, Permission.SCHEDULE_JOBS, "schedule.freeze", f"hours:{hours:g}", None,
                                   lambda s: actions.freeze_schedule(s, hours, by=self.user.name))
         except actions.decision_error as exc:
             self._say(f"Refused: {exc}", False)

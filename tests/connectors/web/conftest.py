@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image  # pillow comes with matplotlib
 
 from connectors.store import import_folder, open_store, write_session
 from connectors.web.users import create_user
@@ -150,4 +151,8 @@ def screenshot(page: object, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.evaluate("document.querySelectorAll('.q-notification').forEach(n => n.remove())")
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        path = Path(folder) / f"{name}.png"
+        page.screenshot(path=str(path))
+        with Image.open(path) as picture:  # a 256-colour palette keeps the pictures small
+            small = picture.convert("RGB").quantize(colors=256)
+        small.save(path, optimize=True)

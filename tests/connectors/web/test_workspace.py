@@ -35,6 +35,7 @@ def expect_text(page, test_id: str, pattern: str) -> str:
 def choose(page, test_id: str, option: str) -> None:
     page.get_by_test_id(test_id).click()
     page.get_by_role("option", name=option, exact=True).click()
+    page.locator(".q-menu").wait_for(state="detached")
 
 
 def test_an_anonymous_visitor_sees_only_the_login(page, server: Server):
