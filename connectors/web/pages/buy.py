@@ -51,6 +51,14 @@ _ITEM_SLOT = r"""
 </q-td>
 """
 
+_CANCEL_SLOT = r"""
+<q-td :props="props">
+  {{ props.value }}
+  <q-btn v-if="props.value === 'sent'" flat dense no-caps color="negative" label="Cancel"
+         @click="$parent.$emit('cancel', props.row.po_id)" />
+</q-td>
+"""
+
 
 def _edit_slot(field: str, input_type: str) -> str:
     return _EDIT_SLOT.replace("FIELD", field).replace("TYPE", f'type="{input_type}"')
@@ -134,6 +142,9 @@ class BuyPage:
                     {"name": k, "label": k.replace("_", " "), "field": k, "align": "left"}
                     for k in ("po_id", "item_id", "supplier_id", "quantity", "due_date", "po_status", "decided_by")
                 ], rows=[], row_key="po_id", pagination=None).props("flat dense").classes("w-full")
+                if self.may_decide:
+                    self.approved.add_slot("body-cell-po_status", _CANCEL_SLOT)
+                    self.approved.on("cancel", lambda e: self.cancel(e.args))
             self.dialog = ui.dialog().props("maximized=false")
         self.refresh()
 
@@ -257,6 +268,19 @@ class BuyPage:
             self._say(f"{verb.capitalize()}d {len(done)}: {', '.join(done)}." + (
                 f" Refused: {' '.join(refused)}" if refused else ""), not refused)
         return [d.split(" ")[-1] for d in done]
+
+    def cancel(self, po_id: str) -> None:
+        """Withdraw a sent purchase order line (the decisions' cancel_po)."""
+        actions = self.ws.actions
+        try:
+            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "purchase_order.cancel", f"po:{po_id}",
+                           lambda s: s.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first(),
+                           lambda s: actions.cancel_po(s, po_id, by=self.user.name))
+        except actions.decision_error as exc:
+            self._say(f"Refused: {exc}", False)
+        else:
+            self._say(f"Cancelled {po_id}: runs stop counting it.", True)
+        self.refresh()
 
     async def approve(self) -> None:
         references = self._each("approve", self.ws.actions.approve_suggestion)

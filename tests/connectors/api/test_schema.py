@@ -28,7 +28,7 @@ def test_the_migrated_database_matches_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": _ours})
         assert compare_metadata(context, SQLModel.metadata) == []
-        assert context.get_current_revision() == "0002_api_auth"
+        assert context.get_current_revision() == "0004_web_users"
 
 
 def test_downgrading_to_0001_removes_only_our_tables(tmp_path: Path) -> None:

@@ -109,11 +109,24 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     page.get_by_test_id("approve").click()
     expect_text(page, "buy-message", f"Approved 2: {first} as RP-1-{first}, {second} as RP-1-{second}")
     assert server.query("SELECT suggestion_id, po_id, po_status, decided_by FROM suggestion_decisions "
-                        "ORDER BY suggestion_id") == sorted([(first, f"RP-1-{first}", "sent", "anna"),
+                        "WHERE action = 'approved' ORDER BY suggestion_id") == sorted([(first, f"RP-1-{first}", "sent", "anna"),
                                                              (second, f"RP-1-{second}", "sent", "anna")])
     assert server.query("SELECT token_id, token_name, role, target FROM api_audit_log WHERE action = "
                         "'suggestion.approve' ORDER BY target") == sorted(
         [(None, "anna", "buyer", f"suggestion:{first}"), (None, "anna", "buyer", f"suggestion:{second}")])
+
+    # A third approval, withdrawn from the approved orders: runs stop counting it.
+    third = server.query("SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+                         "ORDER BY receipt_date, suggestion_id LIMIT 1 OFFSET 2", supplier)[0][0]
+    page.get_by_test_id("suggestions").locator("tr", has_text=third).get_by_role("checkbox").click()
+    page.get_by_test_id("approve").click()
+    expect_text(page, "buy-message", f"Approved 1: {third} as RP-1-{third}")
+    page.get_by_test_id("approved-orders").click()
+    page.get_by_test_id("approved-orders").locator("tr", has_text=f"RP-1-{third}").get_by_role(
+        "button", name="Cancel").click()
+    expect_text(page, "buy-message", f"Cancelled RP-1-{third}")
+    assert server.query("SELECT po_status FROM suggestion_decisions WHERE suggestion_id = ?", third) == [("cancelled",)]
+    page.get_by_test_id("approved-orders").click()
 
     # The item panel: the chosen offer is marked, the projected stock is drawn.
     page.get_by_test_id(f"item-{first}").click()
@@ -173,7 +186,7 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     # The buyer's approvals are still approved, and now count as open orders of the new plan.
     page.goto("/buy")
     page.get_by_test_id("approved-orders").click()
-    approved = server.query("SELECT po_id FROM suggestion_decisions WHERE action = 'approved' ORDER BY po_id")
+    approved = server.query("SELECT po_id FROM suggestion_decisions WHERE po_status = 'sent' ORDER BY po_id")
     assert len(approved) == 2
     for (po_id,) in approved:
         row = page.get_by_test_id("approved-orders").locator("tr", has_text=po_id)
