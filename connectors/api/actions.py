@@ -35,6 +35,8 @@ class PlanningActions:
     pin_job: Callable[..., Any] | None = None
     unpin_job: Callable[..., Any] | None = None
     freeze_schedule: Callable[..., Any] | None = None
+    #: ``offer_unit_price(session, item_id, supplier_id, mpn, quantity)``: the price an edit would pay.
+    offer_unit_price: Callable[..., float] | None = None
     #: Raised by the decision functions when a decision cannot be taken (answered 409).
     decision_error: type[Exception] = ValueError
 

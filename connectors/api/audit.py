@@ -1,4 +1,5 @@
-"""The audit log: every decision taken through the API, with who, when, before and after.
+"""The audit log: every decision taken through the API or the web workspace, with who, when,
+before and after. A web user is recorded by name and role, without a token id.
 
 An entry is written in the same transaction as the decision it records, so there is never
 a decision without its entry (nor an entry for a decision that was rolled back).
@@ -39,7 +40,7 @@ def jsonable(value: Any) -> Any:
 def record(session: Session, who: Principal, action: str, target: str, *, before: Any = None, after: Any = None,
            at: dt.datetime | None = None) -> AuditEntry:
     entry = AuditEntry(
-        at=at or dt.datetime.now(dt.UTC).replace(tzinfo=None), token_id=who.token_id, token_name=who.name,
+        at=at or dt.datetime.now(dt.UTC).replace(tzinfo=None), token_id=who.token_id or None, token_name=who.name,
         role=who.role.value, action=action, target=target, before=jsonable(before), after=jsonable(after),
     )
     session.add(entry)

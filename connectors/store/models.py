@@ -437,3 +437,34 @@ class JobPin(SQLModel, table=True):
     active: bool = Field(default=True, index=True)
     pinned_by: str = ""
     pinned_at: dt.datetime = Field(sa_type=DateTime)
+
+
+# --- web workspace ---------------------------------------------------------------------------
+
+
+class WebUser(SQLModel, table=True):
+    """A person who signs in to the web workspace with a name and a password.
+
+    Only an Argon2id hash of the password is kept. ``role`` is one of the API roles
+    (erp, buyer, planner, admin). A user is never deleted, only ``disabled_at``, so the audit
+    log can always name who decided what. Times are UTC.
+    """
+
+    __tablename__ = "web_users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str
+    password_hash: str
+    created_at: dt.datetime = Field(sa_type=DateTime)
+    disabled_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class WebSecret(SQLModel, table=True):
+    """The key that signs the workspace's session cookies (one row, made on first start)."""
+
+    __tablename__ = "web_secret"
+
+    id: int = Field(default=1, primary_key=True)
+    secret: str
+    created_at: dt.datetime = Field(sa_type=DateTime)

@@ -43,7 +43,7 @@ def _register() -> None:
     from jobs.cli import plan  # noqa: F401
     from jobs.cli import generate  # noqa: F401
     from jobs.cli import runs, store  # noqa: F401
-    from jobs.cli import serve  # noqa: F401
+    from jobs.cli import serve, users  # noqa: F401
     from jobs.cli import validate  # noqa: F401
 
 

@@ -1,4 +1,4 @@
-"""``reelplan serve`` (the HTTP API), ``reelplan token create|revoke|list`` and
+"""``reelplan serve`` (the HTTP API and the web workspace), ``reelplan token create|revoke|list`` and
 ``reelplan erp send-orders|import``.
 
 The API calls the same functions as the CLI: :func:`planning_actions` hands it the
@@ -66,7 +66,7 @@ def changes_since(session: Session, run_id: int, since_run: int) -> dict[str, pd
 
 
 def _run_now(engine: Engine, as_of: dt.date | None) -> object:
-    """A run started through the API: the nightly run's settings, as of the given date or today
+    """A run started over HTTP (API or workspace): the nightly run's settings, as of the given date or today
     in the factory's zone."""
     settings = NightlySettings()
     return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options())
@@ -85,6 +85,7 @@ def planning_actions() -> PlanningActions:
         pin_job=decisions.pin_job,
         unpin_job=decisions.unpin_job,
         freeze_schedule=decisions.freeze_schedule,
+        offer_unit_price=decisions.offer_unit_price,
         decision_error=decisions.DecisionError,
     )
 
@@ -95,8 +96,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     max_body_mb: Annotated[float | None, typer.Option(help="Largest request body accepted, in MiB.")] = None,
+    web: Annotated[bool, typer.Option("--web/--no-web", help="Also serve the web workspace (at /).")] = True,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs) on the store."""
+    """Serve the HTTP API (OpenAPI docs at /docs) and the web workspace (at /) on the store."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -107,7 +109,12 @@ def serve(
     erp = ErpSettings()
     connector = build_connector(erp)
     outbox = Outbox(erp.kind, connector, send_on_approve=erp.send_on_approve) if connector is not None else None
-    api = create_app(settings, actions=planning_actions(), outbox=outbox)
+    actions = planning_actions()
+    api = create_app(settings, actions=actions, outbox=outbox)
+    if web:
+        from connectors.web import mount_workspace
+
+        mount_workspace(api, actions, outbox=outbox)
     uvicorn.run(api, host=host, port=port, log_level="info")
 
 

@@ -89,7 +89,8 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) - {"id_counters"} <= tables
+        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES <= tables
+        assert not WEB_TABLES & tables
     finally:
         engine.dispose()
 
@@ -112,5 +113,19 @@ def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_pat
             inspector = sa.inspect(connection)
             assert "id_counters" not in inspector.get_table_names()
             assert "reason" not in {c["name"] for c in inspector.get_columns("plan_purchase_suggestions")}
+    finally:
+        engine.dispose()
+
+
+#: The web workspace's tables, added by revision 0004_web_users.
+WEB_TABLES = {"web_users", "web_secret"}
+
+
+def test_revision_0004_adds_the_web_users(empty_store_url):
+    engine = create_store_engine(empty_store_url)
+    try:
+        migrate(engine, "0004_web_users")
+        with engine.connect() as connection:
+            assert WEB_TABLES <= set(sa.inspect(connection).get_table_names())
     finally:
         engine.dispose()

@@ -1,0 +1,1 @@
+"""The workspace pages; each module's ``register(ws)`` adds its ``@ui.page`` routes."""

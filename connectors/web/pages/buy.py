@@ -1,0 +1,379 @@
+"""Buy: the buyer's purchase suggestions, by supplier, filtered and sorted in the store; inline
+edits that show what they cost and which ordering rules they break; approve, reject, send to
+the ERP; and the item panel (projected stock, offers, pegging, open orders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import run, ui
+from sqlmodel import select
+
+from connectors.api.auth import Permission
+from connectors.erp.outbox import deliver_pending
+from connectors.store.models import SuggestionDecision, SuggestionRow
+from connectors.web import queries
+from connectors.web.queries import STATUSES, SUGGESTION_SORTS, SuggestionFilter
+from connectors.web.sessions import SignedIn
+from connectors.web.workspace import Workspace, day, money, number, price
+
+COLUMNS = [
+    {"name": "suggestion_id", "label": "Line", "field": "suggestion_id", "align": "left"},
+    {"name": "item_id", "label": "Item", "field": "item_id", "align": "left"},
+    {"name": "supplier_id", "label": "Supplier", "field": "supplier_id", "align": "left"},
+    {"name": "mpn", "label": "MPN", "field": "mpn", "align": "left"},
+    {"name": "quantity", "label": "Quantity", "field": "quantity"},
+    {"name": "order_date", "label": "Order by", "field": "order_date"},
+    {"name": "receipt_date", "label": "Receipt", "field": "receipt_date"},
+    {"name": "unit_price", "label": "Unit price", "field": "unit_price"},
+    {"name": "value", "label": "Value", "field": "value"},
+    {"name": "status", "label": "Status", "field": "status", "align": "left"},
+]
+SORT_LABELS = {"receipt_date": "receipt date", "order_date": "order date", "supplier_id": "supplier",
+               "item_id": "item", "value": "value", "quantity": "quantity"}
+
+_EDIT_SLOT = r"""
+<q-td :props="props" :data-testid="'cell-FIELD-' + props.row.suggestion_id">
+  {{ props.value }}
+  <q-popup-edit v-if="props.row.editable" v-model="props.row.FIELD" v-slot="scope" buttons label-set="Save"
+      @save="(value) => $parent.$emit('edit', {suggestion_id: props.row.suggestion_id, field: 'FIELD', value: value})">
+    <q-input v-model="scope.value" TYPE dense autofocus @keyup.enter="scope.set"
+        :data-testid="'edit-FIELD-' + props.row.suggestion_id" />
+  </q-popup-edit>
+</q-td>
+"""
+_ITEM_SLOT = r"""
+<q-td :props="props">
+  <a href="#" class="text-primary" :data-testid="'item-' + props.row.suggestion_id"
+     @click.prevent="$parent.$emit('item', props.row.item_id)">{{ props.value }}</a>
+</q-td>
+"""
+
+_CANCEL_SLOT = r"""
+<q-td :props="props">
+  {{ props.value }}
+  <q-btn v-if="props.value === 'sent'" flat dense no-caps color="negative" label="Cancel"
+         @click="$parent.$emit('cancel', props.row.po_id)" />
+</q-td>
+"""
+
+
+def _edit_slot(field: str, input_type: str) -> str:
+    return _EDIT_SLOT.replace("FIELD", field).replace("TYPE", f'type="{input_type}"')
+
+
+def register(ws: Workspace) -> None:
+    @ui.page("/buy")
+    def buy(supplier: str = "", item: str = "") -> RedirectResponse | None:
+        user = ws.page("Buy", Permission.READ_PLAN)
+        if isinstance(user, RedirectResponse):
+            return user
+        with ws.read() as session:
+            plan = queries.published_run(session)
+            choices = queries.filter_choices(session, plan) if plan else {}
+        if plan is None:
+            ui.label("No plan is published yet.").classes("text-h6 q-pa-md")
+            return None
+        BuyPage(ws, user, plan, choices, supplier, item)
+        return None
+
+    @ui.page("/item/{item_id}")
+    def item_page(item_id: str) -> RedirectResponse | None:
+        user = ws.page("Item", Permission.READ_PLAN)
+        if isinstance(user, RedirectResponse):
+            return user
+        with ui.column().classes("w-full q-pa-md"):
+            item_panel(ws, item_id)
+        return None
+
+
+class BuyPage:
+    """One buyer's view: filters, supplier totals, one page of lines, actions, approved orders."""
+
+    def __init__(self, ws: Workspace, user: SignedIn, plan: Any, choices: dict, supplier: str, item: str) -> None:
+        self.ws, self.user, self.plan = ws, user, plan
+        self.may_decide = user.can(Permission.DECIDE_PURCHASES)
+        self.offset, self.total = 0, 0
+        with ui.column().classes("w-full q-pa-md gap-2"):
+            ui.label(f"Purchase suggestions · plan of run {plan.id}, as of {plan.as_of}").classes("text-h6")
+            with ui.row().classes("items-end gap-3 w-full"):
+                self.supplier = ui.select({"": "all suppliers", **{s: s for s in choices["suppliers"]}}, value=supplier,
+                                          label="Supplier", on_change=self.reset).props(
+                    'dense outlined data-testid="filter-supplier"').classes("w-40")
+                self.customer = ui.select({"": "all customers", **{c: c for c in choices["customers"]}}, value="",
+                                          label="Customer", on_change=self.reset).props("dense outlined").classes("w-40")
+                self.item = ui.input("Item or description", value=item, on_change=self.reset).props(
+                    'dense outlined clearable debounce=400 data-testid="filter-item"').classes("w-48")
+                self.within = ui.number("Receipt within days", min=0, step=1, on_change=self.reset).props(
+                    "dense outlined clearable").classes("w-40")
+                self.status = ui.select({"": "any status", **{s: s for s in STATUSES}}, value="", label="Status",
+                                        on_change=self.reset).props('dense outlined data-testid="filter-status"').classes("w-36")
+                self.sort = ui.select({s: SORT_LABELS[s] for s in SUGGESTION_SORTS}, value="receipt_date",
+                                      label="Sort by", on_change=self.reset).props("dense outlined").classes("w-36")
+                self.descending = ui.checkbox("descending", on_change=self.reset)
+            self.totals = ui.row().classes("gap-2 w-full")
+            self.message = ui.label("").classes("text-body2").props('data-testid="buy-message"')
+            with ui.row().classes("items-center gap-2 w-full"):
+                ui.button("Previous", on_click=lambda: self.turn(-1)).props("flat dense no-caps")
+                self.page_label = ui.label("").props('data-testid="page-label"')
+                ui.button("Next", on_click=lambda: self.turn(1)).props("flat dense no-caps")
+                ui.space()
+                if self.may_decide:
+                    ui.label("Click a quantity or a receipt date to edit it.").classes("text-caption text-grey-7")
+                    ui.button("Approve selected", on_click=self.approve).props(
+                        'color=positive no-caps data-testid="approve"')
+                    ui.button("Reject selected", on_click=self.reject).props(
+                        'color=negative outline no-caps data-testid="reject"')
+                    ui.button("Send approved to ERP", on_click=self.send).props(
+                        'color=primary outline no-caps data-testid="send"')
+            self.table = ui.table(columns=COLUMNS, rows=[], row_key="suggestion_id",
+                                  selection="multiple" if self.may_decide else None, pagination=None).props(
+                'flat bordered dense data-testid="suggestions"').classes("w-full")
+            self.table.add_slot("body-cell-quantity", _edit_slot("quantity", "number"))
+            self.table.add_slot("body-cell-receipt_date", _edit_slot("receipt_date", "date"))
+            self.table.add_slot("body-cell-item_id", _ITEM_SLOT)
+            self.table.on("edit", self.edit)
+            self.table.on("item", lambda e: self.open_item(e.args))
+            with ui.expansion("Approved orders", icon="local_shipping").classes("w-full").props(
+                    'data-testid="approved-orders"') as self.approved_box:
+                self.approved = ui.table(columns=[
+                    {"name": k, "label": k.replace("_", " "), "field": k, "align": "left"}
+                    for k in ("po_id", "item_id", "supplier_id", "quantity", "due_date", "po_status", "decided_by")
+                ], rows=[], row_key="po_id", pagination=None).props("flat dense").classes("w-full")
+                if self.may_decide:
+                    self.approved.add_slot("body-cell-po_status", _CANCEL_SLOT)
+                    self.approved.on("cancel", lambda e: self.cancel(e.args))
+            self.dialog = ui.dialog().props("maximized=false")
+        self.refresh()
+
+    def where(self) -> SuggestionFilter:
+        within = self.within.value
+        return SuggestionFilter(supplier_id=self.supplier.value or "", customer_id=self.customer.value or "",
+                                item=(self.item.value or "").strip(),
+                                within_days=int(within) if within not in (None, "") else None,
+                                status=self.status.value or "")
+
+    def reset(self) -> None:
+        self.offset = 0
+        self.refresh()
+
+    def turn(self, step: int) -> None:
+        size = self.ws.settings.page_size
+        self.offset = min(max(0, self.offset + step * size), max(0, (self.total - 1) // size * size))
+        self.refresh()
+
+    def refresh(self) -> None:
+        where, size = self.where(), self.ws.settings.page_size
+        with self.ws.read() as session:
+            self.total, rows = queries.suggestion_page(session, self.plan, where, sort=self.sort.value,
+                                                       descending=bool(self.descending.value),
+                                                       offset=self.offset, limit=size)
+            totals = queries.supplier_totals(session, self.plan, where)
+            approved = queries.approved_orders(session)
+        self.table.rows = [{
+            **r, "quantity": number(r["quantity"]), "order_date": day(r["order_date"]),
+            "receipt_date": day(r["receipt_date"]), "unit_price": price(r["unit_price"]), "value": money(r["value"]),
+            "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
+            "editable": self.may_decide and r["status"] in ("pending", "edited"),
+        } for r in rows]
+        self.table.selected.clear()
+        self.table.update()
+        self.page_label.set_text(f"lines {self.offset + 1 if self.total else 0}–{self.offset + len(rows)} of {self.total}")
+        self.totals.clear()
+        with self.totals:
+            for t in totals:
+                met = "met" if t["met"] else "not met"
+                mov = f"minimum order {money(t['min_order_value'])} {met}" if t["min_order_value"] else "no minimum order"
+                with ui.card().classes("q-px-sm q-py-xs gap-0").props(
+                        f'flat bordered data-testid="supplier-{t["supplier_id"]}"'):
+                    ui.label(f"{t['supplier_id']} · {t['name']}").classes("text-weight-bold text-body2")
+                    ui.label(f"{t['lines']} lines · {money(t['value'])}").classes("text-body2")
+                    ui.label(mov).classes("text-caption " + ("text-positive" if t["met"] else "text-negative"))
+        self.approved.rows = [{**a, "quantity": number(a["quantity"]), "due_date": day(a["due_date"])} for a in approved]
+        self.approved.update()
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message.set_text(text)
+        self.message.classes(replace="text-body2 " + ("text-positive" if ok else "text-negative"))
+        ui.notify(text, type="positive" if ok else "negative")
+
+    def _current(self, session: Any, suggestion_id: str) -> dict | None:
+        row = session.exec(select(SuggestionRow).where(SuggestionRow.run_id == self.plan.id,
+                                                       SuggestionRow.suggestion_id == suggestion_id)).first()
+        decision = session.exec(select(SuggestionDecision).where(
+            SuggestionDecision.run_id == self.plan.id, SuggestionDecision.suggestion_id == suggestion_id)).first()
+        if row is None:
+            return None
+        if decision is None:
+            return {"item_id": row.item_id, "supplier_id": row.supplier_id, "mpn": row.mpn, "quantity": row.quantity,
+                    "unit_price": row.unit_price}
+        return {"item_id": decision.item_id, "supplier_id": decision.po_supplier_id, "mpn": decision.po_mpn,
+                "quantity": decision.po_quantity, "unit_price": decision.po_unit_price}
+
+    def edit(self, event: Any) -> None:
+        suggestion_id, field, raw = event.args["suggestion_id"], event.args["field"], event.args["value"]
+        actions = self.ws.actions
+        try:
+            change: dict[str, Any] = ({"quantity": float(raw)} if field == "quantity"
+                                      else {"due_date": dt.date.fromisoformat(str(raw).replace("/", "-"))})
+        except ValueError:
+            self._say(f"{raw!r} is not a {'number' if field == 'quantity' else 'date (YYYY-MM-DD)'}.", False)
+            self.refresh()
+            return
+        preview = ""
+        with self.ws.read() as session:
+            line = self._current(session, suggestion_id)
+            if line and "quantity" in change:
+                broken = queries.order_rules(session, line["item_id"], line["supplier_id"], line["mpn"],
+                                             change["quantity"])
+                preview = f"Breaks: {', '.join(broken)}. " if broken else ""
+                if actions.offer_unit_price is not None:
+                    try:
+                        unit = actions.offer_unit_price(session, line["item_id"], line["supplier_id"], line["mpn"],
+                                                         change["quantity"])
+                        delta = change["quantity"] * unit - (line["quantity"] or 0) * (line["unit_price"] or 0)
+                        preview += f"Costs {delta:+,.2f} (unit price {unit:,.4f}). "
+                    except actions.decision_error:
+                        pass
+        try:
+            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "suggestion.edit",
+                           f"suggestion:{suggestion_id}",
+                           lambda s: _decision(s, self.plan.id, suggestion_id),
+                           lambda s: actions.edit_suggestion(s, suggestion_id, by=self.user.name, **change))
+        except actions.decision_error as exc:
+            self._say(f"{preview}Refused: {exc}", False)
+        else:
+            self._say(f"{preview}Saved the edit of {suggestion_id}.", True)
+        self.refresh()
+
+    def _each(self, verb: str, function: Any) -> list[str]:
+        done, refused = [], []
+        for row in list(self.table.selected):
+            suggestion_id = row["suggestion_id"]
+            try:
+                after = self.ws.decide(self.user, Permission.DECIDE_PURCHASES, f"suggestion.{verb}",
+                                       f"suggestion:{suggestion_id}",
+                                       lambda s, i=suggestion_id: _decision(s, self.plan.id, i),
+                                       lambda s, i=suggestion_id: function(s, i, by=self.user.name))
+                done.append(f"{suggestion_id}" + (f" as {after.po_id}" if verb == "approve" else ""))
+            except self.ws.actions.decision_error as exc:
+                refused.append(str(exc))
+        if not done and not refused:
+            self._say("Select lines first (tick their boxes).", False)
+        else:
+            self._say(f"{verb.capitalize()}d {len(done)}: {', '.join(done)}." + (
+                f" Refused: {' '.join(refused)}" if refused else ""), not refused)
+        return [d.split(" ")[-1] for d in done]
+
+    def cancel(self, po_id: str) -> None:
+        """Withdraw a sent purchase order line (the decisions' cancel_po)."""
+        actions = self.ws.actions
+        try:
+            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "purchase_order.cancel", f"po:{po_id}",
+                           lambda s: s.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first(),
+                           lambda s: actions.cancel_po(s, po_id, by=self.user.name))
+        except actions.decision_error as exc:
+            self._say(f"Refused: {exc}", False)
+        else:
+            self._say(f"Cancelled {po_id}: runs stop counting it.", True)
+        self.refresh()
+
+    async def approve(self) -> None:
+        references = self._each("approve", self.ws.actions.approve_suggestion)
+        self.refresh()
+        if references and self.ws.outbox is not None:
+            await self._deliver(references)
+
+    def reject(self) -> None:
+        self._each("reject", self.ws.actions.reject_suggestion)
+        self.refresh()
+
+    async def send(self) -> None:
+        if not self.may_decide:
+            return
+        if self.ws.outbox is None:
+            self._say("No ERP is configured (REELPLAN_ERP_KIND, see docs/erp.md): approved orders wait in the "
+                      "outbox until `reelplan erp send-orders` or a server with an ERP sends them.", False)
+            return
+        await self._deliver(None)
+
+    async def _deliver(self, references: list[str] | None) -> None:
+        outbox = self.ws.outbox
+        report = await run.io_bound(deliver_pending, self.ws.engine, outbox.sink, connector=outbox.name,
+                                    references=references)
+        failed = "; ".join(f"{r}: {e}" for r, e in report.failed.items())
+        self._say(f"Sent to {outbox.name}: {', '.join(report.delivered) or 'nothing new'}."
+                  + (f" Not delivered: {failed}" if failed else ""), not report.failed)
+        self.refresh()
+
+    def open_item(self, item_id: str) -> None:
+        self.dialog.clear()
+        with self.dialog, ui.card().classes("w-full").style("max-width: 1100px"):
+            with ui.row().classes("w-full"):
+                ui.space()
+                ui.button(icon="close", on_click=self.dialog.close).props("flat dense")
+            item_panel(self.ws, item_id)
+        self.dialog.open()
+
+
+def _decision(session: Any, run_id: int, suggestion_id: str) -> SuggestionDecision | None:
+    return session.exec(select(SuggestionDecision).where(SuggestionDecision.run_id == run_id,
+                                                         SuggestionDecision.suggestion_id == suggestion_id)).first()
+
+
+def item_panel(ws: Workspace, item_id: str) -> None:
+    """One item: projected on hand with safety stock, offers and price breaks (chosen marked),
+    the demands it serves (pegging) and its open purchase orders with their messages."""
+    with ws.read() as session:
+        plan = queries.published_run(session)
+        detail = queries.item_detail(session, plan, item_id) if plan else None
+    if detail is None:
+        ui.label(f"No item {item_id} in the published plan.").classes("text-negative")
+        return
+    item = detail["item"]
+    with ui.column().classes("w-full gap-2").props(f'data-testid="item-panel-{item_id}"'):
+        ui.label(f"{item.item_id} · {item.description}").classes("text-h6")
+        ui.label(f"{item.type} · lead time {item.lead_time_days} d · safety stock {number(item.safety_stock)} · "
+                 f"MOQ {number(item.min_order_qty)} · multiple {number(item.order_multiple) or '—'}").classes("text-grey-8")
+        records = detail["records"]
+        ui.echart({
+            "animation": False,
+            "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0, "data": ["projected on hand", "gross requirement", "safety stock"]},
+            "xAxis": {"type": "time"},
+            "yAxis": {"type": "value"},
+            "series": [
+                {"name": "projected on hand", "type": "line", "step": "end", "symbolSize": 4,
+                 "data": [[day(r["date"]), r["projected_on_hand"]] for r in records]},
+                {"name": "gross requirement", "type": "bar", "barMaxWidth": 8,
+                 "data": [[day(r["date"]), r["gross"]] for r in records]},
+                {"name": "safety stock", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed"},
+                 "data": [[day(r["date"]), item.safety_stock] for r in records]},
+            ],
+        }).classes("w-full h-64")
+        with ui.row().classes("w-full gap-4 items-start no-wrap"):
+            with ui.column().classes("col"):
+                ui.label("Offers and price breaks (★ the break the plan's lines buy at)").classes("text-subtitle1")
+                ui.table(columns=_cols("chosen", "supplier_id", "mpn", "break_qty", "unit_price", "lead_time_days",
+                                       "min_order_qty", "order_multiple"),
+                         rows=[{**o, "chosen": "★" if o["chosen"] else ""} for o in detail["offers"]],
+                         pagination=None).props("flat dense bordered").classes("w-full")
+            with ui.column().classes("col"):
+                ui.label("Open purchase orders").classes("text-subtitle1")
+                ui.table(columns=_cols("po_id", "line", "supplier_id", "quantity_open", "due_date", "messages"),
+                         rows=[{**p, "due_date": day(p["due_date"])} for p in detail["purchase_orders"]],
+                         pagination=None).props("flat dense bordered").classes("w-full")
+        ui.label("Demands it serves (pegging)").classes("text-subtitle1")
+        ui.table(columns=_cols("demand_id", "customer_id", "demand_item_id", "due_date", "supply_type", "supply_id",
+                               "quantity"),
+                 rows=[{**p, "due_date": day(p["due_date"]), "quantity": number(p["quantity"])}
+                       for p in detail["pegging"]], pagination=10).props("flat dense bordered").classes("w-full")
+
+
+def _cols(*names: str) -> list[dict]:
+    return [{"name": n, "label": n.replace("_", " "), "field": n, "align": "left"} for n in names]

@@ -1,0 +1,209 @@
+"""The workspace in a real browser, through clicks and typing only.
+
+The scenarios share one server (one store), in this order: the buyer's day (filter, a refused
+edit, two approvals, no run button), then the planner's (pin a job on another line, start a
+run, see the job there and the approvals kept). Expected values are read from the store's
+tables or the sample factory's CSV files, never from the pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from tests.connectors.web.conftest import PASSWORD, SAMPLE, Server, screenshot
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def sign_in(page, name: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def expect_text(page, test_id: str, pattern: str) -> str:
+    """Wait until the element with ``data-testid`` shows text matching ``pattern``; return the text."""
+    locator = page.get_by_test_id(test_id)
+    locator.filter(has_text=re.compile(pattern)).wait_for()
+    return locator.inner_text()
+
+
+def choose(page, test_id: str, option: str) -> None:
+    page.get_by_test_id(test_id).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.locator(".q-menu").wait_for(state="detached")
+
+
+def test_an_anonymous_visitor_sees_only_the_login(page, server: Server):
+    for path in ("/buy", "/schedule", "/exceptions", "/runs", "/admin", "/item/X", "/"):
+        page.goto(path)
+        page.wait_for_url("**/login")
+        assert page.get_by_role("button", name="Sign in").is_visible()
+        assert page.get_by_test_id("whoami").count() == 0
+    screenshot(page, "login")
+
+
+def test_a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(page, server: Server):
+    sign_in(page, "carl", "not the password")
+    expect_text(page, "login-error", r"Wrong name or password \(1 failed in a row\)")
+    for failures in (2, 3):
+        page.get_by_role("button", name="Sign in").click()
+        expect_text(page, "login-error", rf"Wrong name or password \({failures} failed in a row\)")
+    # Three failures are free; the fourth attempt, even with the right password, must wait.
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect_text(page, "login-error", r"Too many failed sign-ins for 'carl': wait \d+ s")
+    assert page.url.endswith("/login")
+    # Another name is not held back by carl's failures.
+    page.get_by_label("Name").fill("anna")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/buy")
+
+
+def _moq(item_id: str, supplier_id: str, mpn: str) -> float:
+    """The larger of the offer's and the item's minimum order quantity, from the sample's CSV files."""
+    with open(SAMPLE / "supplier_offers.csv", newline="") as handle:
+        offer = [float(r["min_order_qty"] or 0) for r in csv.DictReader(handle)
+                 if (r["item_id"], r["supplier_id"], r["mpn"]) == (item_id, supplier_id, mpn)]
+    with open(SAMPLE / "items.csv", newline="") as handle:
+        item = [float(r["min_order_qty"] or 0) for r in csv.DictReader(handle) if r["item_id"] == item_id]
+    return max(offer + item)
+
+
+def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Server):
+    suppliers = server.query("SELECT supplier_id, count(*) FROM plan_purchase_suggestions WHERE run_id = 1 "
+                             "GROUP BY supplier_id ORDER BY count(*) DESC")
+    supplier, lines = suppliers[0]
+    sign_in(page, "anna")
+    page.wait_for_url("**/buy")
+    assert page.get_by_test_id("whoami").inner_text() == "anna · buyer"
+    choose(page, "filter-supplier", supplier)
+    expect_text(page, "page-label", rf"of {lines}$")
+    shown = page.get_by_test_id("suggestions").locator("tbody tr")
+    assert shown.count() == min(lines, 50)
+    assert all(supplier in row for row in shown.all_inner_texts())
+    screenshot(page, "buy")
+
+    # An edit below the offer's MOQ is refused and nothing changes.
+    sid, item, mpn = next(row for row in server.query(
+        "SELECT suggestion_id, item_id, mpn FROM plan_purchase_suggestions WHERE run_id = 1 "
+        "AND supplier_id = ? ORDER BY receipt_date, suggestion_id LIMIT 50", supplier) if _moq(row[1], supplier, row[2]) > 1)
+    moq = _moq(item, supplier, mpn)
+    page.get_by_test_id(f"cell-quantity-{sid}").click()
+    page.get_by_test_id(f"edit-quantity-{sid}").fill("1")
+    page.get_by_role("button", name="Save").click()
+    message = expect_text(page, "buy-message", "Refused")
+    assert f"below the MOQ of {moq:g}" in message
+    assert server.query("SELECT count(*) FROM suggestion_decisions WHERE suggestion_id = ?", sid) == [(0,)]
+
+    # Two lines approved at once become two sent purchase order lines, audited under anna's name.
+    first, second = [r[0] for r in server.query(
+        "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+        "ORDER BY receipt_date, suggestion_id LIMIT 2", supplier)]
+    for sid in (first, second):
+        page.get_by_test_id("suggestions").locator("tr", has_text=sid).get_by_role("checkbox").click()
+    page.get_by_test_id("approve").click()
+    expect_text(page, "buy-message", f"Approved 2: {first} as RP-1-{first}, {second} as RP-1-{second}")
+    assert server.query("SELECT suggestion_id, po_id, po_status, decided_by FROM suggestion_decisions "
+                        "WHERE action = 'approved' ORDER BY suggestion_id") == sorted([(first, f"RP-1-{first}", "sent", "anna"),
+                                                             (second, f"RP-1-{second}", "sent", "anna")])
+    assert server.query("SELECT token_id, token_name, role, target FROM api_audit_log WHERE action = "
+                        "'suggestion.approve' ORDER BY target") == sorted(
+        [(None, "anna", "buyer", f"suggestion:{first}"), (None, "anna", "buyer", f"suggestion:{second}")])
+
+    # A third approval, withdrawn from the approved orders: runs stop counting it.
+    third = server.query("SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+                         "ORDER BY receipt_date, suggestion_id LIMIT 1 OFFSET 2", supplier)[0][0]
+    page.get_by_test_id("suggestions").locator("tr", has_text=third).get_by_role("checkbox").click()
+    page.get_by_test_id("approve").click()
+    expect_text(page, "buy-message", f"Approved 1: {third} as RP-1-{third}")
+    page.get_by_test_id("approved-orders").click()
+    page.get_by_test_id("approved-orders").locator("tr", has_text=f"RP-1-{third}").get_by_role(
+        "button", name="Cancel").click()
+    expect_text(page, "buy-message", f"Cancelled RP-1-{third}")
+    assert server.query("SELECT po_status FROM suggestion_decisions WHERE suggestion_id = ?", third) == [("cancelled",)]
+    page.get_by_test_id("approved-orders").click()
+
+    # The item panel: the chosen offer is marked, the projected stock is drawn.
+    page.get_by_test_id(f"item-{first}").click()
+    panel = page.get_by_test_id(re.compile("item-panel-"))
+    panel.wait_for()
+    assert "★" in panel.inner_text()
+    screenshot(page, "item")
+    page.keyboard.press("Escape")
+
+    # No way to start a run or pin a job for a buyer; Admin is out of reach.
+    page.goto("/schedule")
+    page.get_by_test_id("gantt").wait_for()
+    assert page.get_by_test_id("start-run").count() == 0
+    assert page.get_by_test_id("freeze").count() == 0
+    page.get_by_test_id("jobs").locator("tbody tr").first.click()
+    page.get_by_test_id(re.compile("job-panel-")).wait_for()
+    assert page.get_by_test_id("pin").count() == 0
+    page.goto("/runs")
+    page.get_by_test_id("runs").wait_for()
+    assert page.get_by_test_id("start-run").count() == 0
+    page.goto("/admin")
+    page.wait_for_url("**/buy")
+
+
+def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Server):
+    eligible = {item: lines.split(";") if lines else None
+                for item, lines in server.query("SELECT item_id, line_ids FROM smt_process")}
+    all_lines = [r[0] for r in server.query("SELECT line_id FROM smt_lines ORDER BY row_no")]
+    job_id, item, line, start = next(
+        (j, i, l, s) for j, i, l, s in server.query(
+            "SELECT job_id, item_id, line_id, start FROM plan_schedule WHERE run_id = 1 "
+            "AND job_id IN (SELECT wo_id FROM work_orders) ORDER BY start")
+        if len([x for x in (eligible.get(i) or all_lines) if x != l]) > 0)
+    target = next(x for x in (eligible.get(item) or all_lines) if x != line)
+
+    sign_in(page, "bob")
+    page.wait_for_url("**/schedule")
+    assert page.locator(f'[data-line="{line}"] [data-job="{job_id}"]').count() == 1
+    page.get_by_test_id("jobs").locator("tr", has_text=job_id).click()
+    page.get_by_test_id(f"job-panel-{job_id}").wait_for()
+    choose(page, "pin-line", target)
+    page.get_by_test_id("pin-start").fill(start[:16])
+    page.get_by_test_id("pin").click()
+    expect_text(page, "schedule-message", f"Pinned {job_id} to {target}")
+    assert server.query("SELECT job_id, line_id, pinned_by, active FROM job_pins") == [(job_id, target, "bob", 1)]
+    choose(page, "gantt-days", "7 days")
+    screenshot(page, "schedule")
+    choose(page, "gantt-days", "28 days")
+
+    page.get_by_test_id("start-run").click()
+    expect_text(page, "schedule-message", r"Run 2 started \(as of 2026-11-23\)")
+    # The page reloads itself once the run is published: the job is drawn on its new line.
+    page.locator(f'[data-line="{target}"] [data-job="{job_id}"]').wait_for(timeout=240_000)
+    assert server.query("SELECT id, status FROM planning_runs ORDER BY id") == [(1, "published"), (2, "published")]
+    assert server.query("SELECT line_id FROM plan_schedule WHERE run_id = 2 AND job_id = ?", job_id) == [(target,)]
+
+    # The buyer's approvals are still approved, and now count as open orders of the new plan.
+    page.goto("/buy")
+    page.get_by_test_id("approved-orders").click()
+    approved = server.query("SELECT po_id FROM suggestion_decisions WHERE po_status = 'sent' ORDER BY po_id")
+    assert len(approved) == 2
+    for (po_id,) in approved:
+        row = page.get_by_test_id("approved-orders").locator("tr", has_text=po_id)
+        assert "sent" in row.inner_text()
+    page.goto("/runs")
+    page.get_by_test_id("runs").wait_for()
+    screenshot(page, "runs")
+    page.goto("/exceptions")
+    page.get_by_test_id("exceptions").locator("tbody tr").first.wait_for()
+    screenshot(page, "exceptions")
+
+
+def test_an_admin_sees_users_and_tokens(page, server: Server):
+    sign_in(page, "root")
+    page.wait_for_url("**/runs")
+    page.goto("/admin")
+    users = page.get_by_test_id("users")
+    users.locator("tr", has_text="anna").wait_for()
+    assert {row.split("\t")[0] for row in users.locator("tbody tr").all_inner_texts()} == {"anna", "bob", "carl", "root"}
+    screenshot(page, "admin")
