@@ -17,8 +17,7 @@ import pandas as pd
 from numba import njit
 
 from mrp import tables
-from mrp.codes import (Policies, dense_rank, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       sort_order_ties, stable_order)
+from mrp.codes import Policies, id_ranks, lot_ranks, planning_order, policies, pool_codes, pool_of, stable_order
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
@@ -26,7 +25,9 @@ from mrp.explode import BomLines, explode_level
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
-from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
+from mrp.netting.records import (N_COUNTERS, N_PLANNED, OUTPUT_KINDS, OUTPUT_RECORDS, ItemRules, Lots, Outputs,
+                                  Requirements)
+from mrp.netting.rules import requirement_order
 from mrp.walk import gather_segments, group_rows, item_bounds, net_level, segment_cursors
 
 
@@ -77,7 +78,7 @@ def _rows_in_order(order, item, day, qty, cust, pri, parent):
     return out
 
 
-class Requirements:
+class GrossRequirements:
     """Gross requirements waiting for their level: chunks of packed arrays with their segments
     (none when planning without pegging)."""
 
@@ -124,10 +125,9 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        primary = pack_keys(reqs["item"], reqs["day"], dense_rank(reqs["pri"]), reqs["cust"])
-        ties = (reqs.pop("key1"), reqs.pop("key2"), reqs.pop("seq"))  # only the order needs them
-        order = sort_order_ties(primary[0], *ties) if len(primary) == 1 else np.lexsort(ties[::-1] + primary)
-        del primary, ties
+        # key1, key2 and seq are only needed for the order.
+        order = requirement_order(reqs["item"], reqs["day"], reqs["pri"], reqs["cust"], reqs.pop("key1"),
+                                  reqs.pop("key2"), reqs.pop("seq"))
         reqs.update(zip(ROW_FIELDS, _rows_in_order(order, *(reqs[name] for name in ROW_FIELDS))))
         if self.pegging:  # without pegging every range is empty
             reqs["s0"], reqs["s1"] = reqs["s0"][order], reqs["s1"][order]
@@ -168,7 +168,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     lot_item = lot_item[order]
     sup = _Supply(lots, lot_item, pools, n_items, pol.item_ids)
 
-    reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1, pegging)
+    reqs = GrossRequirements(int(pol.level.max()) + 1 if n_items else 1, pegging)
     reqs.add(*_demand_requirements(demands, code, pools, ids), pol.level)
     bom = BomLines(ds.bom, ds.items, {k: i for i, k in enumerate(pol.item_ids)}, pol.counted, settings.as_of)
     trace = np.zeros(n_items, bool)
@@ -264,52 +264,44 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
     cap = [max(int(bounds[:, k].max(initial=0)), int(bounds[:, k].sum())) for k in range(3)]
     n_lots = int(sum(sup.end[items] - sup.start[items]))
 
-    def fresh() -> dict[int, dict[str, np.ndarray]]:
+    def fresh() -> Outputs:
         try:
-            return slots()
+            return outputs()
         except MemoryError:
             cap[:] = [max(int(bounds[:, k].max(initial=0)), min(cap[k], CHUNK_ROWS)) for k in range(3)]
-            return slots()
+            return outputs()
 
-    def slots() -> dict[int, dict[str, np.ndarray]]:
-        return {
-            N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
-                                avail="i", pri="i", remaining="f"),
-            N_PIECES: _buffers(cap[1] if peg else 0, lot="i", dem="i4", lvl="i1", qty="f"),
-            N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
-            N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
-            N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
-            N_OUTFLOW: _buffers(cap[0] if track else 0, item="i", pool="i", day="i", qty="f"),
-            N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
-        }
+    def outputs() -> Outputs:
+        rows = {"planned": cap[0], "pieces": cap[1] if peg else 0, "material": cap[2] if track else 0,
+                "expedites": n_lots if track else 0, "net": cap[0], "outflow": cap[0] if track else 0,
+                "actions": n_lots if track else 0}
+        return Outputs(**{name: OUTPUT_RECORDS[name](**_buffers(rows[name], **OUTPUT_KINDS[name])) for name in rows},
+                       counts=np.zeros(N_COUNTERS, np.int64))
 
-    buffers = fresh()
-    parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
+    rules = ItemRules(pol.is_make, pol.pooled, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size, pol.period,
+                      pol.moq, pol.multiple, pol.yield_pct, sup.planned_rank)
     seg_pos, seg_left = segment_cursors(r["s0"], r["s1"], s["qty"])
+    reqs = Requirements(item_req_start, item_req_end, r["day"], r["qty"], r["cust"], r["pri"], r["parent"], r["s0"],
+                        r["s1"], seg_pos, seg_left, s["dem"], s["lvl"], s["qty"])
+    lots = Lots(sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited)
+    parts: dict[str, list[dict[str, np.ndarray]]] = {name: [] for name in OUTPUT_RECORDS}
     first = 0
     done = 0
-    while first < len(items) or not parts[N_PLANNED]:
-        cnt = np.zeros(N_COUNTERS, np.int64)
-        first = net_level(
-            items, track, peg, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
-            pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
-            r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
-            sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
-            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
-            *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first, seg_pos, seg_left)
+    while first < len(items) or not parts["planned"]:
+        out = fresh()
+        first = net_level(items, track, peg, rules, reqs, lots, sup.n + planned_base + done, n_pools, out, bounds,
+                          first)
         # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
         # A chunk keeps its arrays (only the pages written take memory) and the next gets new ones.
-        done += int(cnt[N_PLANNED])
-        for slot, cols in buffers.items():
-            parts[slot].append({name: col[:cnt[slot]] for name, col in cols.items()})
-        if first < len(items):
-            buffers = fresh()
+        done += int(out.counts[N_PLANNED])
+        for slot, name in enumerate(OUTPUT_RECORDS):
+            record = getattr(out, name)
+            parts[name].append({field: col[:out.counts[slot]] for field, col in zip(record._fields, record)})
     joined = {}
-    for slot, chunks in parts.items():
-        joined[slot] = chunks[0] if len(chunks) == 1 else \
-            {name: np.concatenate([part.pop(name) for part in chunks]) for name in list(chunks[0])}
-    return Walked(joined[N_PLANNED], joined[N_PIECES], joined[N_MATERIAL], joined[N_EXPEDITES], joined[N_NET],
-                  joined[N_OUTFLOW], joined[N_ACTIONS])
+    for name, chunks in parts.items():
+        joined[name] = chunks[0] if len(chunks) == 1 else \
+            {field: np.concatenate([part.pop(field) for part in chunks]) for field in list(chunks[0])}
+    return Walked(**joined)
 
 
 BUFFER_TYPES = {"i": np.int64, "i4": np.int32, "i1": np.int8, "f": np.float64}
