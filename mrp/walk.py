@@ -178,6 +178,7 @@ def net_level(items, track, peg, rules, reqs, lots, planned_base, n_pools, out, 
     level = _level_buffers(n_pools)
     short_pools = np.empty(n_pools, np.int64)
     short_in = np.zeros(n_pools, np.bool_)
+    cust = reqs.cust  # fields read once: each read in a loop costs numba a reference count increment
     for ii in range(first, len(items)):
         if not fits(out, bounds, ii, track, peg):
             return ii
@@ -187,7 +188,7 @@ def net_level(items, track, peg, rules, reqs, lots, planned_base, n_pools, out, 
         pools = _item_pools(rules.pooled[it], reqs.cust, r0, r1, lots, it, level[0])
         stock = _item_stock(lots, rules, it, pools, len(days), level)
         short = new_shortfalls(r1 - r0)
-        safety, lead = rules.safety[it], rules.lead[it]
+        safety, lead, pooled = rules.safety[it], rules.lead[it], rules.pooled[it]
         outflow_first = out.counts[N_OUTFLOW]
         n_orders = 0
         for di in range(len(days)):
@@ -197,7 +198,7 @@ def net_level(items, track, peg, rules, reqs, lots, planned_base, n_pools, out, 
             for r in range(day_start[di], day_end[di]):
                 need = draw(stock, reqs, out, r, day, safety, track, peg)
                 if need > EPS:
-                    add_shortfall(short, r, need, covering_pool(reqs.cust[r], rules.pooled[it]))
+                    add_shortfall(short, r, need, covering_pool(cust[r], pooled))
             restore = restore_safety_stock(stock, day, safety)
             n_covering = _covering_pools(short, restore > 0.0, short_pools, short_in)
             net = 0.0
@@ -240,8 +241,9 @@ def _covering_pools(short, restoring, order, seen):
     """The pools that cover today's shortfalls, in code order (rule 6: "the company pool first,
     then customers by id"), and the company pool when safety stock is restored."""
     n = 0
+    covering = short.pool
     for j in range(short.count[0]):
-        p = short.pool[j]
+        p = covering[j]
         if not seen[p]:
             seen[p] = True
             n = _add_sorted(order, n, p)
@@ -270,8 +272,9 @@ def _item_pools(pooled, cust, r0, r1, lots, it, used):
     for r in range(r0, r1):
         used[COMPANY if pooled else cust[r]] = True
         used[cust[r]] = True
+    lot_pool = lots.pool
     for g in range(lots.start[it], lots.end[it]):
-        used[lots.pool[g]] = True
+        used[lot_pool[g]] = True
     pools = np.flatnonzero(used)
     used[:] = False
     return pools
@@ -298,17 +301,19 @@ def _item_stock(lots, rules, it, pools, n_days, level):
     rank = np.empty(cap, np.int64)
     is_open = np.zeros(cap, np.bool_)
     n_reels = 0
+    lot_arrival, lot_qty, lot_pool, lot_avail, lot_rank, lot_reel = lots.arrival, lots.qty, lots.pool, lots.avail, \
+        lots.rank, lots.reel
     for j in range(ne):
         g = g0 + j
-        arrival[j] = lots.arrival[g]
-        qty[j] = lots.qty[g]
-        pool[j] = lots.pool[g]
-        avail[j] = lots.avail[g]
-        remaining[j] = lots.qty[g]
+        arrival[j] = lot_arrival[g]
+        qty[j] = lot_qty[g]
+        pool[j] = lot_pool[g]
+        avail[j] = lot_avail[g]
+        remaining[j] = lot_qty[g]
         gid[j] = g
-        rank[j] = lots.rank[g] + 1
-        is_open[j] = not lots.reel[g]
-        n_reels += lots.reel[g]
+        rank[j] = lot_rank[g] + 1
+        is_open[j] = not lot_reel[g]
+        n_reels += lot_reel[g]
     pending = np.empty(ne - n_reels, np.int64)
     reels = np.empty(n_reels, np.int64)
     k = 0

@@ -24,14 +24,14 @@ def requirement_order(item, day, pri, cust, parent_id, parent_seq, seq) -> np.nd
     return np.lexsort(ties[::-1] + primary)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pool_floor(pool, safety):
     """Rule 5: "The company pool may only be drawn down to safety_stock." A customer's pool
     may be drawn down to zero."""
     return safety if pool == COMPANY else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def covering_pool(cust, pooled):
     """Rule 5: "Buying is pooled: a shortfall of a buy item is covered in the company pool.
     Building is per customer: a shortfall of a make item for C is covered in C's pool. A
@@ -39,30 +39,35 @@ def covering_pool(cust, pooled):
     return COMPANY if pooled or cust == COMPANY else np.int64(cust)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def receive(stock, day, track):
     """Rule 6: "On each day, first add that day's receipts to their pools." Open orders due
     by today (not pulled in before) and reels on hand today (rule 4); with ``track``, each
     joins its pool's draw queue: receipts by arrival, then id; reels by id."""
+    # Fields are read into locals once: each read of a record's field inside a loop costs numba
+    # a reference count increment and decrement.
+    arrival, qty, balance, key, rank, queue = stock.arrival, stock.qty, stock.balance, stock.key, stock.rank, stock.queue
+    pending, pend_head, pend_end = stock.pending, stock.pend_head, stock.pend_end
     for p in stock.pend_pools:
-        while stock.pend_head[p] < stock.pend_end[p] and stock.arrival[stock.pending[stock.pend_head[p]]] <= day:
-            lot = stock.pending[stock.pend_head[p]]
-            stock.pend_head[p] += 1
-            stock.balance[p] += stock.qty[lot]
+        while pend_head[p] < pend_end[p] and arrival[pending[pend_head[p]]] <= day:
+            lot = pending[pend_head[p]]
+            pend_head[p] += 1
+            balance[p] += qty[lot]
             if track:
-                stock.key[lot] = stock.arrival[lot] * stock.key_stride + stock.rank[lot]
-                stock.receipts_end[p] = _insert(stock.queue, stock.receipts_head[p], stock.receipts_end[p], stock.key, lot)
-    while stock.reel_head[0] < len(stock.reels) and stock.arrival[stock.reels[stock.reel_head[0]]] <= day:
-        lot = stock.reels[stock.reel_head[0]]
-        stock.reel_head[0] += 1
+                key[lot] = arrival[lot] * stock.key_stride + rank[lot]
+                stock.receipts_end[p] = _insert(queue, stock.receipts_head[p], stock.receipts_end[p], key, lot)
+    reels, reel_head = stock.reels, stock.reel_head
+    while reel_head[0] < len(reels) and arrival[reels[reel_head[0]]] <= day:
+        lot = reels[reel_head[0]]
+        reel_head[0] += 1
         p = stock.pool[lot]
-        stock.balance[p] += stock.qty[lot]
+        balance[p] += qty[lot]
         if track:
-            stock.key[lot] = stock.rank[lot]
-            stock.reels_end[p] = _insert(stock.queue, stock.reels_head[p], stock.reels_end[p], stock.key, lot)
+            key[lot] = rank[lot]
+            stock.reels_end[p] = _insert(queue, stock.reels_head[p], stock.reels_end[p], key, lot)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw(stock, reqs, out, req, day, safety, track, peg):
     """Rule 6: "Each of the day's requirements draws on its customer's pool, and what it still
     needs draws on the company pool — down to safety_stock." Returns what it still needs."""
@@ -75,7 +80,7 @@ def draw(stock, reqs, out, req, day, safety, track, peg):
     return need
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_from_pool(stock, reqs, out, req, pool, need, day, safety, track, peg):
     """Rule 5: requirement ``req`` draws up to ``need`` on ``pool``, down to the pool's floor
     (:func:`pool_floor`). With ``track`` the draw is booked on the pool's lots and pegged
@@ -93,32 +98,34 @@ def draw_from_pool(stock, reqs, out, req, pool, need, day, safety, track, peg):
     return take
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_shortfalls(stock, reqs, out, short, pool, day, safety, track, peg):
     """Rule 6: once a pool's shortfall is covered (a. and b.), the day's requirements short in
     that pool draw on it."""
+    req, need, covering = short.req, short.need, short.pool
     for j in range(short.count[0]):
-        if short.pool[j] == pool:
-            draw_from_pool(stock, reqs, out, short.req[j], pool, short.need[j], day, safety, track, peg)
+        if covering[j] == pool:
+            draw_from_pool(stock, reqs, out, req[j], pool, need[j], day, safety, track, peg)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def shortfall_of(short, reqs, pool):
     """Rule 6: "What the day still lacks, per covering pool": the needs of the day's
     requirements short in ``pool``, the most urgent priority among them (rule 3: 100 if
     none), and whether there are any."""
-    need = 0.0
+    total = 0.0
     priority = 100
     found = False
+    req, need, covering, pri = short.req, short.need, short.pool, reqs.pri
     for j in range(short.count[0]):
-        if short.pool[j] == pool:
-            need += short.need[j]
-            priority = min(priority, reqs.pri[short.req[j]])
+        if covering[j] == pool:
+            total += need[j]
+            priority = min(priority, pri[req[j]])
             found = True
-    return need, priority, found
+    return total, priority, found
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def restore_safety_stock(stock, day, safety):
     """Rule 6: "On as_of only, a company pool below safety_stock adds what restores it to that
     day's shortfall (covered by a., then b., like any other)." """
@@ -127,18 +134,18 @@ def restore_safety_stock(stock, day, safety):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def expedite(stock, out, pool, short, day, lead, track):
     """Rule 6a: "by open orders of that pool due later, but no later than today plus the
     item's lead time (rule 7), earliest first (then id): each whole order is drawn as if it
     arrived today, its surplus staying in the pool, and is reported expedite to today."
     Returns what the pool still lacks."""
-    while short > EPS and stock.pend_head[pool] < stock.pend_end[pool] and \
-            stock.arrival[stock.pending[stock.pend_head[pool]]] <= day + lead:
-        lot = stock.pending[stock.pend_head[pool]]
-        stock.pend_head[pool] += 1
-        stock.balance[pool] += stock.qty[lot]
-        short -= stock.qty[lot]
+    pending, pend_head, pend_end, arrival, qty = stock.pending, stock.pend_head, stock.pend_end, stock.arrival, stock.qty
+    while short > EPS and pend_head[pool] < pend_end[pool] and arrival[pending[pend_head[pool]]] <= day + lead:
+        lot = pending[pend_head[pool]]
+        pend_head[pool] += 1
+        stock.balance[pool] += qty[lot]
+        short -= qty[lot]
         if track:
             stock.arrival[lot] = day
             stock.avail[lot] = day
@@ -153,7 +160,7 @@ def expedite(stock, out, pool, short, day, lead, track):
     return short
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def order_quantity(short, ahead, rules, it):
     """Rule 6b: "Its quantity q: the shortfall (L4L); the shortfall rounded up to a multiple of
     lot_size (FOQ); or (POQ) the shortfall plus the shortfalls of that pool on the later days
@@ -169,7 +176,7 @@ def order_quantity(short, ahead, rules, it):
     return ceil_whole(q) if rules.counted[it] else q
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def started_quantity(receipt, rules, it):
     """Rule 6b: "For a make item, q is what is received; the order's quantity (what is
     started, and what its components are computed from) is q divided by yield_pct/100,
@@ -180,7 +187,7 @@ def started_quantity(receipt, rules, it):
     return ceil_whole(started) if rules.counted[it] else started
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def offset(due, lead):
     """Rule 7: "Release = due − lead time. [...] A release before as_of is moved to as_of [...].
     The due date stays the day of need; the order cannot arrive before its release + lead
@@ -214,6 +221,7 @@ def poq_shortfall(stock, reqs, out, rules, it, pool, di, days, day_start, day_en
     projected.balance[pool] = pool_floor(pool, safety)
     short = new_shortfalls(max_day_size(day_start, day_end, di + 1, last))
     total = 0.0
+    cust, pooled, lead = reqs.cust, rules.pooled[it], rules.lead[it]
     for d in range(di + 1, last):
         day = days[d]
         receive(projected, day, False)
@@ -221,19 +229,19 @@ def poq_shortfall(stock, reqs, out, rules, it, pool, di, days, day_start, day_en
         for r in range(day_start[d], day_end[d]):
             need = draw(projected, reqs, out, r, day, safety, False, False)
             if need > EPS:
-                add_shortfall(short, r, need, covering_pool(reqs.cust[r], rules.pooled[it]))
+                add_shortfall(short, r, need, covering_pool(cust[r], pooled))
         for p in pools:
             need, _, found = shortfall_of(short, reqs, p)
             if not found:
                 continue
-            need = expedite(projected, out, p, need, day, rules.lead[it], False)
+            need = expedite(projected, out, p, need, day, lead, False)
             if p == pool and need > EPS:
                 total += need
             draw_shortfalls(projected, reqs, out, short, p, day, safety, False, False)
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def plan_order(stock, out, rules, it, pool, day, receipt, priority, seq, planned_base, track):
     """Rule 6b: "one new planned order due today into that pool", offset by the lead time
     (rule 7). It joins the pool at once; with ``track`` it becomes a lot of the pool's draw
@@ -267,7 +275,7 @@ def plan_order(stock, out, rules, it, pool, day, receipt, priority, seq, planned
     planned.pri[k] = priority
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def record_day(stock, out, it, day, net, has_net):
     """The day's net requirement (what it lacked after stock and open orders, before lot
     sizing) and what the item drew from each pool, for the MRP records and rule 8."""
@@ -277,15 +285,16 @@ def record_day(stock, out, it, day, net, has_net):
         out.net.day[k] = day
         out.net.qty[k] = net
         out.counts[N_NET] = k + 1
+    outflow, rows = stock.outflow, out.outflow
     for pi in range(stock.n_drawn[0]):
         p = stock.drawn[pi]
         k = out.counts[N_OUTFLOW]
-        out.outflow.item[k] = it
-        out.outflow.pool[k] = p
-        out.outflow.day[k] = day
-        out.outflow.qty[k] = stock.outflow[p]
+        rows.item[k] = it
+        rows.pool[k] = p
+        rows.day[k] = day
+        rows.qty[k] = outflow[p]
         out.counts[N_OUTFLOW] = k + 1
-        stock.outflow[p] = 0.0
+        outflow[p] = 0.0
     stock.n_drawn[0] = 0
 
 
@@ -294,7 +303,7 @@ def new_shortfalls(size):
     return Shortfalls(np.empty(size, np.int64), np.empty(size), np.empty(size, np.int64), np.zeros(1, np.int64))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def add_shortfall(short, req, need, pool):
     n = short.count[0]
     short.req[n] = req
@@ -311,7 +320,7 @@ def max_day_size(day_start, day_end, d0, d1):
     return size
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _insert(queue, head, end, key, lot):
     """Put ``lot`` into the live part ``queue[head:end]``, kept sorted by ``key``; returns the new end."""
     k = key[lot]
@@ -323,7 +332,7 @@ def _insert(queue, head, end, key, lot):
     return end + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _add_sorted(codes, n, code):
     """Put ``code`` into ``codes[:n]``, kept ascending (a day touches few pools); returns the new length."""
     pos = n
