@@ -25,10 +25,8 @@ from mrp.explode import BomLines, explode_level
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.supply import planned_work_orders, supply_lots
-from mrp.netting.records import (N_COUNTERS, N_PLANNED, OUTPUT_KINDS, OUTPUT_RECORDS, ItemRules, Lots, Outputs,
-                                  Requirements)
-from mrp.netting.rules import requirement_order
-from mrp.walk import gather_segments, group_rows, item_bounds, net_level, segment_cursors
+from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
+from mrp.walk import gather_segments, group_rows, item_bounds, net_level, requirement_order, segment_cursors
 
 
 @dataclass
@@ -78,7 +76,7 @@ def _rows_in_order(order, item, day, qty, cust, pri, parent):
     return out
 
 
-class GrossRequirements:
+class Requirements:
     """Gross requirements waiting for their level: chunks of packed arrays with their segments
     (none when planning without pegging)."""
 
@@ -168,7 +166,7 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
     lot_item = lot_item[order]
     sup = _Supply(lots, lot_item, pools, n_items, pol.item_ids)
 
-    reqs = GrossRequirements(int(pol.level.max()) + 1 if n_items else 1, pegging)
+    reqs = Requirements(int(pol.level.max()) + 1 if n_items else 1, pegging)
     reqs.add(*_demand_requirements(demands, code, pools, ids), pol.level)
     bom = BomLines(ds.bom, ds.items, {k: i for i, k in enumerate(pol.item_ids)}, pol.counted, settings.as_of)
     trace = np.zeros(n_items, bool)
@@ -264,46 +262,58 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
     cap = [max(int(bounds[:, k].max(initial=0)), int(bounds[:, k].sum())) for k in range(3)]
     n_lots = int(sum(sup.end[items] - sup.start[items]))
 
-    def fresh() -> Outputs:
+    def fresh() -> dict[int, dict[str, np.ndarray]]:
         try:
-            return outputs()
+            return slots()
         except MemoryError:
             cap[:] = [max(int(bounds[:, k].max(initial=0)), min(cap[k], CHUNK_ROWS)) for k in range(3)]
-            return outputs()
+            return slots()
 
-    def outputs() -> Outputs:
-        rows = {"planned": cap[0], "pieces": cap[1] if peg else 0, "material": cap[2] if track else 0,
-                "expedites": n_lots if track else 0, "net": cap[0], "outflow": cap[0] if track else 0,
-                "actions": n_lots if track else 0}
-        return Outputs(**{name: OUTPUT_RECORDS[name](**_buffers(rows[name], **OUTPUT_KINDS[name])) for name in rows},
-                       counts=np.zeros(N_COUNTERS, np.int64))
+    def slots() -> dict[int, dict[str, np.ndarray]]:
+        return {
+            N_PLANNED: _buffers(cap[0], item="i", seq="i", pool="i", started="f", receipt="f", release="i", due="i",
+                                avail="i", pri="i", remaining="f"),
+            N_PIECES: _buffers(cap[1] if peg else 0, lot="i", dem="i4", lvl="i1", qty="f"),
+            N_MATERIAL: _buffers(cap[2] if track else 0, parent="i", lot="i", qty="f", day="i", avail="i"),
+            N_EXPEDITES: _buffers(n_lots if track else 0, lot="i", day="i"),
+            N_NET: _buffers(cap[0], item="i", day="i", qty="f"),
+            N_OUTFLOW: _buffers(cap[0] if track else 0, item="i", pool="i", day="i", qty="f"),
+            N_ACTIONS: _buffers(n_lots if track else 0, lot="i", day="i"),
+        }
 
-    rules = ItemRules(pol.is_make, pol.pooled, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size, pol.period,
-                      pol.moq, pol.multiple, pol.yield_pct, sup.planned_rank)
+    buffers = fresh()
+    parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
     seg_pos, seg_left = segment_cursors(r["s0"], r["s1"], s["qty"])
-    reqs = Requirements(item_req_start, item_req_end, r["day"], r["qty"], r["cust"], r["pri"], r["parent"], r["s0"],
-                        r["s1"], seg_pos, seg_left, s["dem"], s["lvl"], s["qty"])
-    lots = Lots(sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited)
-    parts: dict[str, list[dict[str, np.ndarray]]] = {name: [] for name in OUTPUT_RECORDS}
     first = 0
     done = 0
-    while first < len(items) or not parts["planned"]:
-        out = fresh()
-        first = net_level(items, track, peg, rules, reqs, lots, sup.n + planned_base + done, n_pools, out, bounds,
-                          first)
+    while first < len(items) or not parts[N_PLANNED]:
+        cnt = np.zeros(N_COUNTERS, np.int64)
+        first = net_level(
+            items, track, peg, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
+            pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
+            r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
+            sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
+            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt=cnt, bounds=bounds, first=first,
+            seg_pos=seg_pos, seg_left=seg_left,
+            **{OUTPUT_PREFIX[slot] + name: col for slot, cols in buffers.items() for name, col in cols.items()})
         # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
         # A chunk keeps its arrays (only the pages written take memory) and the next gets new ones.
-        done += int(out.counts[N_PLANNED])
-        for slot, name in enumerate(OUTPUT_RECORDS):
-            record = getattr(out, name)
-            parts[name].append({field: col[:out.counts[slot]] for field, col in zip(record._fields, record)})
+        done += int(cnt[N_PLANNED])
+        for slot, cols in buffers.items():
+            parts[slot].append({name: col[:cnt[slot]] for name, col in cols.items()})
+        if first < len(items):
+            buffers = fresh()
     joined = {}
-    for name, chunks in parts.items():
-        joined[name] = chunks[0] if len(chunks) == 1 else \
-            {field: np.concatenate([part.pop(field) for part in chunks]) for field in list(chunks[0])}
-    return Walked(**joined)
+    for slot, chunks in parts.items():
+        joined[slot] = chunks[0] if len(chunks) == 1 else \
+            {name: np.concatenate([part.pop(name) for part in chunks]) for name in list(chunks[0])}
+    return Walked(joined[N_PLANNED], joined[N_PIECES], joined[N_MATERIAL], joined[N_EXPEDITES], joined[N_NET],
+                  joined[N_OUTFLOW], joined[N_ACTIONS])
 
 
+#: The walk's output parameters are named by buffer: prefix of the buffer's slot, then the column.
+OUTPUT_PREFIX = {N_PLANNED: "p_", N_PIECES: "pc_", N_MATERIAL: "m_", N_EXPEDITES: "e_", N_NET: "n_", N_OUTFLOW: "o_",
+                 N_ACTIONS: "a_"}
 BUFFER_TYPES = {"i": np.int64, "i4": np.int32, "i1": np.int8, "f": np.float64}
 
 
