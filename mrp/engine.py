@@ -9,8 +9,7 @@ order. Everything runs on integer codes and packed arrays, keyed by planning day
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,24 +23,10 @@ from mrp.exceptions import ExceptionLog
 from mrp.explode import BomLines, explode_level
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
+from mrp.result import MrpResult
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
 from mrp.walk import gather_segments, group_rows, item_bounds, net_level, requirement_order, segment_cursors
-
-
-@dataclass
-class MrpResult:
-    """The MRP plan tables, plus what the optimiser and sequencer need from it."""
-
-    planned_orders: pd.DataFrame
-    exceptions: pd.DataFrame
-    pegging: pd.DataFrame | None  # None when planned without pegging
-    mrp_records: pd.DataFrame
-    net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
-    requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity (in planning order)
-    material: pd.DataFrame  # SMT orders' draws: order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
-    lead_time_days: dict[str, int]
-    counts: dict[str, Any] = field(default_factory=dict)
 
 
 #: Rows the walk's output arrays hold before they are emptied, where the system will not give a
