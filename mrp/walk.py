@@ -326,7 +326,7 @@ def _item_days(r_day, r0, r1, l_arr, g0, g1):
 def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, seg_end, pooled, item_lot_start,
                 item_lot_end, l_arr, l_pool, n_pools):
     """Per item of a pass, upper bounds of what its walk appends: rows of planned orders (one per
-    day and pool), of pegging pieces and of material draws (see :func:`fits`)."""
+    day and pool), of pegging pieces and of material draws; :func:`net_level` checks them before each item."""
     used = np.zeros(n_pools, np.bool_)
     bounds = np.zeros((len(items), 3), np.int64)
     for ii in range(len(items)):
