@@ -16,7 +16,9 @@ from numba import njit
 
 from mrp.dataset import Dataset, is_counted
 
-LOT_RULES = {"L4L": 0, "FOQ": 1, "POQ": 2}
+#: Lot rule codes (rule 6b), as the walk reads them.
+L4L, FOQ, POQ = 0, 1, 2
+LOT_RULES = {"L4L": L4L, "FOQ": FOQ, "POQ": POQ}
 
 
 def planned_prefix(item_ids: pd.Series | np.ndarray) -> pd.Series:
@@ -45,7 +47,7 @@ class Policies:
     def plain_lot_for_lot(self) -> np.ndarray:
         """Netted exactly as the optimiser sees it: L4L, no minimum, no multiple beyond whole units."""
         plain_multiple = (self.multiple == 0) | (self.counted & (self.multiple == 1.0))
-        return (self.rule == LOT_RULES["L4L"]) & (self.moq == 0) & plain_multiple
+        return (self.rule == L4L) & (self.moq == 0) & plain_multiple
 
     def lot_for_lot(self) -> Policies:
         """The same items as plain L4L without minimum or multiple (the optimiser's view)."""

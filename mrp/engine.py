@@ -9,40 +9,24 @@ order. Everything runs on integer codes and packed arrays, keyed by planning day
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numba import njit
 
 from mrp import tables
-from mrp.codes import (Policies, dense_rank, id_ranks, lot_ranks, pack_keys, planning_order, policies, pool_codes, pool_of,
-                       sort_order_ties, stable_order)
+from mrp.codes import Policies, id_ranks, lot_ranks, planning_order, policies, pool_codes, pool_of, stable_order
 from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
 from mrp.explode import BomLines, explode_level
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
+from mrp.result import MrpResult
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import gather_segments, group_rows, item_bounds, net_level, segment_cursors
-
-
-@dataclass
-class MrpResult:
-    """The MRP plan tables, plus what the optimiser and sequencer need from it."""
-
-    planned_orders: pd.DataFrame
-    exceptions: pd.DataFrame
-    pegging: pd.DataFrame | None  # None when planned without pegging
-    mrp_records: pd.DataFrame
-    net_requirements: pd.DataFrame  # buy items as if L4L: item_id, date, quantity
-    requirement_pegs: pd.DataFrame  # item_id, date, demand_id, customer_id, quantity (in planning order)
-    material: pd.DataFrame  # SMT orders' draws: order_id, component_id, supply_type, supply_id, quantity, need_date, available_date
-    lead_time_days: dict[str, int]
-    counts: dict[str, Any] = field(default_factory=dict)
+from mrp.walk import gather_segments, group_rows, item_bounds, net_level, requirement_order, segment_cursors
 
 
 #: Rows the walk's output arrays hold before they are emptied, where the system will not give a
@@ -124,10 +108,9 @@ class Requirements:
             for name in SEG_FIELDS:
                 segs[name] = np.concatenate([c[1].pop(name) for c in chunks])
         del chunks
-        primary = pack_keys(reqs["item"], reqs["day"], dense_rank(reqs["pri"]), reqs["cust"])
-        ties = (reqs.pop("key1"), reqs.pop("key2"), reqs.pop("seq"))  # only the order needs them
-        order = sort_order_ties(primary[0], *ties) if len(primary) == 1 else np.lexsort(ties[::-1] + primary)
-        del primary, ties
+        # key1, key2 and seq are only needed for the order.
+        order = requirement_order(reqs["item"], reqs["day"], reqs["pri"], reqs["cust"], reqs.pop("key1"),
+                                  reqs.pop("key2"), reqs.pop("seq"))
         reqs.update(zip(ROW_FIELDS, _rows_in_order(order, *(reqs[name] for name in ROW_FIELDS))))
         if self.pegging:  # without pegging every range is empty
             reqs["s0"], reqs["s1"] = reqs["s0"][order], reqs["s1"][order]
@@ -295,8 +278,9 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
             pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
             r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
             sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
-            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt,
-            *(col for slot in sorted(buffers) for col in buffers[slot].values()), bounds, first, seg_pos, seg_left)
+            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt=cnt, bounds=bounds, first=first,
+            seg_pos=seg_pos, seg_left=seg_left,
+            **{OUTPUT_PREFIX[slot] + name: col for slot, cols in buffers.items() for name, col in cols.items()})
         # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
         # A chunk keeps its arrays (only the pages written take memory) and the next gets new ones.
         done += int(cnt[N_PLANNED])
@@ -312,6 +296,9 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
                   joined[N_OUTFLOW], joined[N_ACTIONS])
 
 
+#: The walk's output parameters are named by buffer: prefix of the buffer's slot, then the column.
+OUTPUT_PREFIX = {N_PLANNED: "p_", N_PIECES: "pc_", N_MATERIAL: "m_", N_EXPEDITES: "e_", N_NET: "n_", N_OUTFLOW: "o_",
+                 N_ACTIONS: "a_"}
 BUFFER_TYPES = {"i": np.int64, "i4": np.int32, "i1": np.int8, "f": np.float64}
 
 

@@ -15,6 +15,7 @@ from mrp.calendar import day_column
 from mrp.codes import Policies, pack_keys, sort_group, sort_order, stable_order, sum_by, sum_grouped
 from mrp.exceptions import ExceptionLog
 from mrp.plan import PLAN_COLUMNS
+from mrp.result import MrpResult
 
 
 class Collector:
@@ -125,8 +126,6 @@ def _demand_links(r_item, r_day, r_s0, r_s1, on_net_day, s_dem, s_qty, demand_ra
 
 def build(ds, pol: Policies, pools: pd.Index, demands: pd.DataFrame, lots: pd.DataFrame, lot_item: np.ndarray, sup, wos,
           out: Collector, lead: dict[str, int], log: ExceptionLog, pegging: bool = True):
-    from mrp.engine import MrpResult
-
     as_of = ds.settings.as_of
     planned = out.concat("planned")
     item_ids = pol.item_ids

@@ -19,14 +19,33 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from mrp.codes import FOQ, POQ, dense_rank, pack_keys, sort_order_ties
 from mrp.quantities import TOLERANCE, ceil_whole, round_up_to_multiple
 
 EPS = 1e-7
 COMPANY = 0
-L4L, FOQ, POQ = 0, 1, 2
 # Slots of the counters a pass fills in.
 N_PLANNED, N_PIECES, N_MATERIAL, N_EXPEDITES, N_NET, N_OUTFLOW, N_ACTIONS = range(7)
 N_COUNTERS = 7
+
+
+def requirement_order(item, day, pri, cust, parent_id, parent_seq, seq) -> np.ndarray:
+    """Rule 6: per item, day by day, requirements draw "in order of priority, then customer,
+    then id". A component requirement's id is its parent order's (``parent_id``: the rank of
+    its id, then ``parent_seq``: its number); ``seq``, the order of creation, settles the rest.
+    Returns the requirements' positions in that order: the order :func:`net_level` reads them in."""
+    primary = pack_keys(item, day, dense_rank(pri), cust)
+    ties = (parent_id, parent_seq, seq)
+    if len(primary) == 1:
+        return sort_order_ties(primary[0], *ties)
+    return np.lexsort(ties[::-1] + primary)
+
+
+@njit(cache=True)
+def pool_floor(pool, safety):
+    """Rule 5: "The company pool may only be drawn down to safety_stock"; a customer's pool
+    may be drawn down to zero. Every draw, restore and projection takes its floor from here."""
+    return safety if pool == COMPANY else 0.0
 
 
 @njit(cache=True)
@@ -78,7 +97,7 @@ def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, re
                 balance[cust] -= take
                 need -= take
         if need > EPS:
-            available = balance[COMPANY] - safety
+            available = balance[COMPANY] - pool_floor(COMPANY, safety)
             take = need if need < available else available
             if take > EPS:
                 balance[COMPANY] -= take
@@ -97,7 +116,7 @@ def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, saf
     """What ``pool`` will lack on the days ``later`` (positions in ``days``) when nothing but
     expedites covers it: the POQ look-ahead, from today's pools with today's shortfall covered."""
     balance = balance0.copy()
-    balance[pool] = safety if pool == COMPANY else 0.0
+    balance[pool] = pool_floor(pool, safety)
     pend_head = pend_head0.copy()
     reel_head = reel_head0
     total = 0.0
@@ -133,7 +152,7 @@ def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, saf
                 short -= la_qty[lot]
             if p == pool and short > EPS:
                 total += short
-            floor = safety if p == COMPANY else 0.0
+            floor = pool_floor(p, safety)
             for j in range(n):
                 if res_pool[j] == p:
                     take = min(res_need[j], balance[p] - floor)
@@ -314,7 +333,7 @@ def _item_days(r_day, r0, r1, l_arr, g0, g1):
 def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, seg_end, pooled, item_lot_start,
                 item_lot_end, l_arr, l_pool, n_pools):
     """Per item of a pass, upper bounds of what its walk appends: rows of planned orders (one per
-    day and pool), of pegging pieces and of material draws (see :func:`fits`)."""
+    day and pool), of pegging pieces and of material draws; :func:`net_level` checks them before each item."""
     used = np.zeros(n_pools, np.bool_)
     bounds = np.zeros((len(items), 3), np.int64)
     for ii in range(len(items)):
@@ -500,7 +519,7 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                         continue
                     if need <= EPS:
                         break
-                    available = balance[p] - (floor0 if p == COMPANY else 0.0)
+                    available = balance[p] - pool_floor(p, floor0)
                     take = need if need < available else available
                     if take > EPS:
                         balance[p] -= take
@@ -518,9 +537,9 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
             restore = 0.0
-            restoring = day == 0 and balance[COMPANY] < floor0 - EPS
+            restoring = day == 0 and balance[COMPANY] < pool_floor(COMPANY, floor0) - EPS
             if restoring:
-                restore = floor0 - balance[COMPANY]
+                restore = pool_floor(COMPANY, floor0) - balance[COMPANY]
             net_today = 0.0
             has_net = False
             n_short = 0
@@ -611,7 +630,7 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                         p_avail[k] = la_avail[lot]
                         p_pri[k] = priority
                 # What the pool lacked is drawn now.
-                floor = floor0 if p == COMPANY else 0.0
+                floor = pool_floor(p, floor0)
                 for j in range(n_res):
                     if not all_mine and res_pool[j] != p:
                         continue
@@ -679,7 +698,7 @@ def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_p
         others = np.array([j for j in range(n_lots) if not la_open[j] and la_pool[j] == p], np.int64)
         others = others[np.argsort(la_arr[others], kind="mergesort")]
         flows = np.array([o for o in range(o0, o1) if o_pool[o] == p], np.int64)
-        floor = safety if p == COMPANY else 0.0
+        floor = pool_floor(p, safety)
         for k in range(len(opens)):
             if la_exp[opens[k]]:
                 continue

@@ -167,7 +167,7 @@ def test_a_pinned_work_order_and_a_pinned_planned_job_reach_the_next_run(store):
     assert (wo["line_id"], wo["pinned"], wo["start_date"]) == ("SMT2", True, pd.Timestamp("2026-12-02"))
     assert given["pins"].to_dict("records") == [{
         "job_id": "P7", "item_id": "PCB1", "due_date": pd.Timestamp("2026-12-20"), "line_id": "SMT2",
-        "start": pd.Timestamp("2026-12-11 07:30")}]
+        "start": pd.Timestamp("2026-12-11 07:30"), "source": "pin"}]
 
 
 def test_unpinning_frees_the_job(store):

@@ -18,50 +18,7 @@ from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.engine import plan_mrp
 from mrp.exceptions import ExceptionLog
-from tests.mrp.builders import AS_OF, dataset
-
-CUSTOMERS = ["C1", "C2", "C3"]
-
-
-@st.composite
-def factories(draw: st.DrawFn) -> Dataset:
-    n_make = draw(st.integers(1, 3))
-    n_buy = draw(st.integers(1, 4))
-    make = [f"M{i}" for i in range(n_make)]
-    buy = [f"B{i}" for i in range(n_buy)]
-    items = ["item_id,type,lead_time_days,safety_stock,lot_rule,lot_size,lot_period_days,min_order_qty,"
-             "order_multiple,attrition_pct,yield_pct"]
-    for item in make + buy:
-        rule = draw(st.sampled_from(["L4L", "FOQ", "POQ"]))
-        items.append(",".join(str(v) for v in (
-            item, "make" if item in make else "buy", draw(st.integers(0, 20)),
-            draw(st.sampled_from([0, 0, 15])), rule,
-            draw(st.sampled_from([50, 120])) if rule == "FOQ" else "",
-            draw(st.sampled_from([7, 14])) if rule == "POQ" else "",
-            draw(st.sampled_from([0, 0, 40])), draw(st.sampled_from(["", "", 25])),
-            draw(st.sampled_from([0, 0, 3])), draw(st.sampled_from([100, 100, 97])))))
-    bom = ["parent_id,child_id,qty_per"]
-    for i, parent in enumerate(make):
-        children = draw(st.lists(st.sampled_from(make[i + 1:] + buy), min_size=1, max_size=3, unique=True))
-        bom += [f"{parent},{child},{draw(st.sampled_from([1, 2, 3]))}" for child in children]
-    demand = ["demand_id,customer_id,item_id,due_date,quantity,kind,priority"]
-    for k in range(draw(st.integers(1, 8))):
-        day = draw(st.integers(-5, 90))
-        demand.append(f"D{k},{draw(st.sampled_from(CUSTOMERS))},{draw(st.sampled_from(make + buy))},"
-                      f"{(pd.Timestamp(AS_OF) + pd.Timedelta(days=day)).date()},{draw(st.integers(1, 200))},"
-                      f"{draw(st.sampled_from(['order', 'order', 'forecast']))},{draw(st.sampled_from([1, 100]))}")
-    inventory = ["reel_id,item_id,quantity,owner"]
-    for k in range(draw(st.integers(0, 6))):
-        inventory.append(f"R{k},{draw(st.sampled_from(make + buy))},{draw(st.integers(0, 150))},"
-                         f"{draw(st.sampled_from(['company', 'company'] + CUSTOMERS))}")
-    pos = ["po_id,item_id,quantity_open,due_date"]
-    for k in range(draw(st.integers(0, 4))):
-        day = draw(st.integers(-3, 60))
-        pos.append(f"PO{k},{draw(st.sampled_from(buy))},{draw(st.integers(1, 150))},"
-                   f"{(pd.Timestamp(AS_OF) + pd.Timedelta(days=day)).date()}")
-    return dataset({"horizon_days": 80}, items="\n".join(items), bom="\n".join(bom), demand="\n".join(demand),
-                   inventory="\n".join(inventory), purchase_orders="\n".join(pos))
-
+from tests.mrp.builders import factories
 
 def _supply_quantities(ds: Dataset, planned: pd.DataFrame) -> dict[tuple[str, str], float]:
     reels = ds.inventory[ds.inventory["quantity"] > 0]

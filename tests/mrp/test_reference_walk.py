@@ -1,0 +1,130 @@
+"""The compiled walk against the plain reference walk (tests/mrp/reference_walk.py), and the
+rules one at a time on two or three lots, quantities worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from connectors.dataset import read_dataset
+from mrp import engine
+from mrp.codes import FOQ, L4L, POQ
+from mrp.dataset import Dataset
+from mrp.walk import _first_day_below, _lot_quantity
+from tests.mrp.builders import AS_OF, factories
+from tests.mrp.reference_walk import ItemWalk, Lot, Requirement, Rows, peg, reference_walk
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+TABLES = ("planned_orders", "exceptions", "pegging", "mrp_records", "net_requirements", "requirement_pegs",
+          "material")
+
+
+def _same_plan_both_walks(ds: Dataset) -> None:
+    for pegging in (True, False):
+        compiled = engine.plan_mrp(ds, pegging=pegging)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "_walk", reference_walk)
+            reference = engine.plan_mrp(ds, pegging=pegging)
+        for name in TABLES:
+            left, right = getattr(compiled, name), getattr(reference, name)
+            if left is None:
+                assert right is None, name
+                continue
+            pd.testing.assert_frame_equal(left, right, check_exact=True, obj=f"{name} (pegging={pegging})")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(factories())
+def test_random_factories_plan_the_same_with_the_reference_walk(ds: Dataset):
+    _same_plan_both_walks(ds)
+
+
+@pytest.mark.parametrize("name", ["gateway", "ems_factory"])
+def test_bundled_datasets_plan_the_same_with_the_reference_walk(name: str):
+    ds, _ = read_dataset(SAMPLES / name, as_of=AS_OF)
+    _same_plan_both_walks(ds)
+
+
+def _reel(gid: int, qty: float, rank: int, pool: int = 0, day: int = 0) -> Lot:
+    return Lot(gid, pool, day, qty, rank, True, False, day, qty)
+
+
+def _open_order(gid: int, qty: float, day: int, rank: int, pool: int = 0) -> Lot:
+    return Lot(gid, pool, day, qty, rank, False, True, day, qty)
+
+
+def _requirement(qty: float, cust: int = 0, day: int = 0) -> Requirement:
+    return Requirement(0, day, qty, cust, 100, -1, [[7, 0, qty]], 0, qty)
+
+
+def _walk(lots: list[Lot], safety: float = 0.0, lead: int = 0, pools=(0,)) -> ItemWalk:
+    return ItemWalk(lots, list(pools), safety, lead, True, True)
+
+
+def test_rule_5_the_company_pool_is_drawn_down_to_safety_stock_only():
+    walk = _walk([_reel(0, 50, 1)], safety=20)
+    walk.receive(0)
+    drawn = walk.draw(_requirement(40), 0, 40.0, 0, Rows())
+    assert drawn == 30.0 and walk.balance[0] == 20.0
+
+
+def test_rule_5_reels_are_drawn_by_id_before_receipts_by_arrival():
+    rows = Rows()
+    walk = _walk([_reel(0, 30, 2), _reel(1, 30, 1), _open_order(2, 100, 0, 3)])
+    walk.receive(0)
+    walk.draw(_requirement(70), 0, 70.0, 0, rows)
+    # reel rank 1 (30), reel rank 2 (30), then 10 of the receipt
+    assert [(lot, qty) for lot, _, _, qty in rows.pieces] == [(1, 30.0), (0, 30.0), (2, 10.0)]
+
+
+def test_rule_6a_an_open_order_within_the_lead_time_is_pulled_in_whole():
+    rows = Rows()
+    walk = _walk([_open_order(0, 80, 5, 1), _open_order(1, 50, 9, 2)], lead=6)
+    walk.receive(2)
+    short = walk.expedite(0, 30.0, 2, rows)
+    # the order due day 5 is within day 2 + 6 and covers 30 with 50 to spare; day 9 is beyond
+    assert short == -50.0 and rows.expedites == [(0, 2)] and walk.balance[0] == 80.0
+    assert [lot.gid for lot in walk.pending[0]] == [1]
+
+
+@pytest.mark.parametrize("short, rule, lot_size, moq, multiple, counted, expected", [
+    (30.0, FOQ, 50.0, 0.0, 0.0, True, 50.0),  # one lot of 50
+    (70.0, FOQ, 50.0, 0.0, 0.0, True, 100.0),  # two lots
+    (10.0, L4L, 0.0, 40.0, 25.0, True, 50.0),  # minimum 40, then a multiple of 25
+    (12.5, L4L, 0.0, 0.0, 0.0, True, 13.0),  # counted: whole units, rounded up
+    (12.5, L4L, 0.0, 0.0, 0.0, False, 12.5),  # measured: as is
+])
+def test_rule_6b_order_quantity(short, rule, lot_size, moq, multiple, counted, expected):
+    assert _lot_quantity(short, 0.0, rule, lot_size, moq, multiple, counted) == expected
+
+
+def test_rule_6b_poq_adds_the_later_shortfalls_of_the_period():
+    assert _lot_quantity(20.0, 35.0, POQ, 0.0, 0.0, 0.0, True) == 55.0
+
+
+def test_rule_8_an_open_order_is_needed_when_the_balance_without_it_falls_below_the_floor():
+    others = np.array([0], np.int64)  # a reel of 100 on day 0
+    arrival, qty = np.array([0, 4]), np.array([100.0, 60.0])
+    flow_day, flow_qty = np.array([3, 6]), np.array([80.0, 30.0])
+    flows = np.array([0, 1], np.int64)
+    none = np.zeros(0, np.int64)
+    # 100, then 20 on day 3, then -10 on day 6
+    assert _first_day_below(others, none, arrival, qty, flows, flow_day, flow_qty, 0.0) == 6
+    # with 25 of safety stock the company pool is short already on day 3
+    assert _first_day_below(others, none, arrival, qty, flows, flow_day, flow_qty, 25.0) == 3
+    # an earlier open order of 60 on day 4 carries the pool past day 6
+    assert _first_day_below(others, np.array([1], np.int64), arrival, qty, flows, flow_day, flow_qty, 0.0) == -1
+
+
+def test_rule_9_a_draw_is_pegged_to_the_requirements_demands_first_come_first_served():
+    req = Requirement(0, 0, 80.0, 0, 100, -1, [[0, 0, 30.0], [1, 0, 50.0]], 0, 30.0)
+    pieces: list = []
+    peg(req, 5, 60.0, pieces)
+    assert pieces == [(5, 0, 0, 30.0), (5, 1, 0, 30.0)] and (req.pos, req.left) == (1, 20.0)
+    peg(req, 6, 40.0, pieces)
+    # 20 finishes demand 1; the 20 left over serves no demand
+    assert pieces[2:] == [(6, 1, 0, 20.0), (6, -1, -1, 20.0)]
