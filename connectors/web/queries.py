@@ -153,7 +153,7 @@ def approved_orders(session: Session, *, limit: int = 200) -> list[dict]:
     """Purchase order lines approved in the workspace, the CLI or the API, newest first."""
     rows = session.exec(select(SuggestionDecision).where(SuggestionDecision.action == "approved")
                         .order_by(col(SuggestionDecision.id).desc()).limit(limit)).all()
-    return [{"po_id": d.po_id, "item_id": d.item_id, "supplier_id": d.po_supplier_id, "mpn": d.po_mpn,
+    return [{"reference": f"{d.po_id}/{d.po_line}", "po_id": d.po_id, "po_line": d.po_line, "item_id": d.item_id, "supplier_id": d.po_supplier_id, "mpn": d.po_mpn,
              "quantity": d.po_quantity, "due_date": d.po_due_date, "unit_price": d.po_unit_price,
              "po_status": d.po_status, "decided_by": d.decided_by, "run_id": d.run_id} for d in rows]
 

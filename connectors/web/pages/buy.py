@@ -55,7 +55,7 @@ _CANCEL_SLOT = r"""
 <q-td :props="props">
   {{ props.value }}
   <q-btn v-if="props.value === 'sent'" flat dense no-caps color="negative" label="Cancel"
-         @click="$parent.$emit('cancel', props.row.po_id)" />
+         @click="$parent.$emit('cancel', [props.row.po_id, props.row.po_line])" />
 </q-td>
 """
 
@@ -140,11 +140,12 @@ class BuyPage:
                     'data-testid="approved-orders"') as self.approved_box:
                 self.approved = ui.table(columns=[
                     {"name": k, "label": k.replace("_", " "), "field": k, "align": "left"}
-                    for k in ("po_id", "item_id", "supplier_id", "quantity", "due_date", "po_status", "decided_by")
-                ], rows=[], row_key="po_id", pagination=None).props("flat dense").classes("w-full")
+                    for k in ("po_id", "po_line", "item_id", "supplier_id", "quantity", "due_date", "po_status",
+                              "decided_by")
+                ], rows=[], row_key="reference", pagination=None).props("flat dense").classes("w-full")
                 if self.may_decide:
                     self.approved.add_slot("body-cell-po_status", _CANCEL_SLOT)
-                    self.approved.on("cancel", lambda e: self.cancel(e.args))
+                    self.approved.on("cancel", lambda e: self.cancel(*e.args))
             self.dialog = ui.dialog().props("maximized=false")
         self.refresh()
 
@@ -251,7 +252,8 @@ class BuyPage:
         self.refresh()
 
     def _each(self, verb: str, function: Any) -> list[str]:
-        done, refused = [], []
+        """Apply ``verb`` to every selected line; the purchase orders approvals went into."""
+        done, refused, orders = [], [], []
         for row in list(self.table.selected):
             suggestion_id = row["suggestion_id"]
             try:
@@ -259,7 +261,9 @@ class BuyPage:
                                        f"suggestion:{suggestion_id}",
                                        lambda s, i=suggestion_id: _decision(s, self.plan.id, i),
                                        lambda s, i=suggestion_id: function(s, i, by=self.user.name))
-                done.append(f"{suggestion_id}" + (f" as {after.po_id}" if verb == "approve" else ""))
+                done.append(f"{suggestion_id}" + (f" as {after.po_id} line {after.po_line}" if verb == "approve" else ""))
+                if verb == "approve" and after.po_id not in orders:
+                    orders.append(after.po_id)
             except self.ws.actions.decision_error as exc:
                 refused.append(str(exc))
         if not done and not refused:
@@ -267,19 +271,20 @@ class BuyPage:
         else:
             self._say(f"{verb.capitalize()}d {len(done)}: {', '.join(done)}." + (
                 f" Refused: {' '.join(refused)}" if refused else ""), not refused)
-        return [d.split(" ")[-1] for d in done]
+        return orders
 
-    def cancel(self, po_id: str) -> None:
+    def cancel(self, po_id: str, line: str) -> None:
         """Withdraw a sent purchase order line (the decisions' cancel_po)."""
         actions = self.ws.actions
         try:
-            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "purchase_order.cancel", f"po:{po_id}",
-                           lambda s: s.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first(),
-                           lambda s: actions.cancel_po(s, po_id, by=self.user.name))
+            self.ws.decide(self.user, Permission.DECIDE_PURCHASES, "purchase_order.cancel", f"po:{po_id}/{line}",
+                           lambda s: s.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id,
+                                                                             SuggestionDecision.po_line == line)).first(),
+                           lambda s: actions.cancel_po(s, po_id, line=line, by=self.user.name))
         except actions.decision_error as exc:
             self._say(f"Refused: {exc}", False)
         else:
-            self._say(f"Cancelled {po_id}: runs stop counting it.", True)
+            self._say(f"Cancelled {po_id} line {line}: runs stop counting it.", True)
         self.refresh()
 
     async def approve(self) -> None:

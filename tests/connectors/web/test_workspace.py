@@ -100,17 +100,17 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     assert f"below the MOQ of {moq:g}" in message
     assert server.query("SELECT count(*) FROM suggestion_decisions WHERE suggestion_id = ?", sid) == [(0,)]
 
-    # Two lines approved at once become two sent purchase order lines, audited under anna's name.
+    # Two lines approved at once become two lines of one sent purchase order, audited under anna's name.
     first, second = [r[0] for r in server.query(
         "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
         "ORDER BY receipt_date, suggestion_id LIMIT 2", supplier)]
     for sid in (first, second):
         page.get_by_test_id("suggestions").locator("tr", has_text=sid).get_by_role("checkbox").click()
     page.get_by_test_id("approve").click()
-    expect_text(page, "buy-message", f"Approved 2: {first} as RP-1-{first}, {second} as RP-1-{second}")
-    assert server.query("SELECT suggestion_id, po_id, po_status, decided_by FROM suggestion_decisions "
-                        "WHERE action = 'approved' ORDER BY suggestion_id") == sorted([(first, f"RP-1-{first}", "sent", "anna"),
-                                                             (second, f"RP-1-{second}", "sent", "anna")])
+    expect_text(page, "buy-message", f"Approved 2: {first} as RP-00001 line 1, {second} as RP-00001 line 2")
+    assert server.query("SELECT suggestion_id, po_id, po_line, po_status, decided_by FROM suggestion_decisions "
+                        "WHERE action = 'approved' ORDER BY suggestion_id") == sorted(
+        [(first, "RP-00001", "1", "sent", "anna"), (second, "RP-00001", "2", "sent", "anna")])
     assert server.query("SELECT token_id, token_name, role, target FROM api_audit_log WHERE action = "
                         "'suggestion.approve' ORDER BY target") == sorted(
         [(None, "anna", "buyer", f"suggestion:{first}"), (None, "anna", "buyer", f"suggestion:{second}")])
@@ -120,11 +120,11 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
                          "ORDER BY receipt_date, suggestion_id LIMIT 1 OFFSET 2", supplier)[0][0]
     page.get_by_test_id("suggestions").locator("tr", has_text=third).get_by_role("checkbox").click()
     page.get_by_test_id("approve").click()
-    expect_text(page, "buy-message", f"Approved 1: {third} as RP-1-{third}")
+    expect_text(page, "buy-message", f"Approved 1: {third} as RP-00001 line 3")
     page.get_by_test_id("approved-orders").click()
-    page.get_by_test_id("approved-orders").locator("tr", has_text=f"RP-1-{third}").get_by_role(
-        "button", name="Cancel").click()
-    expect_text(page, "buy-message", f"Cancelled RP-1-{third}")
+    # The approved orders are listed newest first: line 3 heads the table.
+    page.get_by_test_id("approved-orders").locator("tbody tr").first.get_by_role("button", name="Cancel").click()
+    expect_text(page, "buy-message", "Cancelled RP-00001 line 3")
     assert server.query("SELECT po_status FROM suggestion_decisions WHERE suggestion_id = ?", third) == [("cancelled",)]
     page.get_by_test_id("approved-orders").click()
 
@@ -186,10 +186,11 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     # The buyer's approvals are still approved, and now count as open orders of the new plan.
     page.goto("/buy")
     page.get_by_test_id("approved-orders").click()
-    approved = server.query("SELECT po_id FROM suggestion_decisions WHERE po_status = 'sent' ORDER BY po_id")
-    assert len(approved) == 2
-    for (po_id,) in approved:
-        row = page.get_by_test_id("approved-orders").locator("tr", has_text=po_id)
+    approved = server.query("SELECT po_id, po_line FROM suggestion_decisions WHERE po_status = 'sent' "
+                            "ORDER BY po_id, po_line")
+    assert approved == [("RP-00001", "1"), ("RP-00001", "2")]
+    for po_id, line in approved:
+        row = page.get_by_test_id("approved-orders").get_by_role("row", name=re.compile(rf"^{po_id} {line} "))
         assert "sent" in row.inner_text()
     page.goto("/runs")
     page.get_by_test_id("runs").wait_for()
