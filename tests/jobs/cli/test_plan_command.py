@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -137,22 +140,33 @@ def test_the_samples_optimised_cost_is_recomputed_from_its_suggestions_alone(sam
     assert summary["costs"]["optimised_cost"] == pytest.approx(pulp.value(problem.objective), rel=1e-6)
 
 
-def test_the_same_input_gives_the_same_plan_byte_for_byte(tmp_path):
-    # Purchasing is left out: a MILP stopped by its time limit may stop elsewhere on another run
-    # (docs/purchasing.md); MRP and the sequencer's deterministic work budget repeat exactly.
-    outs = []
-    for name in ("first", "second"):
-        out = tmp_path / name
-        result = reelplan("plan", SAMPLE, "--out", out, "--skip-optimize", "--schedule-time-limit", "5")
-        assert result.exit_code == 0, result.output
-        outs.append(out)
-    first, second = outs
-    for file in sorted(first.iterdir()):
-        if file.suffix in (".csv", ".svg"):
-            assert file.read_bytes() == (second / file.name).read_bytes(), file.name
-    plan_figures = lambda s: {k: s[k] for k in ("as_of", "horizon_days", "counts", "schedule")}  # noqa: E731
-    assert plan_figures(json.loads((first / "summary.json").read_text())) == plan_figures(
-        json.loads((second / "summary.json").read_text()))
+def test_the_same_plan_byte_for_byte_on_an_idle_and_on_a_saturated_machine(tmp_path):
+    # Every stage on, each solver ended by its deterministic work limit (derived from the
+    # budget's shares), never by the clock: a run while two busy processes take both cores
+    # writes the same files as a run without them.
+    data = tmp_path / "sample"
+    shutil.copytree(SAMPLE, data)
+    with (data / "settings.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n[run]\nbudget_minutes = 4\n")
+    first, second = tmp_path / "quiet", tmp_path / "loaded"
+    assert reelplan("plan", data, "--out", first).exit_code == 0
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        result = reelplan("plan", data, "--out", second)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in first.iterdir() if p.name != "summary.json")
+    assert files == sorted(p.name for p in second.iterdir() if p.name != "summary.json")
+    assert {"purchase_suggestions.csv", "schedule.csv", "capacity_load.csv", "pegging.csv"} <= set(files)
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    summaries = [json.loads((out / "summary.json").read_text()) for out in (first, second)]
+    assert [s["run"]["wall_clock_fired"] for s in summaries] == [[], []]
+    plan_figures = lambda s: {k: s[k] for k in ("as_of", "horizon_days", "counts", "costs", "schedule")}  # noqa: E731
+    assert plan_figures(summaries[0]) == plan_figures(summaries[1])
 
 
 def test_without_a_dataset_folder_the_store_is_planned(tmp_path):
