@@ -9,6 +9,10 @@ the offer's lead time) and the rounding surplus held to the horizon end. Shelf s
 not used (plain MRP knows no distributor stock). An allocation cap is respected: an offer
 whose remaining cap cannot take the order is passed over; when none can, the order is
 split over offers by unit price, and what no cap allows stays short.
+
+Rejected lines: an offer's order day that the buyer rejected moves to the nearest day that
+is not rejected (earlier first, not before as_of), and the offer competes with that day's
+arrival; so the need is covered by the next-best offer or date, or stays short.
 """
 
 from __future__ import annotations
@@ -45,21 +49,22 @@ def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], 
 
 def _cheapest_whole(item: ItemProblem, quantity: float, release_day: int, due_day: int,
                     remaining: dict[Offer, float], rates: CostRates) -> list[Line] | None:
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, int] | None = None
     for index, offer in enumerate(item.offers):
         q = offer.round_up(quantity)
-        if q > remaining[offer] + 1e-9:
+        day = item.allowed_day(offer, release_day)
+        if q > remaining[offer] + 1e-9 or day is None:
             continue
         price = offer.price_at(q)
-        arrival = release_day + offer.lead_time_days
+        arrival = day + offer.lead_time_days
         cost = (q * price + rates.order_cost + quantity * rates.unit_cost(price, arrival, due_day)
                 + (q - quantity) * rates.surplus_cost(price, arrival))
         if best is None or cost < best[0]:
-            best = (cost, index)
+            best = (cost, index, day)
     if best is None:
         return None
     offer = item.offers[best[1]]
-    return [Line(item.item_id, offer, False, release_day, offer.round_up(quantity))]
+    return [Line(item.item_id, offer, False, best[2], offer.round_up(quantity))]
 
 
 def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remaining: dict[Offer, float]) -> list[Line]:
@@ -70,7 +75,8 @@ def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remain
             break
         room = round_down_to_step(remaining[offer], offer.step) if math.isfinite(remaining[offer]) else math.inf
         q = min(offer.round_up(need), room)
-        if q >= offer.min_qty - 1e-9 and q > 0:
-            lines.append(Line(item.item_id, offer, False, release_day, q))
+        day = item.allowed_day(offer, release_day)
+        if q >= offer.min_qty - 1e-9 and q > 0 and day is not None:
+            lines.append(Line(item.item_id, offer, False, day, q))
             need -= q
     return lines

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.purchasing.budget import WORK_PER_COSTING_COLUMN
 from optimizer.purchasing.chains import Chains, add_chains, fifo_pairs
 from optimizer.purchasing.data import CostRates, ItemProblem, Offer
 from optimizer.purchasing.solver import MatrixBuilder, solve
@@ -77,6 +78,15 @@ class Evaluation:
         return sum((self.costs[k] for k in keys), CostParts())
 
 
+def costing_work(item: ItemProblem, lines: int) -> float:
+    """Estimated work units of costing ``lines`` lines of ``item`` (the size :func:`evaluate` batches by)."""
+    return WORK_PER_COSTING_COLUMN * _columns(item, lines)
+
+
+def _columns(item: ItemProblem, lines: int) -> int:
+    return 4 * len(item.need_days) * max(lines, 1)
+
+
 def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> Evaluation:
     """Costs ``lines`` against the items' requirements with the least-cost matching."""
     by_item: dict[str, list[int]] = defaultdict(list)
@@ -89,7 +99,7 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
     size = 0
     for item in items:
         batch.append(item)
-        size += 4 * len(item.need_days) * max(len(by_item[item.item_id]), 1)
+        size += _columns(item, len(by_item[item.item_id]))
         if size >= _COLUMNS_PER_PROGRAM:
             _evaluate_batch(batch, lines, by_item, rates, costs, pairs, shortage)
             batch, size = [], 0
