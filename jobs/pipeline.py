@@ -21,13 +21,12 @@ from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
-from optimizer.purchasing import PurchasingResult, optimize_purchasing
+from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
 from optimizer.sequencing import SequencingResult, render_gantt, sequence_jobs
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
-REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
 GANTT_NEAR_DAYS = 14
 SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
 
@@ -70,8 +69,8 @@ def run_plan(
             purchasing = optimize_purchasing(
                 mrp.net_requirements, buy_orders, dataset.supplier_offers, dataset.suppliers, dataset.items,
                 dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=optimize_time_limit_s,
-                workers=SOLVER_WORKERS)
-        plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
+                work_limit=WORK_PER_SECOND * optimize_time_limit_s, workers=SOLVER_WORKERS, rejected=rejected)
+        plan.purchase_suggestions = purchasing.suggestions
         exceptions.append(purchasing.exceptions)
         summary["purchasing"] = purchasing.summary
         plan.files["purchase_suggestions.xlsx"] = workbook_bytes(plan.purchase_suggestions, purchasing.summary)
@@ -114,15 +113,6 @@ def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
             jobs.at[hit, "line_id"] = pin.line_id
             jobs.at[hit, "start_date"] = pd.Timestamp(pin.start)
     return jobs
-
-
-def _without_rejected(suggestions: pd.DataFrame, rejected: pd.DataFrame | None) -> pd.DataFrame:
-    """A suggestion the buyer rejected is not made again unchanged."""
-    if rejected is None or rejected.empty or suggestions.empty:
-        return suggestions
-    marks = rejected[REJECTED_KEY].assign(_rejected=True)
-    merged = suggestions.merge(marks.drop_duplicates(REJECTED_KEY), on=REJECTED_KEY, how="left")
-    return suggestions[merged["_rejected"].isna().to_numpy()].reset_index(drop=True)
 
 
 def _exceptions(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -139,13 +139,16 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
     seed_cost = dict(start_cost)
     planned = [i for i in items if heuristic.get(i.item_id) is not None]
     seed_cost.update(_costs(planned, [l for i in planned for l in heuristic[i.item_id]], rates))
+    log.debug("lot sizing: %d items, %.0f work units used", len(heuristic), budget.used)
     recursion = _receipts(batches, seed_cost, rates, workers, budget, optional * RECURSION_SHARE)
+    log.debug("receipts recursion: %d items, %.0f work units used", len(recursion), budget.used)
     batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates, budget)
+    log.debug("better seeds: %.0f work units used", budget.used)
     relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE)
     milp_work = budget.left()
     second_work = milp_work * SECOND_STEP_SHARE if large else 0.0
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work - second_work)
-    log.debug("%d blocks planned and bounded, %d to solve", len(batches), len(chosen))
+    log.debug("%d blocks bounded, %d to solve, %.0f work units used", len(batches), len(chosen), budget.used)
     solved = _solve_batches([batches[i] for i in chosen], rates, budget, workers, mip_gap)
     milp = dict(zip(chosen, solved))
     milp_cost = _costs([i for r in solved for i in _items_of(r, batches)], [l for r in solved for l in (r.lines or ())],
@@ -157,6 +160,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
         results.append(result)
         for item in batch.items:
             lines[item.item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item.item_id]
+    log.debug("first step solved: %.0f work units used", budget.used)
     fallback: list[str] = []
     for n, group in enumerate(large):
         results.extend(_repair(group, lines, rates, budget, mip_gap, f"R{n + 1}", start, fallback,
@@ -182,7 +186,7 @@ def _lot_sizing(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, 
     ``share`` (a count: the same input gives the same items); items left out are not in the result."""
     plans: dict[str, list[Line] | None] = {}
     spent = 0.0
-    for work, item in sorted(((lot_sizing_work(i) + costing_work(i, 2 * len(i.need_days)), i) for i in items),
+    for work, item in sorted(((lot_sizing_work(i) + costing_work(i, len(i.need_days)), i) for i in items),
                              key=lambda x: (x[0], x[1].item_id)):
         if spent + work > share or not budget.afford(work):
             budget.stopped_by = budget.stopped_by or "work_limit"
@@ -195,7 +199,7 @@ def _lot_sizing(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, 
 def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[str, list[Line] | None],
            start: dict[str, list[Line]]) -> _Batch:
     """The block's seed: the lot-sizing plan when it is a plan of the block, else the baseline."""
-    found = [heuristic[i.item_id] for i in group]
+    found = [heuristic.get(i.item_id) for i in group]
     if all(f is not None for f in found):
         seed = [l for f in found for l in f]
         if not (enforce and short_of_min_order_value(seed)):
@@ -336,7 +340,7 @@ def _worth_solving(batches: list[_Batch], seed_cost: dict[str, float], bounds: l
     chosen, used = [], 0.0
     for _, index in sorted(gain, key=lambda g: (-g[0], g[1])):
         items = batches[index].items
-        size = sum(WORK_PER_MILP_COLUMN * estimated_columns(i) + costing_work(i, 2 * len(i.need_days)) for i in items)
+        size = sum(WORK_PER_MILP_COLUMN * estimated_columns(i) + costing_work(i, len(i.need_days)) for i in items)
         if used + size <= work and budget.afford(size):
             chosen.append(index)
             used += size
@@ -462,7 +466,7 @@ def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates
         item = by_id[item_id]
         block = f"{name}.{n + 1}"
         result = None
-        costing = costing_work(item, 2 * len(item.need_days))
+        costing = costing_work(item, len(item.need_days))
         seed_work = lot_sizing_work(item) + WORK_PER_RECURSION_STEP * receipt_work(item) + 2 * costing
         alone = _repair_seed(item, rates, placed) if budget.afford(seed_work) else None
         milp_work = WORK_PER_MILP_COLUMN * estimated_columns(item) + costing

@@ -79,12 +79,16 @@ class Evaluation:
 
 
 def costing_work(item: ItemProblem, lines: int) -> float:
-    """Estimated work units of costing ``lines`` lines of ``item`` (the size :func:`evaluate` batches by)."""
+    """Estimated work units of costing ``lines`` lines of ``item``: its program's columns."""
     return WORK_PER_COSTING_COLUMN * _columns(item, lines)
 
 
 def _columns(item: ItemProblem, lines: int) -> int:
-    return 4 * len(item.need_days) * max(lines, 1)
+    """Columns of an item's costing program, at most: a chain per price (no more than lines or
+    price breaks), each with holding, lateness and draw columns over need and arrival days."""
+    prices = min(max(lines, 1), max(sum(len(o.break_qty) for o in item.offers), 1))
+    needs = len(item.need_days)
+    return prices * 3 * (needs + lines + 1) + needs
 
 
 def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> Evaluation:
@@ -99,7 +103,7 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
     size = 0
     for item in items:
         batch.append(item)
-        size += _columns(item, len(by_item[item.item_id]))
+        size += 4 * len(item.need_days) * max(len(by_item[item.item_id]), 1)
         if size >= _COLUMNS_PER_PROGRAM:
             _evaluate_batch(batch, lines, by_item, rates, costs, pairs, shortage)
             batch, size = [], 0

@@ -8,6 +8,7 @@ evaluator work on these alone. Quantities follow the spec's rounding rule (a val
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ class Offer:
 
     def price_at(self, quantity: float) -> float:
         """All-units price: the unit price of the largest break not above ``quantity``."""
-        index = int(np.searchsorted(self.break_qty, quantity * (1 + TOLERANCE) + TOLERANCE, side="right")) - 1
+        index = bisect.bisect_right(self.break_qty, quantity * (1 + TOLERANCE) + TOLERANCE) - 1
         return self.unit_price[max(index, 0)]
 
     def round_up(self, quantity: float) -> float:

@@ -12,6 +12,7 @@ then be negative).
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import defaultdict
@@ -30,6 +31,7 @@ from optimizer.purchasing.cost import CostParts, Evaluation, Line, costing_work,
 from optimizer.purchasing.data import CostRates, ItemProblem, build_needs, build_offers, rejected_lines
 from optimizer.purchasing.explain import REASON_COLUMNS, explain
 
+log = logging.getLogger(__name__)
 SUGGESTION_COLUMNS = (*PLAN_COLUMNS["purchase_suggestions"], *REASON_COLUMNS)
 COVERAGE_COLUMNS = ("item_id", "need_date", "receipt_date", "quantity")
 
@@ -86,6 +88,8 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
                                {p.item_id: p for p in touched}, rates, settings)
         baseline, base_eval = _merged(mrp_eval, unconstrained, _costed(touched, again, rates, budget), again,
                                       {p.item_id for p in touched})
+    log.debug("plain MRP plan: %d lines costed, %.0f work units, %.1f s", len(baseline), budget.used,
+              time.monotonic() - started)
     seeds: dict[str, list[Line]] = {}
     for line in baseline:
         seeds.setdefault(line.item_id, []).append(line)
@@ -94,6 +98,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
                         {i: c.total for i, c in base_eval.costs.items()})
     solved, blocks = outcome.lines, outcome.blocks
     solve_seconds = time.monotonic() - started
+    log.debug("solved: %.0f work units, %.1f s", budget.used, solve_seconds)
     changed = [p for p in problems if solved.get(p.item_id) is not None and solved[p.item_id] != seeds.get(p.item_id, [])]
     optimised = [line for p in changed for line in solved[p.item_id]]
     opt_eval = _costed(changed, optimised, rates, budget)
@@ -122,6 +127,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
             chosen_cost = chosen_cost + base_eval.total(ids)
     lines, pairs_frame, shortage_frame = _assemble(optimised, opt_eval, baseline, base_eval, mine)
 
+    log.debug("chosen: %.0f work units, %.1f s", budget.used, time.monotonic() - started)
     suggestions = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs)
     exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings, by_id)
     coverage = _coverage(lines, pairs_frame, settings)
