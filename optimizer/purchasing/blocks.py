@@ -224,15 +224,17 @@ def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRat
         used += work
         chosen.append((item, seed_cost[item.item_id] if valid else math.inf))
 
-    def run(job: tuple[ItemProblem, float]) -> Receipts:
-        return receipt_bound(job[0], rates, job[1])
+    def run(job: tuple[ItemProblem, float]) -> Receipts | None:
+        return receipt_bound(job[0], rates, job[1]) if budget.seconds_left() > 0.0 else None
 
     if workers <= 1 or len(chosen) <= 1:
         found = [run(job) for job in chosen]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(run, chosen))
-    return {item.item_id: r for (item, _), r in zip(chosen, found)}
+    if any(r is None for r in found):
+        budget.note_wall_clock()
+    return {item.item_id: r for (item, _), r in zip(chosen, found) if r is not None}
 
 
 def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:

@@ -102,6 +102,8 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
     batch: list[ItemProblem] = []
     size = 0
     for item in items:
+        if _one_chain(item, by_item[item.item_id], lines, rates, costs, pairs):
+            continue
         batch.append(item)
         size += 4 * len(item.need_days) * max(len(by_item[item.item_id]), 1)
         if size >= _COLUMNS_PER_PROGRAM:
@@ -114,6 +116,35 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
         pd.DataFrame(pairs, columns=["item_id", "line", "need_day", "quantity"]),
         pd.DataFrame(shortage, columns=["item_id", "need_day", "quantity"]),
     )
+
+
+def _one_chain(item: ItemProblem, own: list[int], lines: Sequence[Line], rates: CostRates,
+               costs: dict[str, CostParts], pairs: list) -> bool:
+    """Costs an item whose lines all have one unit price, cover its need and arrive by the
+    horizon end, without a program: its units form one chain, and sorted (first-in, first-out)
+    matching of receipts to the need days and to the surplus at H is least-cost, the pair cost
+    being convex in d − a. False (nothing done) for any other item."""
+    if not own or item.need_days[-1] > rates.horizon_days:
+        return False
+    price = lines[own[0]].unit_price
+    arrival = np.array([lines[i].arrival_day for i in own], dtype=np.int64)
+    qty = np.array([lines[i].quantity for i in own], dtype=float)
+    surplus = float(qty.sum()) - item.total_need
+    if (surplus < -1e-9 or arrival.max() > rates.horizon_days
+            or any(lines[i].unit_price != price for i in own)):
+        return False
+    demand_days = np.append(item.need_days, rates.horizon_days)
+    demand_qty = np.append(item.need_qty, max(surplus, 0.0))
+    holding = late = 0.0
+    for r, d, q in fifo_pairs(arrival, qty, demand_days, demand_qty):
+        days = int(demand_days[d]) - int(arrival[r])
+        if days >= 0:
+            holding += q * rates.holding_per_day * price * days
+        else:
+            late += q * rates.late_per_day * price * -days
+        pairs.append((item.item_id, own[r], int(demand_days[d]) if d < len(item.need_days) else -1, q))
+    costs[item.item_id] = CostParts(float(qty.sum()) * price, holding, late, rates.order_cost * len(own))
+    return True
 
 
 def _evaluate_batch(batch: list[ItemProblem], lines: Sequence[Line], by_item: dict[str, list[int]], rates: CostRates,

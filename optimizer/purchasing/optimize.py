@@ -111,6 +111,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     chosen_cost = CostParts()
     fallbacks = 0
     mine: set[str] = set()  # items whose optimised lines are suggested
+    kept_plain = set(outcome.fallback_items)  # items of large groups that kept the plain MRP lines
     planned = 0
     for group in components(problems):
         ids = [p.item_id for p in group]
@@ -119,7 +120,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         base_lines = [baseline[k] for i in ids for k in base_index[i]]
         if all(solved.get(i) is not None for i in ids) and (not own or _better(
                 opt_eval, base_eval, own, short, bool(short_of_min_order_value(base_lines)))):
-            planned += len(ids)
+            planned += len([i for i in ids if i not in kept_plain])
             mine.update(own)
             chosen_cost = chosen_cost + opt_eval.total(own) + base_eval.total(kept)
         else:
