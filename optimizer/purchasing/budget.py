@@ -20,19 +20,19 @@ from dataclasses import dataclass, field
 #: Work units one second of budget buys: ``work_limit = WORK_PER_SECOND * seconds``.
 WORK_PER_SECOND = 1_000_000
 #: Per (need day × need day × offer option) cell of the lot-sizing recursion.
-WORK_PER_LOT_SIZING_CELL = 1.0
+WORK_PER_LOT_SIZING_CELL = 0.3
 #: Per state × event of the receipts recursion (:func:`optimizer.purchasing.receipts.receipt_work`).
-WORK_PER_RECURSION_STEP = 0.17
+WORK_PER_RECURSION_STEP = 1.0
 #: Per estimated column of a block's LP relaxation.
 WORK_PER_LP_COLUMN = 40.0
 #: Per estimated column of a block's MILP (``MAX_NODES`` branch-and-bound nodes).
 WORK_PER_MILP_COLUMN = 6_700.0
 #: Per column of a costing program (:func:`optimizer.purchasing.cost.evaluate`).
-WORK_PER_COSTING_COLUMN = 12.0
+WORK_PER_COSTING_COLUMN = 4.0
 #: Per planned order turned into a plain MRP line.
-WORK_PER_PLANNED_ORDER = 60.0
+WORK_PER_PLANNED_ORDER = 100.0
 #: Per suggested line explained (reasons, alternative, demands).
-WORK_PER_EXPLAINED_LINE = 150.0
+WORK_PER_EXPLAINED_LINE = 250.0
 
 
 @dataclass
