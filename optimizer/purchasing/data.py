@@ -202,11 +202,23 @@ def build_offers(offers: pd.DataFrame, suppliers: pd.DataFrame, items: pd.DataFr
     return {item_id: tuple(found) for item_id, found in out.items()}
 
 
+#: Columns a table of rejected lines must have (``quantity`` may be present; it is ignored).
+REJECTED_COLUMNS = ("item_id", "supplier_id", "mpn", "order_date")
+
+
 def rejected_lines(rejected: pd.DataFrame | None, settings: PlanSettings) -> dict[str, frozenset[tuple[str, str, int]]]:
     """Rejected lines per item as (supplier_id, mpn, order day); rejections dated before as_of
     cannot recur and are left out."""
-    if rejected is None or rejected.empty:
+    if rejected is None:
         return {}
+    missing = [c for c in REJECTED_COLUMNS if c not in rejected.columns]
+    if missing:
+        raise ValueError(f"rejected lines lack the column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(REJECTED_COLUMNS)} (quantity may be present and is ignored)")
+    if rejected.empty:
+        return {}
+    if not pd.api.types.is_datetime64_any_dtype(rejected.order_date):
+        raise ValueError(f"rejected lines: order_date must be datetime64[ns], not {rejected.order_date.dtype}")
     days = (pd.to_datetime(rejected.order_date) - pd.Timestamp(settings.as_of)).dt.days.to_numpy(dtype=np.int64)
     keep = days >= 0
     frame = pd.DataFrame({"item_id": rejected.item_id.to_numpy()[keep], "supplier_id": rejected.supplier_id.to_numpy()[keep],

@@ -68,3 +68,9 @@ def test_a_rejection_dated_before_as_of_or_of_another_offer_changes_nothing():
     other = run({"X": {5: 100}}, *OFFERS, mrp_lead_time_days=5,
                 rejected=rejections(("X", "B", 0), ("X", "A", -3)))
     pd.testing.assert_frame_equal(plain.suggestions, other.suggestions)
+
+
+def test_a_rejections_table_without_order_date_is_refused_with_the_columns_expected():
+    bad = rejections(("X", "A", 0)).drop(columns="order_date")
+    with pytest.raises(ValueError, match="lack the column.s. order_date; expected item_id, supplier_id, mpn, order_date"):
+        run({"X": {5: 100}}, *OFFERS, mrp_lead_time_days=5, rejected=bad)
