@@ -35,12 +35,13 @@ def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], 
     orders = orders.sort_values(["item_id", "release_day", "due_day", "order_id"], kind="stable")
     left: dict[tuple[str, str, str], float] = {}
     lines: list[Line] = []
-    for order in orders.itertuples():
-        item = items[order.item_id]
+    for item_id, quantity, release_day, due_day in zip(orders.item_id.astype(str).tolist(), orders.quantity.tolist(),
+                                                       orders.release_day.tolist(), orders.due_day.tolist()):
+        item = items[item_id]
         remaining = {o: left.setdefault((item.item_id, o.supplier_id, o.mpn), o.cap(False)) for o in item.offers}
-        bought = _cheapest_whole(item, float(order.quantity), int(order.release_day), int(order.due_day), remaining, rates)
+        bought = _cheapest_whole(item, float(quantity), int(release_day), int(due_day), remaining, rates)
         if bought is None:
-            bought = _split_by_price(item, float(order.quantity), int(order.release_day), remaining)
+            bought = _split_by_price(item, float(quantity), int(release_day), remaining)
         for line in bought:
             left[(item.item_id, line.offer.supplier_id, line.offer.mpn)] -= line.quantity
         lines.extend(bought)
