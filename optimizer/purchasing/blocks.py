@@ -145,9 +145,8 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
     batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates, budget)
     log.debug("better seeds: %.0f work units used", budget.used)
     relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE)
-    milp_work = budget.left()
-    second_work = milp_work * SECOND_STEP_SHARE if large else 0.0
-    chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work - second_work)
+    milp_work = budget.left() * (1.0 - SECOND_STEP_SHARE if large else 1.0)  # inf without a limit
+    chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work)
     log.debug("%d blocks bounded, %d to solve, %.0f work units used", len(batches), len(chosen), budget.used)
     solved = _solve_batches([batches[i] for i in chosen], rates, budget, workers, mip_gap)
     milp = dict(zip(chosen, solved))
