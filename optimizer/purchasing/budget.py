@@ -50,6 +50,7 @@ class Budget:
     used: float = 0.0
     stopped_by: str | None = None
     _deadline: float = field(default=math.inf, repr=False)
+    _kept_s: float = field(default=0.0, repr=False)
 
     def __post_init__(self) -> None:
         if self.time_limit_s is not None:
@@ -72,9 +73,14 @@ class Budget:
         """Work units not yet spent (inf without a limit)."""
         return math.inf if self.work_limit is None else max(self.work_limit - self.used, 0.0)
 
+    def keep_seconds(self, seconds: float) -> None:
+        """Keeps ``seconds`` before the deadline for the work that must follow (costing the
+        chosen lines, the suggestions table): optional work stops that much earlier."""
+        self._kept_s = seconds
+
     def seconds_left(self) -> float:
-        """Wall-clock seconds to the deadline (inf without one); the solvers' safety net."""
-        return self._deadline - time.monotonic()
+        """Wall-clock seconds optional work may still use (inf without a deadline); the solvers' safety net."""
+        return self._deadline - self._kept_s - time.monotonic()
 
     def out_of_time(self) -> bool:
         if self.seconds_left() <= 0.0:

@@ -93,7 +93,10 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     seeds: dict[str, list[Line]] = {}
     for line in baseline:
         seeds.setdefault(line.item_id, []).append(line)
+    final_work = WORK_PER_EXPLAINED_LINE * len(baseline) + sum(costing_work(p, len(seeds.get(p.item_id, [])))
+                                                                for p in problems)
     budget.charge(WORK_PER_EXPLAINED_LINE * len(baseline))  # kept for the suggestions table
+    budget.keep_seconds(final_work / WORK_PER_SECOND)  # the wall-clock time that table and its costing need
     outcome = solve_all(problems, rates, budget, workers, mip_gap, seeds,
                         {i: c.total for i, c in base_eval.costs.items()})
     solved, blocks = outcome.lines, outcome.blocks
