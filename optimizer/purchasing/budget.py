@@ -1,7 +1,8 @@
 """The purchasing stage's limits: a deterministic work limit first, the wall clock as a safety net.
 
-Work is counted in *work units*, about one microsecond of one core of the reference
-machine (2 shared cores, docs/purchasing.md, "Work limit"). Every step estimates its work
+Work is counted in *work units*, about one microsecond of elapsed time on the reference
+machine while it is shared (2 cores, load average 10–12: a process gets a quarter to a
+third of a core; docs/purchasing.md, "Work limit"). Every step estimates its work
 from the sizes of what it is given — never from how long it took — so how far the stage
 gets depends only on the input and ``work_limit``: the same input and limit give the same
 plan on an idle or a loaded machine. The wall clock only stops work that overruns
