@@ -58,11 +58,12 @@ class Budget:
             self._deadline = time.monotonic() + self.time_limit_s
 
     def afford(self, units: float) -> bool:
-        """True (and charged) when ``units`` fit the work limit and the wall clock has not run out."""
-        if self.out_of_time():
-            return False
+        """True (and charged) when ``units`` fit the work limit and the wall clock has not run out
+        (the work limit is asked first: when it refuses, the reason is the same on every run)."""
         if self.work_limit is not None and self.used + units > self.work_limit:
             self.stopped_by = self.stopped_by or "work_limit"
+            return False
+        if self.out_of_time():
             return False
         self.used += units
         return True
