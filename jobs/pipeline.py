@@ -20,12 +20,12 @@ from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
-from optimizer.purchasing import PurchasingResult, optimize_purchasing
+from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
 from optimizer.sequencing import SequencingResult, sequence_jobs
+from optimizer.sequencing.model import DETERMINISTIC_UNITS_PER_SECOND
 
 log = logging.getLogger(__name__)
 
-REJECTED_KEY = ["item_id", "supplier_id", "mpn", "quantity", "order_date"]
 SOLVER_WORKERS = 2  # the purchasing blocks run in threads (HiGHS releases the GIL); the machines have 2 cores
 
 
@@ -68,11 +68,11 @@ def run_plan(
             buy_orders = mrp.planned_orders[mrp.planned_orders["type"] == "buy"]
             purchasing = optimize_purchasing(
                 mrp.net_requirements, buy_orders, dataset.supplier_offers, dataset.suppliers, dataset.items,
-                dataset.settings, requirement_pegs=mrp.requirement_pegs,
-                time_limit_s=stage.share_s, workers=SOLVER_WORKERS)
+                dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=stage.wall_limit_s,
+                work_limit=WORK_PER_SECOND * stage.share_s, workers=SOLVER_WORKERS, rejected=rejected)
             stage.report(purchasing.summary, f"{purchasing.summary.get('items', 0):,} items, "
                                              f"{purchasing.summary.get('lines', 0):,} lines")
-        plan.purchase_suggestions = _without_rejected(purchasing.suggestions, rejected)
+        plan.purchase_suggestions = purchasing.suggestions
         exceptions.append(purchasing.exceptions)
         summary["purchasing"] = purchasing.summary
 
@@ -80,7 +80,8 @@ def run_plan(
         with budget.stage("sequencing", schedule_time_limit_s) as stage:
             jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
             sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
-                                                         time_limit_s=stage.share_s, previous=previous)
+                                                         time_limit_s=stage.wall_limit_s, previous=previous,
+                                                         work_limit=DETERMINISTIC_UNITS_PER_SECOND * stage.share_s)
             stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs")
         plan.schedule = sequencing.schedule
         plan.capacity_load = sequencing.capacity_load
@@ -121,15 +122,6 @@ def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
             jobs.at[hit, "line_id"] = pin.line_id
             jobs.at[hit, "start_date"] = pd.Timestamp(pin.start)
     return jobs
-
-
-def _without_rejected(suggestions: pd.DataFrame, rejected: pd.DataFrame | None) -> pd.DataFrame:
-    """A suggestion the buyer rejected is not made again unchanged."""
-    if rejected is None or rejected.empty or suggestions.empty:
-        return suggestions
-    marks = rejected[REJECTED_KEY].assign(_rejected=True)
-    merged = suggestions.merge(marks.drop_duplicates(REJECTED_KEY), on=REJECTED_KEY, how="left")
-    return suggestions[merged["_rejected"].isna().to_numpy()].reset_index(drop=True)
 
 
 def _exceptions(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -4,6 +4,7 @@ Pure: data in, data out. :func:`optimize_purchasing` is the entry point; docs/pu
 describes the model.
 """
 
+from optimizer.purchasing.budget import WORK_PER_SECOND
 from optimizer.purchasing.optimize import PurchasingResult, optimize_purchasing
 
-__all__ = ["PurchasingResult", "optimize_purchasing"]
+__all__ = ["WORK_PER_SECOND", "PurchasingResult", "optimize_purchasing"]

@@ -9,6 +9,10 @@ the offer's lead time) and the rounding surplus held to the horizon end. Shelf s
 not used (plain MRP knows no distributor stock). An allocation cap is respected: an offer
 whose remaining cap cannot take the order is passed over; when none can, the order is
 split over offers by unit price, and what no cap allows stays short.
+
+Rejected lines: an offer's order day that the buyer rejected moves to the nearest day that
+is not rejected (earlier first, not before as_of), and the offer competes with that day's
+arrival; so the need is covered by the next-best offer or date, or stays short.
 """
 
 from __future__ import annotations
@@ -31,12 +35,13 @@ def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], 
     orders = orders.sort_values(["item_id", "release_day", "due_day", "order_id"], kind="stable")
     left: dict[tuple[str, str, str], float] = {}
     lines: list[Line] = []
-    for order in orders.itertuples():
-        item = items[order.item_id]
+    for item_id, quantity, release_day, due_day in zip(orders.item_id.astype(str).tolist(), orders.quantity.tolist(),
+                                                       orders.release_day.tolist(), orders.due_day.tolist()):
+        item = items[item_id]
         remaining = {o: left.setdefault((item.item_id, o.supplier_id, o.mpn), o.cap(False)) for o in item.offers}
-        bought = _cheapest_whole(item, float(order.quantity), int(order.release_day), int(order.due_day), remaining, rates)
+        bought = _cheapest_whole(item, float(quantity), int(release_day), int(due_day), remaining, rates)
         if bought is None:
-            bought = _split_by_price(item, float(order.quantity), int(order.release_day), remaining)
+            bought = _split_by_price(item, float(quantity), int(release_day), remaining)
         for line in bought:
             left[(item.item_id, line.offer.supplier_id, line.offer.mpn)] -= line.quantity
         lines.extend(bought)
@@ -45,21 +50,22 @@ def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], 
 
 def _cheapest_whole(item: ItemProblem, quantity: float, release_day: int, due_day: int,
                     remaining: dict[Offer, float], rates: CostRates) -> list[Line] | None:
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, int] | None = None
     for index, offer in enumerate(item.offers):
         q = offer.round_up(quantity)
-        if q > remaining[offer] + 1e-9:
+        day = item.allowed_day(offer, release_day)
+        if q > remaining[offer] + 1e-9 or day is None:
             continue
         price = offer.price_at(q)
-        arrival = release_day + offer.lead_time_days
+        arrival = day + offer.lead_time_days
         cost = (q * price + rates.order_cost + quantity * rates.unit_cost(price, arrival, due_day)
                 + (q - quantity) * rates.surplus_cost(price, arrival))
         if best is None or cost < best[0]:
-            best = (cost, index)
+            best = (cost, index, day)
     if best is None:
         return None
     offer = item.offers[best[1]]
-    return [Line(item.item_id, offer, False, release_day, offer.round_up(quantity))]
+    return [Line(item.item_id, offer, False, best[2], offer.round_up(quantity))]
 
 
 def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remaining: dict[Offer, float]) -> list[Line]:
@@ -70,7 +76,8 @@ def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remain
             break
         room = round_down_to_step(remaining[offer], offer.step) if math.isfinite(remaining[offer]) else math.inf
         q = min(offer.round_up(need), room)
-        if q >= offer.min_qty - 1e-9 and q > 0:
-            lines.append(Line(item.item_id, offer, False, release_day, q))
+        day = item.allowed_day(offer, release_day)
+        if q >= offer.min_qty - 1e-9 and q > 0 and day is not None:
+            lines.append(Line(item.item_id, offer, False, day, q))
             need -= q
     return lines

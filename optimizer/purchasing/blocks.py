@@ -1,4 +1,4 @@
-"""Decomposition and solving: blocks of items, in parallel, under one time limit.
+"""Decomposition and solving: blocks of items, in parallel, under one work limit.
 
 Items are independent except where a supplier's minimum order value couples the items
 it offers. Coupled groups (components) of at most ``MAX_COUPLED_ITEMS`` items are solved
@@ -8,25 +8,26 @@ minimum order values (a relaxation, whose bound is a valid bound of the componen
 the items whose lines fall short of a minimum are re-solved one at a time with minimum
 order values enforced, everything else fixed (docs/purchasing.md, "Decomposition").
 
-Every block starts from the lot-sizing plan (:mod:`optimizer.purchasing.heuristic`) and its
-LP relaxation; the MILP goes to the blocks where seed cost − relaxation bound is largest,
-within a column budget set by the time limit, each with ``MAX_NODES`` branch-and-bound
-nodes. Those budgets, not the clock, decide the plan: the same input gives the same plan.
-The time limit stays as a safety net; when it cuts work short the summary says
-``stopped_by_wall_clock``.
+Every block starts from the lot-sizing plan (:mod:`optimizer.purchasing.heuristic`), the
+receipts recursion and its LP relaxation; the MILP goes to the blocks where seed cost −
+bound is largest, each with ``MAX_NODES`` branch-and-bound nodes. Each step takes at most
+its share of the work the :class:`~optimizer.purchasing.budget.Budget` leaves, estimated
+from sizes: those counts, not the clock, decide the plan, so the same input gives the same
+plan. The wall clock stays as a safety net (``stopped_by`` ``"wall_clock"``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from optimizer.purchasing.cost import Line, evaluate
+from optimizer.purchasing.budget import (WORK_PER_LOT_SIZING_CELL, WORK_PER_LP_COLUMN, WORK_PER_MILP_COLUMN,
+                                         WORK_PER_RECURSION_STEP, Budget)
+from optimizer.purchasing.cost import Line, costing_work, evaluate
 from optimizer.purchasing.data import CostRates, ItemProblem
 from optimizer.purchasing.heuristic import lot_sizing_lines
 from optimizer.purchasing.model import OrderDayValues, build_model
@@ -36,22 +37,15 @@ from optimizer.purchasing.solver import solve
 log = logging.getLogger(__name__)
 
 MAX_COUPLED_ITEMS = 4
-#: Share of the time limit the first step gets when large components need a second one.
-FIRST_STEP_SHARE = 0.6
-#: Branch-and-bound nodes per program: the deterministic work budget of one block.
+#: Branch-and-bound nodes per program: the deterministic work budget of one block's MILP.
 MAX_NODES = 200
-#: Estimated columns one worker gets through per second of the time limit at that budget
-#: (measured on sample_data/ems_factory, 2 shared cores); sizes how many blocks get the MILP.
-COLUMNS_PER_SECOND = 150
-#: Recursion work (Q grid states × events, :func:`receipt_work`) one worker gets through per
-#: second (measured on the benchmark: 2·10^7 alone on this machine, 6.6·10^6 while it was
-#: shared with other jobs). Items get the receipts recursion, smallest work first, while their
-#: work fits ``RECURSION_WORK_PER_SECOND × time limit × workers × RECURSION_SHARE``; the
-#: first step's MILP column budget is what the time limit leaves after the recursion's work
-#: (counted at that rate), and the second step's is scaled by ``SECOND_STEP_SCALE``.
-RECURSION_WORK_PER_SECOND = 6_000_000
-RECURSION_SHARE = 0.6
-SECOND_STEP_SCALE = 0.5
+#: Shares of the optional work (what the work limit leaves after the plain MRP plan, its cost and
+#: the suggestions) that each step may take at most; what a step leaves unused goes to the next.
+LOT_SIZING_SHARE = 0.25
+RECURSION_SHARE = 0.3
+RELAXATION_SHARE = 0.1
+#: Share of the MILP's work kept for the second step (large coupled components) when there is one.
+SECOND_STEP_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -108,12 +102,11 @@ def estimated_columns(item: ItemProblem) -> int:
 
 @dataclass(frozen=True)
 class Solved:
-    """Lines per item (None: no plan that meets the block's rules), every block's report, and
-    whether the wall-clock safety net cut the work short (the plan may then differ between runs)."""
+    """Lines per item (None: no plan that meets the block's rules; absent: the work limit left the
+    item unplanned) and every block's report; the budget says which limit stopped work."""
 
     lines: dict[str, list[Line] | None]
     blocks: list[BlockResult]
-    stopped_by_wall_clock: bool
     fallback_items: tuple[str, ...]  # re-solves that found nothing: these items keep the plain MRP lines
 
 
@@ -127,42 +120,38 @@ class _Batch:
     seed_source: str = "lot-sizing"  # or "receipts": the recursion's plan
 
 
-def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: float, workers: int,
-              mip_gap: float, start: dict[str, list[Line]]) -> Solved:
-    """Plans every block: the lot-sizing plan, then the MILP where it can gain most.
+def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, workers: int,
+              mip_gap: float, start: dict[str, list[Line]], start_cost: dict[str, float]) -> Solved:
+    """Plans every block: the lot-sizing plan, then the MILP where it can gain most, within ``budget``.
 
-    ``start`` (lines per item, the baseline) seeds a block the lot-sizing plan cannot.
-    What is solved, and how far, depends only on the input and ``time_limit_s``/``workers``
-    (work budgets); the wall clock only stops work that overruns the time limit.
+    ``start`` (lines per item, the baseline, costing ``start_cost``) seeds a block the lot-sizing
+    plan cannot, or that the work limit leaves unplanned. What is solved, and how far, depends only
+    on the input, the work limit and ``workers`` (work is estimated from sizes, never timed); the
+    wall clock only stops work that overruns the time limit.
     """
-    deadline = time.monotonic() + time_limit_s
+    optional = budget.left()
     small, large = [], []
     for group in components(items):
         (small if len(group) <= MAX_COUPLED_ITEMS else large).append(group)
-    heuristic = {item.item_id: lot_sizing_lines(item, rates) for item in items}
+    heuristic = _lot_sizing(items, rates, budget, optional * LOT_SIZING_SHARE)
     batches = [_batch(f"B{n + 1}", group, enforce, heuristic, start) for n, (group, enforce) in
                enumerate([(g, True) for g in small] + [([i], False) for g in large for i in g])]
-    seed_cost = _costs(items, [l for b in batches for l in b.seed], rates)
-    recursion, recursion_work = _receipts(batches, seed_cost, rates, workers,
-                                          RECURSION_WORK_PER_SECOND * time_limit_s * max(workers, 1) * RECURSION_SHARE)
-    batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates)
-    relaxed = []
-    for batch in batches:
-        bound = _receipts_bound(batch, recursion)
-        cost = sum(seed_cost[i.item_id] for i in batch.items)
-        if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
-            bound = max(bound, _relaxation_bound(batch, rates, time_limit_s))
-        relaxed.append(bound)
-    first_seconds = time_limit_s * max(workers, 1) * (FIRST_STEP_SHARE if large else 1.0)
-    chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap,
-                            COLUMNS_PER_SECOND * max(first_seconds - recursion_work / RECURSION_WORK_PER_SECOND, 0.0))
-    # the wall-clock safety net of the first step leaves the second its (scaled) share
-    first_deadline = deadline - time_limit_s * (1.0 - FIRST_STEP_SHARE) * SECOND_STEP_SCALE if large else deadline
-    log.debug("%d blocks planned and bounded, %d to solve, %.1f s left", len(batches), len(chosen),
-              deadline - time.monotonic())
-    solved = _solve_batches([batches[i] for i in chosen], rates, first_deadline, workers, mip_gap)
+    seed_cost = dict(start_cost)
+    planned = [i for i in items if heuristic.get(i.item_id) is not None]
+    seed_cost.update(_costs(planned, [l for i in planned for l in heuristic[i.item_id]], rates))
+    log.debug("lot sizing: %d items, %.0f work units used", len(heuristic), budget.used)
+    recursion = _receipts(batches, seed_cost, rates, workers, budget, optional * RECURSION_SHARE)
+    log.debug("receipts recursion: %d items, %.0f work units used", len(recursion), budget.used)
+    batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates, budget)
+    log.debug("better seeds: %.0f work units used", budget.used)
+    relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE)
+    milp_work = budget.left() * (1.0 - SECOND_STEP_SHARE if large else 1.0)  # inf without a limit
+    chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work)
+    log.debug("%d blocks bounded, %d to solve, %.0f work units used", len(batches), len(chosen), budget.used)
+    solved = _solve_batches([batches[i] for i in chosen], rates, budget, workers, mip_gap)
     milp = dict(zip(chosen, solved))
-    milp_cost = _costs(items, [l for r in solved for l in (r.lines or ())], rates)
+    milp_cost = _costs([i for r in solved for i in _items_of(r, batches)], [l for r in solved for l in (r.lines or ())],
+                       rates)
     results: list[BlockResult] = []
     lines: dict[str, list[Line] | None] = {}
     for index, batch in enumerate(batches):
@@ -170,19 +159,46 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, time_limit_s: floa
         results.append(result)
         for item in batch.items:
             lines[item.item_id] = None if result.lines is None else [l for l in result.lines if l.item_id == item.item_id]
+    log.debug("first step solved: %.0f work units used", budget.used)
     fallback: list[str] = []
-    log.debug("first step done, %.1f s left", deadline - time.monotonic())
     for n, group in enumerate(large):
-        budget = COLUMNS_PER_SECOND * time_limit_s * (1.0 - FIRST_STEP_SHARE) * SECOND_STEP_SCALE / len(large)
-        results.extend(_repair(group, lines, rates, deadline, mip_gap, f"R{n + 1}", start, fallback, budget))
-    stopped = any(r.status in ("time_limit", "not_solved") for r in results)
-    return Solved(lines, results, stopped, tuple(fallback))
+        results.extend(_repair(group, lines, rates, budget, mip_gap, f"R{n + 1}", start, fallback,
+                               budget.left() / (len(large) - n)))
+    if any(r.status == "time_limit" for r in results):
+        budget.note_wall_clock()
+    return Solved(lines, results, tuple(fallback))
+
+
+def _items_of(result: BlockResult, batches: list[_Batch]) -> list[ItemProblem]:
+    by_name = {b.name: b for b in batches}
+    return list(by_name[result.block].items) if result.lines is not None else []
+
+
+def lot_sizing_work(item: ItemProblem) -> float:
+    """Estimated work units of :func:`lot_sizing_lines`: need days² × offer options."""
+    options = sum(2 if o.stock_qty > 0 else 1 for o in item.offers)
+    return WORK_PER_LOT_SIZING_CELL * len(item.need_days) ** 2 * max(options, 1)
+
+
+def _lot_sizing(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, share: float) -> dict[str, list[Line] | None]:
+    """The lot-sizing plans of the items, smallest work first while their work and their costing fit
+    ``share`` (a count: the same input gives the same items); items left out are not in the result."""
+    plans: dict[str, list[Line] | None] = {}
+    spent = 0.0
+    for work, item in sorted(((lot_sizing_work(i) + costing_work(i, len(i.need_days)), i) for i in items),
+                             key=lambda x: (x[0], x[1].item_id)):
+        if spent + work > share or not budget.afford(work):
+            budget.stopped_by = budget.stopped_by or "work_limit"
+            break
+        spent += work
+        plans[item.item_id] = lot_sizing_lines(item, rates)
+    return plans
 
 
 def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[str, list[Line] | None],
            start: dict[str, list[Line]]) -> _Batch:
     """The block's seed: the lot-sizing plan when it is a plan of the block, else the baseline."""
-    found = [heuristic[i.item_id] for i in group]
+    found = [heuristic.get(i.item_id) for i in group]
     if all(f is not None for f in found):
         seed = [l for f in found for l in f]
         if not (enforce and short_of_min_order_value(seed)):
@@ -192,28 +208,32 @@ def _batch(name: str, group: list[ItemProblem], enforce: bool, heuristic: dict[s
 
 
 def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRates, workers: int,
-              work_budget: float) -> tuple[dict[str, Receipts], float]:
+              budget: Budget, share: float) -> dict[str, Receipts]:
     """The receipts recursion (:mod:`optimizer.purchasing.receipts`) of the items of every block,
-    smallest work first while the total fits ``work_budget`` (a count: the same input gives the same
-    items), in ``workers`` threads (the recursion releases the GIL). Each item's seed cost, where its
-    seed is a plan covering it, prunes the recursion. Returns the results and the work used."""
-    items = [(receipt_work(i), i.item_id, i, b.seed_valid) for b in batches for i in b.items]
+    smallest work first while the total fits ``share`` and the budget (a count: the same input gives
+    the same items), in ``workers`` threads (the recursion releases the GIL; results are collected in
+    the items' order, whatever order the threads finish in). Each item's seed cost, where its seed is
+    a plan covering it, prunes the recursion."""
+    items = [(WORK_PER_RECURSION_STEP * receipt_work(i), i.item_id, i, b.seed_valid) for b in batches for i in b.items]
     chosen, used = [], 0.0
     for work, _, item, valid in sorted(items, key=lambda x: (x[0], x[1])):
-        if used + work > work_budget:
+        if used + work > share or not budget.afford(work):
+            budget.stopped_by = budget.stopped_by or "work_limit"
             break
         used += work
         chosen.append((item, seed_cost[item.item_id] if valid else math.inf))
 
-    def run(job: tuple[ItemProblem, float]) -> Receipts:
-        return receipt_bound(job[0], rates, job[1])
+    def run(job: tuple[ItemProblem, float]) -> Receipts | None:
+        return receipt_bound(job[0], rates, job[1]) if budget.seconds_left() > 0.0 else None
 
     if workers <= 1 or len(chosen) <= 1:
         found = [run(job) for job in chosen]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(run, chosen))
-    return {item.item_id: r for (item, _), r in zip(chosen, found)}, used
+    if any(r is None for r in found):
+        budget.note_wall_clock()
+    return {item.item_id: r for (item, _), r in zip(chosen, found) if r is not None}
 
 
 def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:
@@ -223,12 +243,15 @@ def _receipts_bound(batch: _Batch, recursion: dict[str, Receipts]) -> float:
 
 
 def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost: dict[str, float],
-                  recursion: dict[str, Receipts], rates: CostRates) -> tuple[list[_Batch], dict[str, float]]:
+                  recursion: dict[str, Receipts], rates: CostRates,
+                  budget: Budget) -> tuple[list[_Batch], dict[str, float]]:
     """Each block's seed becomes the recursion's plan (or one of its alternatives) where that is a
-    plan of the block (within the caps, every item, minimum order values met where enforced) and
-    costs less. Candidates are costed in rounds: every block's first candidate, then its second…"""
+    plan of the block (within the caps, every item, minimum order values met where enforced, no
+    rejected line) and costs less. Candidates are costed in rounds: every block's first candidate,
+    then its second…, while their costing fits the budget."""
     costs = dict(seed_cost)
     out = list(batches)
+    by_id = {i.item_id: i for i in items}
     rounds = max((1 + len(r.alternatives) for r in recursion.values()), default=0)
     for k in range(rounds):
         plans = {}
@@ -243,10 +266,12 @@ def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost
             if k > 0 and all(len(o) <= k for o in options):
                 continue
             lines = [l for p in picked for l in p]
-            if not (batch.enforce and short_of_min_order_value(lines)):
+            if not (batch.enforce and short_of_min_order_value(lines)) and not any(_rejected(l, by_id) for l in lines):
                 plans[n] = lines
         if not plans:
             continue
+        if not budget.afford(sum(costing_work(i, len(lines)) for n, lines in plans.items() for i in out[n].items)):
+            break
         cost = _costs([i for n in plans for i in out[n].items], [l for p in plans.values() for l in p], rates)
         for n, lines in plans.items():
             batch = out[n]
@@ -258,26 +283,54 @@ def _better_seeds(items: Sequence[ItemProblem], batches: list[_Batch], seed_cost
     return out, costs
 
 
+def _rejected(line: Line, items: dict[str, ItemProblem]) -> bool:
+    return items[line.item_id].is_rejected(line.offer, line.order_day)
+
+
 def _costs(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> dict[str, float]:
-    """Plan cost per item of ``lines`` (inf for an item they do not buy at all)."""
+    """Plan cost per item of ``lines`` (inf for an item they do not buy at all); its work is booked by the caller."""
     bought = {l.item_id for l in lines}
     evaluation = evaluate([i for i in items if i.item_id in bought], lines, rates)
     return {i.item_id: evaluation.costs[i.item_id].total if i.item_id in bought else math.inf for i in items}
 
 
-def _relaxation_bound(batch: _Batch, rates: CostRates, time_limit_s: float) -> float:
+def _bounds(batches: list[_Batch], seed_cost: dict[str, float], recursion: dict[str, Receipts], rates: CostRates,
+            mip_gap: float, budget: Budget, share: float) -> list[float]:
+    """Each block's best lower bound: the recursion's, raised by the LP relaxation's where that does
+    not close the block's gap and its work fits ``share`` and the budget (blocks in order)."""
+    relaxed, used = [], 0.0
+    for batch in batches:
+        bound = _receipts_bound(batch, recursion)
+        cost = sum(seed_cost[i.item_id] for i in batch.items)
+        if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
+            work = WORK_PER_LP_COLUMN * sum(estimated_columns(i) for i in batch.items)
+            if used + work <= share and budget.afford(work):
+                used += work
+                bound = max(bound, _relaxation_bound(batch, rates, budget))
+            else:
+                budget.stopped_by = budget.stopped_by or "work_limit"
+        relaxed.append(bound)
+    return relaxed
+
+
+def _relaxation_bound(batch: _Batch, rates: CostRates, budget: Budget) -> float:
     """The LP relaxation's optimum: a lower bound of the block, and what the MILP could gain at
-    most. An LP of one block takes milliseconds; the time limit is only the rule's safety net."""
+    most. An LP of one block takes milliseconds; the wall clock is only the rule's safety net."""
+    if budget.out_of_time():
+        return -math.inf
     model = build_model(batch.items, rates, batch.enforce, OrderDayValues(), batch.seed)
-    outcome = solve(model.program.relaxation(), time_limit_s, 0.0)
+    outcome = solve(model.program.relaxation(), budget.seconds_left(), 0.0)
+    if outcome.status == "time_limit":
+        budget.note_wall_clock()
     return outcome.bound if outcome.status == "optimal" else -math.inf
 
 
 def _worth_solving(batches: list[_Batch], seed_cost: dict[str, float], bounds: list[float], mip_gap: float,
-                   column_budget: float) -> list[int]:
-    """Blocks given to the MILP, the largest possible gain (seed cost − relaxation bound) first,
-    within ``column_budget`` estimated columns; a block whose seed is already within ``mip_gap``
-    of its bound is left as it is. A block without a valid seed always goes to the MILP."""
+                   budget: Budget, work: float) -> list[int]:
+    """Blocks given to the MILP, the largest possible gain (seed cost − lower bound) first — blocks
+    without a plan of their own or without a bound first of all — while their estimated columns and
+    costing fit ``work`` and the budget; a block whose seed is already within ``mip_gap`` of its
+    bound is left as it is."""
     gain = []
     for index, (batch, bound) in enumerate(zip(batches, bounds)):
         cost = sum(seed_cost[i.item_id] for i in batch.items)
@@ -286,11 +339,14 @@ def _worth_solving(batches: list[_Batch], seed_cost: dict[str, float], bounds: l
         elif cost - bound > mip_gap * max(abs(cost), 1e-9):
             gain.append((cost - bound, index))
     chosen, used = [], 0.0
-    for value, index in sorted(gain, key=lambda g: (-g[0], g[1])):
-        size = sum(estimated_columns(i) for i in batches[index].items)
-        if math.isinf(value) or used + size <= column_budget:
+    for _, index in sorted(gain, key=lambda g: (-g[0], g[1])):
+        items = batches[index].items
+        size = sum(WORK_PER_MILP_COLUMN * estimated_columns(i) + costing_work(i, len(i.need_days)) for i in items)
+        if used + size <= work and budget.afford(size):
             chosen.append(index)
             used += size
+        else:
+            budget.stopped_by = budget.stopped_by or "work_limit"
     return sorted(chosen)
 
 
@@ -321,21 +377,26 @@ def _mode(items: Sequence[ItemProblem], enforce: bool) -> str:
     return ("enforced" if enforce else "relaxed") if coupled else "none"
 
 
-def _solve_batches(batches: list[_Batch], rates: CostRates, deadline: float, workers: int,
+def _solve_batches(batches: list[_Batch], rates: CostRates, budget: Budget, workers: int,
                    mip_gap: float) -> list[BlockResult]:
-    """Solves batches in threads (HiGHS releases the GIL), each with the node budget; the wall
-    clock stops a batch only at ``deadline``, and none starts after it."""
+    """Solves batches in threads (HiGHS releases the GIL), each with the node budget; the results
+    come back in the batches' order whatever order the threads finish in. The wall clock stops a
+    batch only at the deadline, and none starts after it."""
 
     def run(batch: _Batch) -> BlockResult:
-        limit = deadline - time.monotonic()
+        limit = budget.seconds_left()
         if limit <= 0.0:
             return _not_solved(batch.name, batch.items)
         return solve_block(batch.name, batch.items, rates, batch.enforce, OrderDayValues(), limit, mip_gap, batch.seed)
 
     if workers <= 1 or len(batches) <= 1:
-        return [run(b) for b in batches]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, batches))
+        results = [run(b) for b in batches]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run, batches))
+    if any(r.status in ("time_limit", "not_solved") for r in results):
+        budget.note_wall_clock()
+    return results
 
 
 def solve_block(name: str, items: Sequence[ItemProblem], rates: CostRates, enforce: bool, placed: OrderDayValues,
@@ -365,16 +426,16 @@ def short_of_min_order_value(lines: Sequence[Line]) -> set[tuple[str, int]]:
     return {key for key, value in order_day_values(lines).items() if value < minimum[key[0]] - 1e-6}
 
 
-def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates: CostRates, deadline: float,
+def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates: CostRates, budget: Budget,
             mip_gap: float, name: str, baseline: dict[str, list[Line]], fallback: list[str],
-            column_budget: float) -> list[BlockResult]:
+            work: float) -> list[BlockResult]:
     """Re-solves the items whose lines miss a minimum order value, with it enforced, one by one.
 
     The items to re-solve are closed under "shares a short order day with", so every order
     day left to fixed items is either empty or already meets the minimum. Items go one after
     another, the largest purchase value first, each seeing the lines of fixed items and of
     items re-solved before it as placed value. The MILP re-solves items while their estimated
-    columns fit ``column_budget``; an item beyond it, or whose re-solve finds nothing, takes
+    work fits ``work`` and the budget; an item beyond it, or whose re-solve finds nothing, takes
     the lot-sizing plan whose lines meet the minimum with the value already placed (also the
     re-solve's seed), and if there is none its plain MRP lines (later items see them as
     placed value too; a day they leave short is counted in the summary). An item the first
@@ -406,13 +467,18 @@ def _repair(group: list[ItemProblem], lines: dict[str, list[Line] | None], rates
         item = by_id[item_id]
         block = f"{name}.{n + 1}"
         result = None
-        alone = _repair_seed(item, rates, placed)
-        if used + estimated_columns(item) <= column_budget:
-            used += estimated_columns(item)
-            limit = deadline - time.monotonic()
+        costing = costing_work(item, len(item.need_days))
+        seed_work = lot_sizing_work(item) + WORK_PER_RECURSION_STEP * receipt_work(item) + 2 * costing
+        alone = _repair_seed(item, rates, placed) if budget.afford(seed_work) else None
+        milp_work = WORK_PER_MILP_COLUMN * estimated_columns(item) + costing
+        if used + milp_work <= work and budget.afford(milp_work):
+            used += milp_work
+            limit = budget.seconds_left()
             result = (solve_block(block, [item], rates, True, OrderDayValues(dict(placed)), limit, mip_gap,
                                   alone or current[item_id])
                       if limit > 0.0 else _not_solved(block, [item]))
+        else:
+            budget.stopped_by = budget.stopped_by or "work_limit"
         if result is None or result.lines is None:
             if result is None:
                 result = BlockResult(block, (item_id,), "enforced", "lot-sizing", "heuristic" if alone else "infeasible",
@@ -437,7 +503,7 @@ def _repair_seed(item: ItemProblem, rates: CostRates, placed: dict[tuple[str, in
     alone = lot_sizing_lines(item, rates, placed)
     upper = _costs([item], alone, rates)[item.item_id] if alone else math.inf
     found = receipt_plan(item, rates, placed, upper)
-    if found is None:
+    if found is None or any(item.is_rejected(l.offer, l.order_day) for l in found):
         return alone
     minimum = {l.offer.supplier_id: l.offer.min_order_value for l in found}
     if any(placed.get(key, 0.0) + value < minimum[key[0]] - 1e-6 for key, value in order_day_values(found).items()):

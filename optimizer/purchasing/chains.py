@@ -75,7 +75,7 @@ def add_chains(builder: MatrixBuilder, item: ItemProblem, rates: CostRates, arri
     builder.add_coefs(rows[:, 1:], late, -1.0)
 
     surplus_events = np.flatnonzero(events >= horizon)
-    surplus = builder.add_cols(0.0, 0.0, np.inf, count=n_chain * len(surplus_events)).reshape(n_chain, -1)
+    surplus = builder.add_cols(0.0, 0.0, np.inf, count=n_chain * len(surplus_events)).reshape(n_chain, len(surplus_events))
     builder.add_coefs(rows[:, surplus_events], surplus, -1.0)
 
     need_event = np.searchsorted(events, item.need_days)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.purchasing.budget import WORK_PER_COSTING_COLUMN
 from optimizer.purchasing.chains import Chains, add_chains, fifo_pairs
 from optimizer.purchasing.data import CostRates, ItemProblem, Offer
 from optimizer.purchasing.solver import MatrixBuilder, solve
@@ -77,6 +78,19 @@ class Evaluation:
         return sum((self.costs[k] for k in keys), CostParts())
 
 
+def costing_work(item: ItemProblem, lines: int) -> float:
+    """Estimated work units of costing ``lines`` lines of ``item``: its program's columns."""
+    return WORK_PER_COSTING_COLUMN * _columns(item, lines)
+
+
+def _columns(item: ItemProblem, lines: int) -> int:
+    """Columns of an item's costing program, at most: a chain per price (no more than lines or
+    price breaks), each with holding, lateness and draw columns over need and arrival days."""
+    prices = min(max(lines, 1), max(sum(len(o.break_qty) for o in item.offers), 1))
+    needs = len(item.need_days)
+    return prices * 3 * (needs + lines + 1) + needs
+
+
 def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates) -> Evaluation:
     """Costs ``lines`` against the items' requirements with the least-cost matching."""
     by_item: dict[str, list[int]] = defaultdict(list)
@@ -88,6 +102,8 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
     batch: list[ItemProblem] = []
     size = 0
     for item in items:
+        if _one_chain(item, by_item[item.item_id], lines, rates, costs, pairs):
+            continue
         batch.append(item)
         size += 4 * len(item.need_days) * max(len(by_item[item.item_id]), 1)
         if size >= _COLUMNS_PER_PROGRAM:
@@ -100,6 +116,35 @@ def evaluate(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRat
         pd.DataFrame(pairs, columns=["item_id", "line", "need_day", "quantity"]),
         pd.DataFrame(shortage, columns=["item_id", "need_day", "quantity"]),
     )
+
+
+def _one_chain(item: ItemProblem, own: list[int], lines: Sequence[Line], rates: CostRates,
+               costs: dict[str, CostParts], pairs: list) -> bool:
+    """Costs an item whose lines all have one unit price, cover its need and arrive by the
+    horizon end, without a program: its units form one chain, and sorted (first-in, first-out)
+    matching of receipts to the need days and to the surplus at H is least-cost, the pair cost
+    being convex in d − a. False (nothing done) for any other item."""
+    if not own or item.need_days[-1] > rates.horizon_days:
+        return False
+    price = lines[own[0]].unit_price
+    arrival = np.array([lines[i].arrival_day for i in own], dtype=np.int64)
+    qty = np.array([lines[i].quantity for i in own], dtype=float)
+    surplus = float(qty.sum()) - item.total_need
+    if (surplus < -1e-9 or arrival.max() > rates.horizon_days
+            or any(lines[i].unit_price != price for i in own)):
+        return False
+    demand_days = np.append(item.need_days, rates.horizon_days)
+    demand_qty = np.append(item.need_qty, max(surplus, 0.0))
+    holding = late = 0.0
+    for r, d, q in fifo_pairs(arrival, qty, demand_days, demand_qty):
+        days = int(demand_days[d]) - int(arrival[r])
+        if days >= 0:
+            holding += q * rates.holding_per_day * price * days
+        else:
+            late += q * rates.late_per_day * price * -days
+        pairs.append((item.item_id, own[r], int(demand_days[d]) if d < len(item.need_days) else -1, q))
+    costs[item.item_id] = CostParts(float(qty.sum()) * price, holding, late, rates.order_cost * len(own))
+    return True
 
 
 def _evaluate_batch(batch: list[ItemProblem], lines: Sequence[Line], by_item: dict[str, list[int]], rates: CostRates,

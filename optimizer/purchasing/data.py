@@ -8,6 +8,7 @@ evaluator work on these alone. Quantities follow the spec's rounding rule (a val
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ class Offer:
 
     def price_at(self, quantity: float) -> float:
         """All-units price: the unit price of the largest break not above ``quantity``."""
-        index = int(np.searchsorted(self.break_qty, quantity * (1 + TOLERANCE) + TOLERANCE, side="right")) - 1
+        index = bisect.bisect_right(self.break_qty, quantity * (1 + TOLERANCE) + TOLERANCE) - 1
         return self.unit_price[max(index, 0)]
 
     def round_up(self, quantity: float) -> float:
@@ -109,12 +110,29 @@ class Offer:
 
 @dataclass(frozen=True)
 class ItemProblem:
-    """One buy item: its net requirements (day offsets from as_of) and its offers."""
+    """One buy item: its net requirements (day offsets from as_of), its offers, and the
+    (supplier_id, mpn, order day) of lines a buyer rejected: no line of that offer is
+    ordered on that day, from stock or not."""
 
     item_id: str
     need_days: np.ndarray  # int, ascending, unique
     need_qty: np.ndarray  # float > 0
     offers: tuple[Offer, ...]
+    rejected: frozenset[tuple[str, str, int]] = frozenset()
+
+    def is_rejected(self, offer: Offer, order_day: int) -> bool:
+        return bool(self.rejected) and (offer.supplier_id, offer.mpn, int(order_day)) in self.rejected
+
+    def allowed_day(self, offer: Offer, order_day: int) -> int | None:
+        """``order_day`` if no rejection forbids it, else the nearest allowed day — earlier first,
+        never before as_of (day 0); None when there is none within a year."""
+        if not self.is_rejected(offer, order_day):
+            return order_day
+        for shift in range(1, 366):
+            for day in (order_day - shift, order_day + shift):
+                if day >= 0 and not self.is_rejected(offer, day):
+                    return day
+        return None
 
     @property
     def total_need(self) -> float:
@@ -182,6 +200,31 @@ def build_offers(offers: pd.DataFrame, suppliers: pd.DataFrame, items: pd.DataFr
             min_order_value=min_value.get(supplier_id, 0.0),
         ))
     return {item_id: tuple(found) for item_id, found in out.items()}
+
+
+#: Columns a table of rejected lines must have (``quantity`` may be present; it is ignored).
+REJECTED_COLUMNS = ("item_id", "supplier_id", "mpn", "order_date")
+
+
+def rejected_lines(rejected: pd.DataFrame | None, settings: PlanSettings) -> dict[str, frozenset[tuple[str, str, int]]]:
+    """Rejected lines per item as (supplier_id, mpn, order day); rejections dated before as_of
+    cannot recur and are left out."""
+    if rejected is None:
+        return {}
+    missing = [c for c in REJECTED_COLUMNS if c not in rejected.columns]
+    if missing:
+        raise ValueError(f"rejected lines lack the column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(REJECTED_COLUMNS)} (quantity may be present and is ignored)")
+    if rejected.empty:
+        return {}
+    if not pd.api.types.is_datetime64_any_dtype(rejected.order_date):
+        raise ValueError(f"rejected lines: order_date must be datetime64[ns], not {rejected.order_date.dtype}")
+    days = (pd.to_datetime(rejected.order_date) - pd.Timestamp(settings.as_of)).dt.days.to_numpy(dtype=np.int64)
+    keep = days >= 0
+    frame = pd.DataFrame({"item_id": rejected.item_id.to_numpy()[keep], "supplier_id": rejected.supplier_id.to_numpy()[keep],
+                          "mpn": rejected.mpn.to_numpy()[keep], "day": days[keep]})
+    return {item_id: frozenset(zip(g.supplier_id.astype(str).tolist(), g.mpn.astype(str).tolist(), g.day.tolist()))
+            for item_id, g in frame.groupby("item_id", sort=True)}
 
 
 def build_needs(requirements: pd.DataFrame, settings: PlanSettings) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -10,7 +10,6 @@ more it would cost, computed with the plan cost's own terms for that need alone.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,43 +23,56 @@ REASON_COLUMNS = ("lead_time_days", "reason", "serves", "demands", "customers", 
                   "surplus_qty", "alternative", "alternative_cost_difference")
 
 
+#: At most this many need dates, demands and customers are named on one line; "+k more" says the rest.
+MAX_LISTED = 5
+
+
 def explain(lines: Sequence[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
             settings: PlanSettings, pegs: pd.DataFrame | None) -> pd.DataFrame:
     """One row of reason columns per line, in the order of ``lines``."""
-    served: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for line_index, need_day, qty in pairs[["line", "need_day", "quantity"]].itertuples(index=False):
-        served[int(line_index)].append((int(need_day), float(qty)))
-    peg_index = _peg_index(pegs, settings)
     as_of = pd.Timestamp(settings.as_of)
+    matched = pairs.loc[pairs.need_day >= 0].sort_values(["line", "need_day"], kind="stable")
+    surplus = pairs.loc[pairs.need_day < 0].groupby("line").quantity.sum().to_dict()
+    last = max([int(pairs.need_day.max()) if len(pairs) else 0, *(l.arrival_day for l in lines), 0])
+    dates = pd.date_range(as_of, periods=last + 1, freq="D").strftime("%Y-%m-%d").tolist()
+    line_of = matched.line.to_numpy(dtype=np.int64)
+    bounds = np.searchsorted(line_of, np.arange(len(lines) + 1))
+    days = matched.need_day.to_numpy(dtype=np.int64).tolist()
+    quantities = matched.quantity.to_numpy(dtype=float).tolist()
+    demands, customers = _demands(lines, matched, items, pegs, settings)
     rows = []
     for index, line in enumerate(lines):
         item = items[line.item_id]
-        needs = sorted((d, q) for d, q in served[index] if d >= 0)
-        surplus = sum(q for d, q in served[index] if d < 0)
+        lo, hi = bounds[index], bounds[index + 1]
+        needs = list(zip(days[lo:hi], quantities[lo:hi]))
+        extra = float(surplus.get(index, 0.0))
         late = [(line.arrival_day - d, q) for d, q in needs if line.arrival_day > d]
         alternative, difference = _best_alternative(line, item, needs, rates)
-        demands, customers = _demands(line.item_id, needs, item, peg_index)
-        rows.append({
-            "lead_time_days": line.offer.lead_time(line.from_stock),
-            "reason": _reason(line, needs, surplus, late, as_of),
-            "serves": "; ".join(f"{_date(as_of, d)}: {q:g}" for d, q in needs),
-            "demands": demands,
-            "customers": customers,
-            "days_late": max((d for d, _ in late), default=0),
-            "late_qty": sum(q for _, q in late),
-            "surplus_qty": surplus,
-            "alternative": alternative,
-            "alternative_cost_difference": difference,
-        })
+        rows.append((
+            line.offer.lead_time(line.from_stock),
+            _reason(line, needs, extra, late, dates),
+            _listed([f"{dates[d]}: {q:g}" for d, q in needs]),
+            demands.get(index, ""),
+            customers.get(index, ""),
+            max((d for d, _ in late), default=0),
+            sum(q for _, q in late),
+            extra,
+            alternative,
+            difference,
+        ))
     return pd.DataFrame(rows, columns=list(REASON_COLUMNS))
 
 
-def _date(as_of: pd.Timestamp, day: int) -> str:
-    return (as_of + pd.Timedelta(days=int(day))).strftime("%Y-%m-%d")
+def _listed(parts: list[str], count: int | None = None) -> str:
+    """The first ``MAX_LISTED`` of ``count`` (default: all) parts, then "+k more"."""
+    count = len(parts) if count is None else count
+    if count <= MAX_LISTED:
+        return "; ".join(parts[:count])
+    return "; ".join(parts[:MAX_LISTED]) + f"; +{count - MAX_LISTED} more"
 
 
 def _reason(line: Line, needs: list[tuple[int, float]], surplus: float, late: list[tuple[int, float]],
-            as_of: pd.Timestamp) -> str:
+            dates: list[str]) -> str:
     offer, quantity = line.offer, line.quantity
     need = sum(q for _, q in needs)
     parts = []
@@ -80,7 +92,7 @@ def _reason(line: Line, needs: list[tuple[int, float]], surplus: float, late: li
     if surplus > 1e-9:
         parts.append(f"{surplus:g} beyond all requirements, held to the horizon end")
     if len(needs) > 1:
-        parts.append(f"buys ahead: {len(needs)} need dates {_date(as_of, needs[0][0])} to {_date(as_of, needs[-1][0])}")
+        parts.append(f"buys ahead: {len(needs)} need dates {dates[needs[0][0]]} to {dates[needs[-1][0]]}")
     if late:
         parts.append(f"late up to {max(d for d, _ in late)} d")
     return "; ".join(parts) or "net requirement"
@@ -122,26 +134,43 @@ def _best_alternative(line: Line, item: ItemProblem, needs: list[tuple[int, floa
     return best[1], round(best[0] - own, 2)
 
 
-def _peg_index(pegs: pd.DataFrame | None, settings: PlanSettings) -> dict[tuple[str, int], list[tuple[str, str, float]]]:
-    index: dict[tuple[str, int], list[tuple[str, str, float]]] = defaultdict(list)
-    if pegs is None or pegs.empty:
-        return index
-    frame = pegs.assign(day=day_offsets(pegs.date, settings)).sort_values(["item_id", "day", "customer_id", "demand_id"])
-    for row in frame.itertuples(index=False):
-        index[(row.item_id, int(row.day))].append((str(row.customer_id or ""), str(row.demand_id or ""), float(row.quantity)))
-    return index
+def _demands(lines: Sequence[Line], matched: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.DataFrame | None,
+             settings: PlanSettings) -> tuple[dict[int, str], dict[int, str]]:
+    """Demands and customers each line serves, pro rata to the share of each need day it covers
+    (vectorised: pegs joined to the matching on item and day, summed per line and demand)."""
+    if pegs is None or pegs.empty or matched.empty:
+        return {}, {}
+    peg = pd.DataFrame({"item_id": pegs.item_id.astype(str).to_numpy(), "need_day": day_offsets(pegs.date, settings),
+                        "customer": pegs.customer_id.astype(object).where(pegs.customer_id.notna(), "").astype(str).to_numpy(),
+                        "demand": pegs.demand_id.astype(object).where(pegs.demand_id.notna(), "").astype(str).to_numpy(),
+                        "peg_qty": pegs.quantity.to_numpy(dtype=float)})
+    peg = peg.loc[peg.item_id.isin(matched.item_id.unique())]
+    peg = peg.groupby(["item_id", "need_day", "customer", "demand"], as_index=False, sort=False).peg_qty.sum()
+    used = matched.item_id.unique()
+    need = pd.DataFrame({
+        "item_id": np.concatenate([np.full(len(items[i].need_days), i, dtype=object) for i in used]),
+        "need_day": np.concatenate([items[i].need_days for i in used]).astype(np.int64),
+        "need_qty": np.concatenate([items[i].need_qty for i in used]),
+    })
+    served = matched[["line", "item_id", "need_day", "quantity"]].merge(need, on=["item_id", "need_day"], how="left")
+    served["share"] = np.minimum(served.quantity / served.need_qty.fillna(served.quantity), 1.0)
+    served = served.merge(peg.loc[peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum") > 0],
+                          on=["item_id", "need_day"])
+    served["qty"] = served.peg_qty * served.share
+    per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
+    per = per.loc[per.qty > 1e-9]
+    if per.empty:
+        return {}, {}
+    per["who"] = per.customer.where(per.customer != "", "(company)")
+    labels = per.who + "/" + per.demand + " " + np.char.mod("%.4g", per.qty.to_numpy())
+    who = per[["line", "who"]].drop_duplicates().sort_values(["line", "who"], kind="stable")
+    return _joined(per.line, labels), _joined(who.line, who.who)
 
 
-def _demands(item_id: str, needs: list[tuple[int, float]], item: ItemProblem,
-             peg_index: dict[tuple[str, int], list[tuple[str, str, float]]]) -> tuple[str, str]:
-    """Demands served, pro rata to the share of each need day this line covers."""
-    need_on = dict(zip(item.need_days.tolist(), item.need_qty.tolist()))
-    served: dict[tuple[str, str], float] = defaultdict(float)
-    for day, qty in needs:
-        pegs = peg_index.get((item_id, day), [])
-        total = sum(q for *_, q in pegs)
-        for customer, demand, q in pegs:
-            served[(customer, demand)] += q * min(qty / need_on.get(day, qty), 1.0) if total > 0 else 0.0
-    demands = "; ".join(f"{c or '(company)'}/{d} {q:.4g}" for (c, d), q in sorted(served.items()) if q > 1e-9)
-    customers = "; ".join(sorted({c or "(company)" for (c, _), q in served.items() if q > 1e-9}))
-    return demands, customers
+def _joined(line: pd.Series, text: pd.Series) -> dict[int, str]:
+    """Per line (``line`` sorted), its texts in order joined as :func:`_listed` does."""
+    keys = line.to_numpy(dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(keys)]
+    texts = text.tolist()
+    return {int(keys[a]): _listed(texts[a:min(b, a + MAX_LISTED + 1)], b - a) for a, b in zip(starts.tolist(), ends.tolist())}

@@ -3,7 +3,8 @@
 Wagner–Whitin over the item's requirement days, with offers, price breaks and lateness:
 a line covers a run of consecutive requirements i..j whole, from one offer (from stock or
 not), arriving on requirement day d_i or, if the offer cannot make that, as early as it
-can (order day = as_of). Its quantity is what the run needs rounded up to the offer's
+can (order day = as_of); an order day the buyer rejected for that offer moves to the
+nearest allowed day, earlier first. Its quantity is what the run needs rounded up to the offer's
 minimum and multiple, or raised to a price break when that costs less. With
 ``best[i, j]`` the cheapest such line and ``f[j]`` the cheapest plan covering the first j
 requirements,
@@ -59,8 +60,10 @@ def _recursion(item: ItemProblem, options: list[tuple[Offer, bool]], rates: Cost
                placed: Mapping[tuple[str, int], float] | None) -> list[Line] | None:
     n = len(item.need_days)
     best = np.full((n, n), np.inf)
-    choice: dict[tuple[int, int], tuple[Offer, bool, int, float]] = {}
-    for offer, from_stock in options:
+    chosen = np.full((n, n), -1, dtype=np.int64)  # index into options of the cheapest line per run i..j
+    chosen_qty = np.zeros((n, n))
+    order_days = []
+    for k, (offer, from_stock) in enumerate(options):
         cost, order_day, quantity = _line_costs(item, offer, from_stock, rates)
         if placed is not None and offer.min_order_value > 0:
             already = np.array([placed.get((offer.supplier_id, int(day)), 0.0) for day in order_day])
@@ -68,8 +71,9 @@ def _recursion(item: ItemProblem, options: list[tuple[Offer, bool]], rates: Cost
             cost = np.where(already[:, None] + value >= offer.min_order_value - 1e-6, cost, np.inf)
         better = cost < best
         best = np.where(better, cost, best)
-        for i, j in zip(*np.nonzero(better)):
-            choice[(int(i), int(j))] = (offer, from_stock, int(order_day[i]), float(quantity[i, j]))
+        chosen = np.where(better, k, chosen)
+        chosen_qty = np.where(better, quantity, chosen_qty)
+        order_days.append(order_day)
     total = np.full(n + 1, np.inf)
     total[0] = 0.0
     start = np.zeros(n + 1, dtype=np.int64)
@@ -83,8 +87,9 @@ def _recursion(item: ItemProblem, options: list[tuple[Offer, bool]], rates: Cost
     j = n
     while j > 0:
         i = int(start[j])
-        offer, from_stock, order_day, quantity = choice[(i, j - 1)]
-        lines.append(Line(item.item_id, offer, from_stock, order_day, quantity))
+        k = int(chosen[i, j - 1])
+        offer, from_stock = options[k]
+        lines.append(Line(item.item_id, offer, from_stock, int(order_days[k][i]), float(chosen_qty[i, j - 1])))
         j = i
     return lines[::-1]
 
@@ -95,6 +100,12 @@ def _line_costs(item: ItemProblem, offer: Offer, from_stock: bool,
     days, qty = item.need_days.astype(float), item.need_qty
     lead = offer.lead_time(from_stock)
     arrival = np.maximum(days, float(lead))
+    usable = np.ones(len(days), dtype=bool)
+    if item.rejected:  # a rejected order day moves to the nearest allowed one
+        for i, day in enumerate((arrival - lead).astype(np.int64).tolist()):
+            allowed = item.allowed_day(offer, day)
+            usable[i] = allowed is not None
+            arrival[i] = (day if allowed is None else allowed) + lead
     cum = np.concatenate([[0.0], np.cumsum(qty)])
     need = cum[None, 1:] - cum[:-1, None]  # [i, j]: units of requirements i..j
     early = np.maximum(days[None, :] - arrival[:, None], 0.0)
@@ -115,8 +126,8 @@ def _line_costs(item: ItemProblem, offer: Offer, from_stock: bool,
         better = c < cost
         cost = np.where(better, c, cost)
         quantity = np.where(better, q, quantity)
-    cost = np.where(np.triu(np.ones_like(cost, dtype=bool)), cost, np.inf)
-    return cost, arrival - lead, quantity
+    cost = np.where(np.triu(np.ones_like(cost, dtype=bool)) & usable[:, None], cost, np.inf)
+    return cost, (arrival - lead).astype(np.int64), quantity
 
 
 def _prices(offer: Offer, quantity: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ One function per constraint family, in the order :func:`build_model` adds them:
 Candidate order days (why they suffice: docs/purchasing.md): as_of, and each requirement
 day and the horizon end minus the line's lead time when that is after as_of; for a
 supplier with a minimum order value, its order days from every offer in the block, so
-lines can meet on a day.
+lines can meet on a day. A day the buyer rejected for an offer is replaced by its allowed
+neighbours.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def build_model(items: Sequence[ItemProblem], rates: CostRates, enforce_min_orde
                     continue
                 shared = [*mov_days.get(offer.supplier_id, ()),
                           *start_days.get((item.item_id, offer.supplier_id, offer.mpn, from_stock), ())]
-                days = _order_days(item, offer.lead_time(from_stock), rates, shared)
+                days = _without_rejected(item, offer, _order_days(item, offer.lead_time(from_stock), rates, shared))
                 plans.append((offer, from_stock, days, offer.segments(upper), upper))
         arrivals = np.concatenate([[0]] + [days + offer.lead_time(fs) for offer, fs, days, _, _ in plans])
         prices = np.array([s.unit_price for *_, segs, _ in plans for s in segs] or [1.0])
@@ -145,6 +146,21 @@ def _order_days(item: ItemProblem, lead_time_days: int, rates: CostRates, shared
     targets = np.concatenate([item.need_days, [rates.horizon_days]]) - lead_time_days
     days = np.concatenate([[0], targets[targets > 0], np.asarray(shared_days, dtype=np.int64)])
     return np.unique(days.astype(np.int64))
+
+
+def _without_rejected(item: ItemProblem, offer: Offer, days: np.ndarray) -> np.ndarray:
+    """Candidate order days of ``offer`` without the days a buyer rejected for it; each rejected
+    candidate is replaced by its allowed neighbours (the line's cost is convex piecewise linear in
+    its arrival between breakpoints, so the best day left is next to the one taken away)."""
+    if not item.rejected:
+        return days
+    out = set()
+    for day in days.tolist():
+        if not item.is_rejected(offer, day):
+            out.add(day)
+            continue
+        out.update(d for d in (day - 1, day + 1) if d >= 0 and not item.is_rejected(offer, d))
+    return np.array(sorted(out), dtype=np.int64)
 
 
 def _min_order_value_days(items: Sequence[ItemProblem], rates: CostRates, placed: OrderDayValues) -> dict[str, list[int]]:

@@ -1,8 +1,8 @@
 """The purchasing optimiser's entry point: data in, data out (spec, "Purchasing optimisation").
 
 It never returns a plan that costs more than the plain MRP plan: per group of coupled
-items, the cheaper of the optimised lines and the baseline lines (both costed by
-:func:`optimizer.purchasing.cost.evaluate`) becomes the suggestion; a block with no plan
+items, the better of the optimised lines and the baseline lines (fewer units short, then
+cheaper, both costed by :func:`optimizer.purchasing.cost.evaluate`) becomes the suggestion; a block with no plan
 that meets its rules falls back to the baseline (in a large coupled group, only the item
 that has none). One exception: plain MRP knows no minimum
 order values, and a baseline that misses one is not a plan a supplier accepts, so it never
@@ -12,21 +12,26 @@ then be negative).
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from mrp.dataset import PlanSettings
 from mrp.plan import PLAN_COLUMNS
 from optimizer.purchasing.baseline import baseline_lines
 from optimizer.purchasing.blocks import components, short_of_min_order_value, solve_all
-from optimizer.purchasing.cost import CostParts, Evaluation, Line, evaluate
-from optimizer.purchasing.data import CostRates, ItemProblem, build_needs, build_offers
+from optimizer.purchasing.budget import WORK_PER_EXPLAINED_LINE, WORK_PER_PLANNED_ORDER, WORK_PER_SECOND, Budget
+from optimizer.purchasing.cost import CostParts, Evaluation, Line, costing_work, evaluate
+from optimizer.purchasing.data import CostRates, ItemProblem, build_needs, build_offers, rejected_lines
 from optimizer.purchasing.explain import REASON_COLUMNS, explain
 
+log = logging.getLogger(__name__)
 SUGGESTION_COLUMNS = (*PLAN_COLUMNS["purchase_suggestions"], *REASON_COLUMNS)
 COVERAGE_COLUMNS = ("item_id", "need_date", "receipt_date", "quantity")
 
@@ -43,58 +48,96 @@ class PurchasingResult:
 
 def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame, offers: pd.DataFrame,
                         suppliers: pd.DataFrame, items: pd.DataFrame, settings: PlanSettings, *,
-                        requirement_pegs: pd.DataFrame | None = None, time_limit_s: float = 60.0,
-                        workers: int = 1, mip_gap: float = 1e-4) -> PurchasingResult:
-    """Order lines covering the buy items' net requirements at least plan cost.
+                        requirement_pegs: pd.DataFrame | None = None, time_limit_s: float | None = 60.0,
+                        work_limit: float | None = None, workers: int = 1, mip_gap: float = 1e-4,
+                        rejected: pd.DataFrame | None = None) -> PurchasingResult:
+    """Order lines covering the buy items' net requirements at least plan cost, within the limits.
 
     ``requirements``: item_id, date, quantity (net, L4L); ``planned_orders``: MRP's planned
     orders of buy items (order_id, item_id, quantity, release_date, due_date), the baseline;
     ``offers``/``suppliers``/``items``: tables of :mod:`mrp.dataset`; ``requirement_pegs``
     (item_id, date, demand_id, customer_id, quantity): which demands a requirement serves.
+    ``work_limit`` (work units, :mod:`optimizer.purchasing.budget`; None: ``WORK_PER_SECOND ×
+    time_limit_s``) decides how far the stage gets; ``time_limit_s`` (None: none) is the wall-clock
+    safety net over everything the stage does. ``rejected`` (item_id, supplier_id, mpn,
+    order_date): lines of that offer ordered on that date are not suggested; the need is covered
+    another way or reported short. Never raises for reaching a limit: items not planned keep the
+    plain MRP lines.
     """
     started = time.monotonic()
+    if work_limit is None and time_limit_s is not None:
+        work_limit = WORK_PER_SECOND * time_limit_s
+    budget = Budget(work_limit, time_limit_s)
     rates = CostRates.from_settings(settings)
     needs = build_needs(requirements, settings)
     offers_by_item = build_offers(offers, suppliers, items)
-    problems = [ItemProblem(item_id, days, qty, offers_by_item[item_id])
+    refused = rejected_lines(rejected, settings)
+    problems = [ItemProblem(item_id, days, qty, offers_by_item[item_id], refused.get(item_id, frozenset()))
                 for item_id, (days, qty) in needs.items() if item_id in offers_by_item]
     by_id = {p.item_id: p for p in problems}
 
-    baseline = baseline_lines(planned_orders, by_id, rates, settings)
+    budget.charge(WORK_PER_PLANNED_ORDER * len(planned_orders))
+    plain = {p.item_id: p for p in problems if not p.rejected}
+    plain.update({p.item_id: replace(p, rejected=frozenset()) for p in problems if p.rejected})
+    unconstrained = baseline_lines(planned_orders, plain, rates, settings)
+    mrp_eval = _costed(problems, unconstrained, rates, budget)
+    baseline, base_eval = unconstrained, mrp_eval
+    if refused:  # the fallback must not suggest a rejected line: the baseline of those items again, with rejections
+        touched = [p for p in problems if p.rejected]
+        again = baseline_lines(planned_orders[planned_orders.item_id.isin([p.item_id for p in touched])],
+                               {p.item_id: p for p in touched}, rates, settings)
+        baseline, base_eval = _merged(mrp_eval, unconstrained, _costed(touched, again, rates, budget), again,
+                                      {p.item_id for p in touched})
+    log.debug("plain MRP plan: %d lines costed, %.0f work units, %.1f s", len(baseline), budget.used,
+              time.monotonic() - started)
     seeds: dict[str, list[Line]] = {}
     for line in baseline:
         seeds.setdefault(line.item_id, []).append(line)
-    outcome = solve_all(problems, rates, time_limit_s, workers, mip_gap, seeds)
+    final_work = WORK_PER_EXPLAINED_LINE * len(baseline) + sum(costing_work(p, len(seeds.get(p.item_id, [])))
+                                                                for p in problems)
+    budget.charge(WORK_PER_EXPLAINED_LINE * len(baseline))  # kept for the suggestions table
+    budget.keep_seconds(final_work / WORK_PER_SECOND)  # the wall-clock time that table and its costing need
+    outcome = solve_all(problems, rates, budget, workers, mip_gap, seeds,
+                        {i: c.total for i, c in base_eval.costs.items()})
     solved, blocks = outcome.lines, outcome.blocks
     solve_seconds = time.monotonic() - started
-    optimised = [line for p in problems for line in (solved.get(p.item_id) or [])]
-    base_eval = evaluate(problems, baseline, rates)
-    opt_eval = evaluate([p for p in problems if solved.get(p.item_id) is not None], optimised, rates)
+    log.debug("solved: %.0f work units, %.1f s", budget.used, solve_seconds)
+    changed = [p for p in problems if solved.get(p.item_id) is not None and solved[p.item_id] != seeds.get(p.item_id, [])]
+    optimised = [line for p in changed for line in solved[p.item_id]]
+    opt_eval = _costed(changed, optimised, rates, budget)
+    unchanged = {p.item_id for p in problems if solved.get(p.item_id) is not None} - {p.item_id for p in changed}
 
-    lines: list[Line] = []
-    pairs: list[pd.DataFrame] = []
-    shortage: list[pd.DataFrame] = []
+    base_index: dict[str, list[int]] = defaultdict(list)
+    for index, line in enumerate(baseline):
+        base_index[line.item_id].append(index)
+    short = {"opt": _short_by_item(opt_eval), "base": _short_by_item(base_eval)}
     chosen_cost = CostParts()
     fallbacks = 0
+    mine: set[str] = set()  # items whose optimised lines are suggested
+    kept_plain = set(outcome.fallback_items)  # items of large groups that kept the plain MRP lines
+    planned = 0
     for group in components(problems):
         ids = [p.item_id for p in group]
-        base_lines = [line for line in baseline if line.item_id in set(ids)]
-        use_optimised = (all(solved.get(i) is not None for i in ids)
-                         and _short(opt_eval, ids) <= _short(base_eval, ids) + 1e-9
-                         and (opt_eval.total(ids).total <= base_eval.total(ids).total + 1e-9 * max(1.0, base_eval.total(ids).total)
-                              or bool(short_of_min_order_value(base_lines))))
-        fallbacks += not use_optimised
-        source, evaluation = (optimised, opt_eval) if use_optimised else (baseline, base_eval)
-        chosen_cost = chosen_cost + evaluation.total(ids)
-        _take(ids, source, evaluation, lines, pairs, shortage)
-    pairs_frame = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=["item_id", "line", "need_day", "quantity"])
-    shortage_frame = pd.concat(shortage, ignore_index=True) if shortage else pd.DataFrame(columns=["item_id", "need_day", "quantity"])
+        own = [i for i in ids if i not in unchanged]
+        kept = [i for i in ids if i in unchanged]
+        base_lines = [baseline[k] for i in ids for k in base_index[i]]
+        if all(solved.get(i) is not None for i in ids) and (not own or _better(
+                opt_eval, base_eval, own, short, bool(short_of_min_order_value(base_lines)))):
+            planned += len([i for i in ids if i not in kept_plain])
+            mine.update(own)
+            chosen_cost = chosen_cost + opt_eval.total(own) + base_eval.total(kept)
+        else:
+            fallbacks += 1
+            chosen_cost = chosen_cost + base_eval.total(ids)
+    lines, pairs_frame, shortage_frame = _assemble(optimised, opt_eval, baseline, base_eval, mine)
 
+    log.debug("chosen: %.0f work units, %.1f s", budget.used, time.monotonic() - started)
     suggestions = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs)
-    exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings)
+    exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings, by_id)
     coverage = _coverage(lines, pairs_frame, settings)
-    mrp_cost = base_eval.total()
+    mrp_cost = mrp_eval.total()
     bound = sum(b.bound for b in blocks if not b.block.startswith("R"))
+    fallback_items = sorted(set(outcome.fallback_items) | {p.item_id for p in problems if solved.get(p.item_id) is None})
     summary = {
         "optimised_cost": round(chosen_cost.total, 6),
         "mrp_cost": round(mrp_cost.total, 6),
@@ -104,11 +147,15 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         "mrp_cost_parts": mrp_cost.as_dict(),
         "lower_bound": round(bound, 6) if math.isfinite(bound) else None,
         "gap": _gap(chosen_cost.total, bound),
-        "status": _status(blocks, fallbacks + len(outcome.fallback_items), outcome.stopped_by_wall_clock),
-        "stopped_by_wall_clock": outcome.stopped_by_wall_clock,
+        "status": _status(blocks, fallbacks + len(outcome.fallback_items), budget.stopped_by),
+        "stopped_by": budget.stopped_by,
+        "cut": _cut(budget, planned, len(problems)),
+        "work_limit": work_limit,
+        "work_used": round(budget.used),
         "blocks": [b.as_dict() for b in blocks],
         "fallback_groups": fallbacks,
-        "fallback_items": list(outcome.fallback_items),
+        "fallback_items": fallback_items,
+        "rejected_lines": sum(len(p.rejected) for p in problems),
         "solve_seconds": round(solve_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
         "items": len(problems),
@@ -116,28 +163,79 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         "shortage_qty": float(shortage_frame.quantity.sum()) if len(shortage_frame) else 0.0,
         "no_offer_items": len(needs) - len(problems),
         "min_order_value_short_days": len(short_of_min_order_value(lines)),
-        "mrp_min_order_value_short_days": len(short_of_min_order_value(baseline)),
+        "mrp_min_order_value_short_days": len(short_of_min_order_value(unconstrained)),
     }
     return PurchasingResult(suggestions, exceptions, coverage, summary)
 
 
-def _short(evaluation: Evaluation, ids: Sequence[str]) -> float:
+def _costed(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates, budget: Budget) -> Evaluation:
+    """:func:`evaluate`, its work booked (costing the plan is done whatever the limit)."""
+    count: dict[str, int] = {}
+    for line in lines:
+        count[line.item_id] = count.get(line.item_id, 0) + 1
+    budget.charge(sum(costing_work(i, count.get(i.item_id, 0)) for i in items))
+    return evaluate(items, lines, rates)
+
+
+def _merged(base: Evaluation, base_lines: Sequence[Line], again: Evaluation, again_lines: Sequence[Line],
+            ids: set[str]) -> tuple[list[Line], Evaluation]:
+    """``base`` with the items ``ids`` replaced by ``again``: the lines and their costing."""
+    keep = np.array([line.item_id not in ids for line in base_lines], dtype=bool)
+    position = np.cumsum(keep) - 1
+    pairs = base.pairs.loc[~base.pairs.item_id.isin(ids)]
+    pairs = pairs.assign(line=position[pairs.line.to_numpy(dtype=np.int64)])
+    lines = [line for line, k in zip(base_lines, keep) if k] + list(again_lines)
+    return lines, Evaluation(
+        {**{k: v for k, v in base.costs.items() if k not in ids}, **again.costs},
+        pd.concat([pairs, again.pairs.assign(line=again.pairs.line + int(keep.sum()))], ignore_index=True),
+        pd.concat([base.shortage.loc[~base.shortage.item_id.isin(ids)], again.shortage], ignore_index=True))
+
+
+def _assemble(optimised: Sequence[Line], opt_eval: Evaluation, baseline: Sequence[Line], base_eval: Evaluation,
+              mine: set[str]) -> tuple[list[Line], pd.DataFrame, pd.DataFrame]:
+    """The suggested lines (the optimised ones of ``mine``, the baseline's of every other item),
+    their matching renumbered to them, and what stays short."""
+    opt_keep = np.array([line.item_id in mine for line in optimised], dtype=bool)
+    base_keep = np.array([line.item_id not in mine for line in baseline], dtype=bool)
+    lines = [l for l, k in zip(optimised, opt_keep) if k] + [l for l, k in zip(baseline, base_keep) if k]
+    opt_pos = np.cumsum(opt_keep) - 1
+    base_pos = np.cumsum(base_keep) - 1 + int(opt_keep.sum())
+    opt_pairs = opt_eval.pairs.loc[opt_eval.pairs.item_id.isin(mine)]
+    base_pairs = base_eval.pairs.loc[~base_eval.pairs.item_id.isin(mine)]
+    pairs = pd.concat([opt_pairs.assign(line=opt_pos[opt_pairs.line.to_numpy(dtype=np.int64)]),
+                       base_pairs.assign(line=base_pos[base_pairs.line.to_numpy(dtype=np.int64)])], ignore_index=True)
+    shortage = pd.concat([opt_eval.shortage.loc[opt_eval.shortage.item_id.isin(mine)],
+                          base_eval.shortage.loc[~base_eval.shortage.item_id.isin(mine)]], ignore_index=True)
+    return lines, pairs, shortage
+
+
+def _short_by_item(evaluation: Evaluation) -> dict[str, float]:
     frame = evaluation.shortage
-    return float(frame.loc[frame.item_id.isin(ids), "quantity"].sum()) if len(frame) else 0.0
+    return frame.groupby("item_id").quantity.sum().to_dict() if len(frame) else {}
 
 
-def _take(ids: list[str], source: list[Line], evaluation: Evaluation, lines: list[Line],
-          pairs: list[pd.DataFrame], shortage: list[pd.DataFrame]) -> None:
-    """Appends the lines of ``ids`` from ``source`` with their pairs renumbered."""
-    wanted = set(ids)
-    renumber = {}
-    for index, line in enumerate(source):
-        if line.item_id in wanted:
-            renumber[index] = len(lines)
-            lines.append(line)
-    mine = evaluation.pairs.loc[evaluation.pairs.item_id.isin(wanted)]
-    pairs.append(mine.assign(line=mine.line.map(renumber)))
-    shortage.append(evaluation.shortage.loc[evaluation.shortage.item_id.isin(wanted)])
+def _better(opt: Evaluation, base: Evaluation, ids: Sequence[str], short: dict[str, dict[str, float]],
+            base_misses_min_order_value: bool) -> bool:
+    """The optimised lines of ``ids`` replace the baseline's when they leave fewer units short, or as
+    few and cost no more; a baseline that misses a minimum order value never wins on cost."""
+    short_opt = sum(short["opt"].get(i, 0.0) for i in ids)
+    short_base = sum(short["base"].get(i, 0.0) for i in ids)
+    if short_opt < short_base - 1e-9:
+        return True
+    if short_opt > short_base + 1e-9:
+        return False
+    cost_opt, cost_base = opt.total(ids).total, base.total(ids).total
+    return cost_opt <= cost_base + 1e-9 * max(1.0, cost_base) or base_misses_min_order_value
+
+
+def _cut(budget: Budget, planned: int, total: int) -> str | None:
+    """The buyer's sentence when a limit stopped the stage."""
+    if budget.stopped_by is None:
+        return None
+    limit = "work limit" if budget.stopped_by == "work_limit" else "time limit (wall clock)"
+    left = total - planned
+    return (f"purchasing stopped at its {limit} after planning {planned:,} of {total:,} items; "
+            f"the other {left:,} use the plain MRP lines, so the saving is understated")
 
 
 def _gap(cost: float, bound: float) -> float | None:
@@ -146,13 +244,16 @@ def _gap(cost: float, bound: float) -> float | None:
     return round(max(cost - bound, 0.0) / cost, 6)
 
 
-def _status(blocks: list, fallbacks: int, stopped_by_wall_clock: bool) -> str:
+def _status(blocks: list, fallbacks: int, stopped_by: str | None) -> str:
     """fallback (some lines are plain MRP's), time_limit (the wall clock cut work short),
-    work_limit (a block stopped at its work budget or kept the lot-sizing plan), optimal."""
+    work_limit (the work limit or a block's node budget stopped work, or a block kept the
+    lot-sizing plan), optimal."""
     if fallbacks:
         return "fallback"
-    if stopped_by_wall_clock:
+    if stopped_by == "wall_clock":
         return "time_limit"
+    if stopped_by == "work_limit":
+        return "work_limit"
     if any(b.status != "optimal" for b in blocks):
         return "work_limit"
     return "optimal"
@@ -181,11 +282,13 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
     return frame[list(SUGGESTION_COLUMNS)]
 
 
-def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settings: PlanSettings) -> pd.DataFrame:
+def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settings: PlanSettings,
+                items: dict[str, ItemProblem]) -> pd.DataFrame:
     as_of = pd.Timestamp(settings.as_of)
     rows = [{"type": "shortage", "item_id": r.item_id, "ref_id": "", "date": as_of + pd.Timedelta(days=int(r.need_day)),
              "quantity": float(r.quantity),
-             "message": f"no offer can deliver {r.quantity:g} needed on this day (allocation caps or shelf stock exhausted)"}
+             "message": f"no offer can deliver {r.quantity:g} needed on this day (allocation caps or shelf stock "
+                        f"exhausted{', lines rejected' if items[r.item_id].rejected else ''})"}
             for r in shortage.itertuples(index=False)]
     for item_id in sorted(no_offer):
         days, qty = needs[item_id]

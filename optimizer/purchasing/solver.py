@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -153,28 +148,6 @@ _HIGHS_STATUS = {
 }
 
 
-_STDOUT_SWAP = threading.Lock()  # blocks solve in threads; only one may swap the process's stdout
-
-
-@contextmanager
-def _banner_silenced() -> Iterator[None]:
-    """highspy prints its banner to the process's stdout when a solver is created, before any
-    option can turn output off; a planning command's output is no place for it."""
-    if HIGHS_LOG:
-        yield
-        return
-    with _STDOUT_SWAP:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
 def _solve_highs(program: Program, time_limit_s: float, mip_gap: float,
                  start: tuple[np.ndarray, np.ndarray] | None, max_nodes: int | None) -> Outcome:
     import highspy
@@ -191,8 +164,9 @@ def _solve_highs(program: Program, time_limit_s: float, mip_gap: float,
     if is_mip:
         lp.integrality_ = [highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
                            for flag in program.integer]
-    with _banner_silenced():
-        h = highspy.Highs()
+    # highspy.Highs (the Python wrapper) prints its banner while it is constructed, before any
+    # option can be set; the bare solver class does not, and output_flag silences the rest.
+    h = highspy._Highs()
     h.setOptionValue("output_flag", HIGHS_LOG)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)

@@ -95,7 +95,7 @@ def run(n_items: int, time_limit_s: float, workers: int, mip_gap: float, min_ord
           f"saving {s['saving']:,.2f} ({s['saving_pct']:.2f} %)")
     bound = "n/a" if s["lower_bound"] is None else f"{s['lower_bound']:,.2f}"
     print(f"  lower bound {bound}   gap {gap}   status {s['status']}   "
-          f"stopped by wall clock {s['stopped_by_wall_clock']}   blocks {statuses}")
+          f"stopped by {s['stopped_by']}   work used {s['work_used']:,}   blocks {statuses}")
     print(f"  lines {s['lines']}   shortage {s['shortage_qty']:g}   fallback groups {s['fallback_groups']}   "
           f"fallback items {len(s['fallback_items'])}   min-order-value short days {s['min_order_value_short_days']}")
     print(f"  solve {s['solve_seconds']:.1f} s   total {seconds:.1f} s")

@@ -58,12 +58,16 @@ def l4l_orders(reqs: pd.DataFrame, lead_time_days: int) -> pd.DataFrame:
 
 
 def run(needs: dict[str, dict[int, float]], *offers: list[dict], min_order_value: dict[str, float] | None = None,
-        mrp_lead_time_days: int = 0, time_limit_s: float = 20.0, **setting_overrides) -> PurchasingResult:
+        mrp_lead_time_days: int = 0, time_limit_s: float = 20.0, work_limit: float | None = None,
+        rejected: pd.DataFrame | None = None, planned_orders: pd.DataFrame | None = None,
+        **setting_overrides) -> PurchasingResult:
     table = offers_table(*offers)
     reqs = requirements(needs)
     items = pd.DataFrame({"item_id": sorted(needs), "type": "buy", "uom": "pcs"})
-    return optimize_purchasing(reqs, l4l_orders(reqs, mrp_lead_time_days), table, suppliers_table(table, min_order_value),
-                               items, settings(**setting_overrides), time_limit_s=time_limit_s)
+    orders = l4l_orders(reqs, mrp_lead_time_days) if planned_orders is None else planned_orders
+    return optimize_purchasing(reqs, orders, table, suppliers_table(table, min_order_value),
+                               items, settings(**setting_overrides), time_limit_s=time_limit_s, work_limit=work_limit,
+                               rejected=rejected)
 
 
 def lines(result: PurchasingResult) -> list[tuple[str, str, float, int, bool]]:
