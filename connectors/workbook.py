@@ -7,9 +7,10 @@ optimised against plain MRP, the saving, the solver status and one row per suppl
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MONEY = "#,##0.00"
 PRICE = "#,##0.00000"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: The time written into the workbook's properties and zip entries: none, so files repeat byte for byte.
+FIXED_TIME = dt.datetime(2000, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def write_workbook(suggestions: pd.DataFrame, summary: dict, path: Path) -> None:
@@ -43,9 +47,26 @@ def workbook_bytes(suggestions: pd.DataFrame, summary: dict) -> bytes:
     used: set[str] = {"Summary"}
     for supplier_id, lines in suggestions.groupby("supplier_id", sort=True):
         _supplier_sheet(book.create_sheet(_sheet_name(str(supplier_id), used)), lines.sort_values(["order_date", "item_id"]))
+    book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _without_timestamps(buffer.getvalue())
+
+
+def _without_timestamps(xlsx: bytes) -> bytes:
+    """The same .xlsx with every zip entry and the "modified" property dated :data:`FIXED_TIME`
+    (openpyxl stamps both with the moment of saving), so the same plan gives the same bytes."""
+    out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def _sheet_name(supplier_id: str, used: set[str]) -> str:

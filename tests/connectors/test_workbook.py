@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 
 import pandas as pd
 from openpyxl import load_workbook
 
-from connectors.workbook import write_workbook
+from connectors.workbook import workbook_bytes, write_workbook
 
 
 def _suggestions() -> pd.DataFrame:
@@ -45,3 +48,14 @@ def test_one_sheet_per_supplier_with_total_and_a_summary(tmp_path):
     assert labels["Plan cost, optimised"] == 191.0 and labels["Saving"] == 59.0
     suppliers = {summary.cell(row=r, column=1).value: summary.cell(row=r, column=3).value for r in range(12, 16)}
     assert suppliers["DIST/EU"] == 159.0 and suppliers["MFR"] == 32.0
+
+
+def test_the_workbook_carries_no_moment_of_writing():
+    # The same plan gives the same bytes: every zip entry and the document properties are
+    # dated 2000-01-01, whatever the clock says when it is written.
+    xlsx = workbook_bytes(pd.DataFrame(columns=["supplier_id"]), {})
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        assert {entry.date_time for entry in book.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = book.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
+        ("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")]
