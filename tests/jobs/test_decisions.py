@@ -315,6 +315,10 @@ def test_a_second_run_of_the_same_data_keeps_every_id_and_a_rejection_retires_on
     with read_snapshot(engine) as session:
         third = load_plan(session, 3).purchase_suggestions
     assert rejected["suggestion_id"] not in set(third["suggestion_id"])
-    key = ["suggestion_id", "item_id", "supplier_id", "mpn"]
+    # Lines the rejection did not touch (same item, offer, order date and quantity) keep their ids;
+    # the line that covers the rejected line's need instead is a new line with a new id.
+    key = ["suggestion_id", "item_id", "supplier_id", "mpn", "order_date", "quantity"]
     kept = first.purchase_suggestions[key].iloc[1:].merge(third[key], on=key[1:], suffixes=("", "_now"))
     assert (kept["suggestion_id"] == kept["suggestion_id_now"]).all() and len(kept) > 0
+    new = set(third["suggestion_id"]) - set(first.purchase_suggestions["suggestion_id"])
+    assert all(int(i[2:]) > int(first.purchase_suggestions["suggestion_id"].str[2:].astype(int).max()) for i in new)
