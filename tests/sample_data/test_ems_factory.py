@@ -378,17 +378,6 @@ def test_readme_names_only_rows_that_exist_and_every_exception_type():
         assert f"`{exception}`" in text, exception
 
 
-SPEC_GATEWAY = SAMPLE.parent.parent / "shared" / "spec" / "examples" / "gateway"
-
-
-@pytest.mark.skipif(not SPEC_GATEWAY.is_dir(), reason="the shared spec folder is not beside the repository")
-def test_gateway_example_is_a_copy_of_the_spec_example():
-    spec_files = sorted(p.name for p in SPEC_GATEWAY.iterdir())
-    assert sorted(p.name for p in (SAMPLE / "gateway").iterdir()) == spec_files
-    for name in spec_files:
-        assert (SAMPLE / "gateway" / name).read_bytes() == (SPEC_GATEWAY / name).read_bytes()
-
-
 def test_gateway_example_reads_without_errors():
     ds, warnings = read_dataset(SAMPLE / "gateway")
     assert len(ds.items) == 5 and warnings == []

@@ -1,5 +1,5 @@
 """The circuit core against published optima: makespan on upmsp_sdst_small instances
-(unrelated machines, sequence-dependent setups). Skipped when shared/benchmarks is absent."""
+(unrelated machines, sequence-dependent setups; tests/data/upmsp_sdst_small)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from .upmsp import BENCHMARKS, published_optima, read_instance
 INSTANCES = ["I_6_2_S_1-9_1.txt", "I_8_3_S_1-49_4.txt", "I_10_2_S_1-124_3.txt"]
 
 
-@pytest.mark.skipif(not BENCHMARKS.exists(), reason="shared/benchmarks/upmsp_sdst_small not present")
 @pytest.mark.parametrize("name", INSTANCES)
 def test_makespan_matches_the_published_optimum(name):
     data = read_instance(BENCHMARKS / name)

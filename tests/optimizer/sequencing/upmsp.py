@@ -1,5 +1,5 @@
 """Reader of the upmsp_sdst_small instances (Vallada & Ruiz 2011): unrelated parallel
-machines with sequence-dependent setups, objective makespan (shared/benchmarks/README.md)."""
+machines with sequence-dependent setups, objective makespan (tests/data/upmsp_sdst_small/README.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from optimizer.sequencing.problem import Job, Line, Mode, ProblemData
 
-BENCHMARKS = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "upmsp_sdst_small"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "data" / "upmsp_sdst_small"
 
 
 def read_instance(path: Path) -> ProblemData:
