@@ -73,7 +73,7 @@ def run_plan(
             stage.report(purchasing.summary, f"{purchasing.summary.get('items', 0):,} items, "
                                              f"{purchasing.summary.get('lines', 0):,} lines")
         plan.purchase_suggestions = purchasing.suggestions
-        exceptions.append(purchasing.exceptions)
+        exceptions.append(_not_reported_by_mrp(purchasing.exceptions, mrp.exceptions))
         summary["purchasing"] = purchasing.summary
 
     if schedule:
@@ -103,6 +103,14 @@ def plan_files(plan: Plan, dataset: Dataset) -> dict[str, bytes]:
     if plan.schedule is not None and not plan.schedule.empty:
         files.update(gantt_pictures(plan.schedule, dataset.smt_lines, dataset.settings))
     return files
+
+
+def _not_reported_by_mrp(found: pd.DataFrame, mrp: pd.DataFrame) -> pd.DataFrame:
+    """Purchasing's exceptions less its ``no_offer`` of items MRP already reported ``no_offer``
+    (an item with no offer at all): one message per item, MRP's, which names its quantity and date."""
+    reported = set(mrp.loc[mrp["type"] == "no_offer", "item_id"])
+    again = (found["type"] == "no_offer") & found["item_id"].isin(reported)
+    return found[~again.to_numpy()].reset_index(drop=True)
 
 
 def _apply_pins(jobs: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:

@@ -163,3 +163,15 @@ def check_scheduled_jobs_do_not_overlap_and_run_on_lines_they_may_use(planned):
         assert wo.start >= pinned_start
         if wo.wo_id not in conflicts:
             assert wo.start == pinned_start
+
+
+def test_an_item_no_supplier_offers_is_reported_once():
+    # The generated factory with one bought item's offers removed: MRP reports it ``no_offer``
+    # (planned with the item master's lead time), and purchasing does not report it again.
+    dataset = generate_dataset(40, 60, levels=3, seed=1)
+    bought = run_plan(dataset, optimize=False, schedule=False).planned_orders
+    item = sorted(bought.loc[bought["type"] == "buy", "item_id"])[0]
+    dataset.supplier_offers = dataset.supplier_offers[dataset.supplier_offers["item_id"] != item].reset_index(drop=True)
+    plan = run_plan(dataset, optimize=True, schedule=False, optimize_time_limit_s=20)
+    no_offer = plan.exceptions[plan.exceptions["type"] == "no_offer"]
+    assert no_offer["item_id"].tolist() == [item]
