@@ -42,11 +42,14 @@ def run_plan(
     pegging: bool = True,
     budget: RunBudget | None = None,
     previous: pd.DataFrame | None = None,
+    documents: bool = True,
 ) -> Plan:
     """Plan a validated dataset. Stages left out leave their tables as None; without
     ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers.
     ``previous`` is the last published schedule (job_id, item_id, due, line_id, start):
-    sequencing keeps its jobs where they were unless tardiness gains by a move.
+    sequencing keeps its jobs where they were unless tardiness gains by a move. Without
+    ``documents`` the buyer workbook and the Gantt pictures are not drawn (a store run
+    publishes tables; ``reelplan export-plan`` draws them from the store).
 
     Each stage runs within its share of ``budget`` (by default the dataset's
     ``budget_minutes``, announced through ``progress``); ``optimize_time_limit_s`` and
@@ -90,7 +93,7 @@ def run_plan(
 
     plan.exceptions = _exceptions(exceptions)
     plan.summary = _summary(dataset, mrp, plan, summary, budget)
-    plan.files = plan_files(plan, dataset)
+    plan.files = plan_files(plan, dataset) if documents else {}
     return plan
 
 

@@ -131,7 +131,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
                 optimize_time_limit_s=options.optimize_time_limit_s,
                 schedule_time_limit_s=options.schedule_time_limit_s,
                 progress=timer.progress, pins=inputs.pins, rejected=inputs.rejected, budget=budget,
-                previous=previous,
+                previous=previous, documents=False,
             )
         with budget.stage("publish") as publish, timer.stage("publish"):
             with write_session(engine) as session:

@@ -313,8 +313,17 @@ def test_a_second_run_of_the_same_data_keeps_every_id_and_a_rejection_retires_on
     _decide(engine, decisions.reject_suggestion, rejected["suggestion_id"])
     execute_run(engine, as_of=AS_OF, options=options)
     with read_snapshot(engine) as session:
-        third = load_plan(session, 3).purchase_suggestions
+        third_plan = load_plan(session, 3)
+    third = third_plan.purchase_suggestions
     assert rejected["suggestion_id"] not in set(third["suggestion_id"])
+    # The rejected line's need is not dropped: another line of its item covers it, on another
+    # date or from another offer, or the plan reports it short.
+    same_item = third[third["item_id"] == rejected["item_id"]]
+    reported = third_plan.exceptions[(third_plan.exceptions["item_id"] == rejected["item_id"])
+                                     & third_plan.exceptions["type"].isin(["shortage", "late_release"])]
+    assert not same_item.empty or not reported.empty
+    assert not ((same_item["supplier_id"] == rejected["supplier_id"]) & (same_item["mpn"] == rejected["mpn"])
+                & (same_item["order_date"] == rejected["order_date"])).any()
     # Lines the rejection did not touch (same item, offer, order date and quantity) keep their ids;
     # the line that covers the rejected line's need instead is a new line with a new id.
     key = ["suggestion_id", "item_id", "supplier_id", "mpn", "order_date", "quantity"]
