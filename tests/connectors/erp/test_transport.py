@@ -95,10 +95,9 @@ def test_the_read_timeout_is_enforced_on_a_real_socket() -> None:
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
         retry = RetryPolicy(attempts=2, backoff_seconds=0.0)
-        started = time.monotonic()
+        # The server answers 200 after 2 s: only the 0.1 s read timeout, on both attempts, makes this fail.
         with RetryingClient(url, timeout=httpx.Timeout(0.1), retry=retry) as slow_erp, pytest.raises(ErpUnavailable):
             slow_erp.request("GET", "/slow")
-        assert time.monotonic() - started < 1.5  # two 0.1 s timeouts, not two 2 s answers (room for a loaded machine)
         assert _SlowHandler.hits == 2
     finally:
         server.shutdown()
