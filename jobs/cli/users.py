@@ -8,11 +8,13 @@ with ``--password-stdin`` (one line, for scripts). Machines use API tokens inste
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlmodel import Session
 
 from connectors.api.auth import Role
 from connectors.store import open_store, write_session
@@ -20,6 +22,7 @@ from connectors.web.users import UserError, create_user, disable_user, list_user
 from jobs.cli import app
 
 console = Console()
+T = TypeVar("T")
 user_app = typer.Typer(help="People who sign in to the web workspace (reelplan serve).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
@@ -33,9 +36,14 @@ def _password(from_stdin: bool) -> str:
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _refuse(exc: UserError) -> typer.Exit:
-    console.print(f"[red]{exc}[/red]")
-    return typer.Exit(2)
+def _change(db: str | None, change: Callable[[Session], T]) -> T:
+    """Apply ``change`` to the store in one transaction; a refused change exits 2 with its reason."""
+    try:
+        with write_session(open_store(db)) as session:
+            return change(session)
+    except UserError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @user_app.command("create")
@@ -47,11 +55,7 @@ def user_create(
 ) -> None:
     """Create a web user (password prompted, or read with --password-stdin)."""
     password = _password(password_stdin)
-    try:
-        with write_session(open_store(db)) as session:
-            user = create_user(session, name=name, role=role, password=password)
-    except UserError as exc:
-        raise _refuse(exc) from None
+    user = _change(db, lambda session: create_user(session, name=name, role=role, password=password))
     console.print(f"User '{user.name}' (role {user.role}) created; they sign in at the workspace of `reelplan serve`.")
 
 
@@ -63,22 +67,14 @@ def user_password(
 ) -> None:
     """Give a user a new password."""
     password = _password(password_stdin)
-    try:
-        with write_session(open_store(db)) as session:
-            set_password(session, name, password)
-    except UserError as exc:
-        raise _refuse(exc) from None
+    _change(db, lambda session: set_password(session, name, password))
     console.print(f"New password set for '{name}'.")
 
 
 @user_app.command("disable")
 def user_disable(name: Annotated[str, typer.Argument(help="The user's name.")], db: DbOption = None) -> None:
     """Stop a user from signing in (open pages are signed out at their next page)."""
-    try:
-        with write_session(open_store(db)) as session:
-            disable_user(session, name)
-    except UserError as exc:
-        raise _refuse(exc) from None
+    _change(db, lambda session: disable_user(session, name))
     console.print(f"User '{name}' disabled.")
 
 
