@@ -99,6 +99,8 @@ TABLES: dict[str, Table] = {
                 _c("setup_loss_qty", "float", default=0.0, **NONNEG),
                 _c("yield_pct", "float", default=100.0, max_value=100.0, **POSITIVE),
                 _c("min_usable_qty", "float", default=0.0, **NONNEG),
+                _c("lifecycle", "enum", default="active", choices=("active", "nrnd", "eol")),
+                _c("last_time_buy_date", "date"),
             ),
             key=("item_id",),
             required=True,
@@ -199,6 +201,7 @@ TABLES: dict[str, Table] = {
                 _c("stock_qty", "float", **NONNEG),
                 _c("stock_lead_time_days", "int", default=2, **NONNEG),
                 _c("max_qty", "float", **NONNEG),
+                _c("ncnr", "bool", default=False),
             ),
             key=("supplier_id", "item_id", "mpn", "break_qty"),
         ),
@@ -223,12 +226,32 @@ TABLES: dict[str, Table] = {
             ),
             key=("item_id",),
         ),
+        Table(
+            "customers",
+            (
+                _c("customer_id", "str", required=True),
+                _c("name", "str", default=""),
+                _c("material_authorisation_days", "int", **NONNEG),
+            ),
+            key=("customer_id",),
+        ),
+        Table(
+            "approved_mpns",
+            (
+                _c("customer_id", "str", required=True, ref="customers.customer_id"),
+                _c("item_id", "str", required=True, ref=ITEM_REF),
+                _c("mpn", "str", required=True),
+            ),
+            key=("customer_id", "item_id", "mpn"),
+        ),
     )
 }
 
 #: Columns that hold per-offer values: all price-break rows of one offer must agree on them.
 OFFER_KEY = ("supplier_id", "item_id", "mpn")
-PER_OFFER_COLUMNS = ("lead_time_days", "min_order_qty", "order_multiple", "stock_qty", "stock_lead_time_days", "max_qty")
+PER_OFFER_COLUMNS = (
+    "lead_time_days", "min_order_qty", "order_multiple", "stock_qty", "stock_lead_time_days", "max_qty", "ncnr",
+)
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -298,6 +321,8 @@ class Dataset:
     supplier_offers: pd.DataFrame = _empty("supplier_offers")
     smt_lines: pd.DataFrame = _empty("smt_lines")
     smt_process: pd.DataFrame = _empty("smt_process")
+    customers: pd.DataFrame = _empty("customers")
+    approved_mpns: pd.DataFrame = _empty("approved_mpns")
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

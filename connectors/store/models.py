@@ -47,6 +47,8 @@ class Item(SQLModel, table=True):
     setup_loss_qty: float = 0.0
     yield_pct: float = 100.0
     min_usable_qty: float = 0.0
+    lifecycle: str = "active"
+    last_time_buy_date: dt.date | None = None
 
 
 class BomLine(SQLModel, table=True):
@@ -151,6 +153,7 @@ class OfferBreak(SQLModel, table=True):
     stock_qty: float | None = None
     stock_lead_time_days: int = 2
     max_qty: float | None = None
+    ncnr: bool = False
 
 
 class SmtLine(SQLModel, table=True):
@@ -174,6 +177,28 @@ class SmtProcess(SQLModel, table=True):
     line_ids: str = ""
 
 
+class Customer(SQLModel, table=True):
+    """A customer of the EMS and how far ahead it authorises material for its forecast."""
+
+    __tablename__ = "customers"
+
+    customer_id: str = Field(primary_key=True)
+    row_no: int = 0
+    name: str = ""
+    material_authorisation_days: int | None = None
+
+
+class ApprovedMpn(SQLModel, table=True):
+    """One manufacturer part number a customer approves for one of its items (its AML)."""
+
+    __tablename__ = "approved_mpns"
+
+    customer_id: str = Field(primary_key=True)
+    item_id: str = Field(primary_key=True)
+    mpn: str = Field(primary_key=True)
+    row_no: int = 0
+
+
 class PlanSetting(SQLModel, table=True):
     """One plan parameter of :class:`mrp.dataset.PlanSettings`, as text (ISO dates, ``HH:MM``)."""
 
@@ -186,7 +211,10 @@ class PlanSetting(SQLModel, table=True):
 #: dataset table name -> its model, in the order of :data:`mrp.dataset.TABLES`.
 DATASET_MODELS: dict[str, type[SQLModel]] = {
     model.__tablename__: model
-    for model in (Item, BomLine, Demand, Reel, PurchaseOrderLine, WorkOrder, Supplier, OfferBreak, SmtLine, SmtProcess)
+    for model in (
+        Item, BomLine, Demand, Reel, PurchaseOrderLine, WorkOrder, Supplier, OfferBreak, SmtLine, SmtProcess, Customer,
+        ApprovedMpn,
+    )
 }
 #: Columns the store adds to every dataset table.
 STORE_COLUMNS = ("row_no",)

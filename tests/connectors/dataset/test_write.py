@@ -39,7 +39,7 @@ def test_numbers_are_written_without_float_noise(tmp_path):
     ds, _ = read_dataset(VALID / "small")
     write_dataset(ds, tmp_path)
     items = (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()
-    assert items[3] == "MCU,Microcontroller,buy,pcs,60,100,FOQ,2500,,0,2500,0.5,2,100,10"
+    assert items[3] == "MCU,Microcontroller,buy,pcs,60,100,FOQ,2500,,0,2500,0.5,2,100,10,active,"
     bom = (tmp_path / "bom.csv").read_text(encoding="utf-8").splitlines()
     assert bom[3] == "PCB1,RES,12,2,,R1-R12,true,,2027-03-01"
     assert bom[5] == "PCB1,PASTE,0.0125,,,,false,,"
