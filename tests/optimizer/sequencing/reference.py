@@ -58,7 +58,7 @@ class Calendar:
         return t
 
 
-def duration_minutes(quantity: float, placements_per_board: float, placements_per_hour: float) -> int:
+def run_minutes(quantity: float, placements_per_board: float, placements_per_hour: float) -> int:
     return max(1, math.ceil(quantity * placements_per_board / placements_per_hour * 60 - 1e-9))
 
 
@@ -112,7 +112,7 @@ def check_schedule(result, jobs: pd.DataFrame, lines: pd.DataFrame, settings: Pl
             assert eligible(job, line), f"{row['job_id']} on ineligible line {line_id}"
             assert calendar.working(start), f"{row['job_id']} starts off shift"
             assert calendar.working(setup) or setup == start, f"{row['job_id']} changeover starts off shift"
-            assert calendar.minutes_between(start, end) == duration_minutes(
+            assert calendar.minutes_between(start, end) == run_minutes(
                 job["quantity"], job["placements_per_board"], line["placements_per_hour"]), f"{row['job_id']} duration"
             expected_changeover = changeover_minutes(line, previous, job)
             assert row["changeover_minutes"] == expected_changeover, f"{row['job_id']} changeover"
@@ -174,7 +174,7 @@ def _time_line(line, calendar: Calendar, order, origin, settings):
         else:
             ready = origin if pd.isna(job["ready_date"]) else max(origin, shift_start_of(job["ready_date"], settings))
             start = calendar.next_working(max(earliest, ready))
-        end = calendar.advance(start, duration_minutes(job["quantity"], job["placements_per_board"],
+        end = calendar.advance(start, run_minutes(job["quantity"], job["placements_per_board"],
                                                        line["placements_per_hour"]))
         tardiness += max(0, calendar.minutes_between(shift_start_of(job["due_date"], settings), end))
         changeover += co
