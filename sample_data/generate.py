@@ -190,7 +190,8 @@ class _EmsBuying:
         draw = rng.random(len(items))
         eol = buy & (draw < EOL_SHARE)
         nrnd = buy & (draw >= EOL_SHARE) & (draw < EOL_SHARE + NRND_SHARE)
-        items["lifecycle"] = np.where(eol, "eol", np.where(nrnd, "nrnd", "active")).astype(object)
+        items["lifecycle"] = pd.Series(np.where(eol, "eol", np.where(nrnd, "nrnd", "active")), index=items.index,
+                                       dtype=object)
         last_buy = pd.Series(_dates(factory.as_of, rng.integers(30, 181, len(items))).astype("datetime64[ns]"))
         items["last_time_buy_date"] = last_buy.where(eol).to_numpy()
         return items

@@ -68,7 +68,7 @@ def authorised_demand(demand: pd.DataFrame, customers: pd.DataFrame, as_of: dt.d
     after ``as_of + material_authorisation_days`` of its customer. A firm order is always
     authorised; so is forecast of a customer not in ``customers`` or with no window (empty
     days). Forecast due exactly on the window's last day is authorised. By ``demand_id``."""
-    window = pd.Series(customers["material_authorisation_days"].to_numpy(dtype=float),
+    window = pd.Series(customers["material_authorisation_days"].astype("float64").to_numpy(),
                        index=customers["customer_id"].astype(str).to_numpy())
     days = demand["customer_id"].astype(str).map(window).to_numpy(dtype=float)
     last_day = pd.Timestamp(as_of) + pd.to_timedelta(np.nan_to_num(days, nan=0.0), unit="D")
