@@ -138,9 +138,11 @@ def _best_alternative(line: Line, item: ItemProblem, needs: list[tuple[int, floa
 def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.DataFrame | None,
                  settings: PlanSettings) -> pd.DataFrame:
     """How much of each line serves each demand (``line``, ``customer_id``, ``demand_id``,
-    ``quantity``; "" for a requirement of no customer or demand): pro rata to the share of
-    each need day the line covers (vectorised: pegs joined to the matching on item and day,
-    summed per line and demand). A line's surplus beyond all requirements serves no demand."""
+    ``quantity``; "" for a requirement of no customer or demand): what the line covers of a
+    need day, split over that day's demands in proportion to their pegged requirements, which
+    are first scaled down to the day's net requirement when they add up to more (stock and
+    open orders served the rest). Vectorised: pegs joined to the matching on item and day,
+    summed per line and demand. A line's surplus beyond all requirements serves no demand."""
     columns = {"line": pd.Series(dtype=np.int64), "customer_id": pd.Series(dtype=object),
                "demand_id": pd.Series(dtype=object), "quantity": pd.Series(dtype=float)}
     matched = pairs.loc[pairs.need_day >= 0]
@@ -159,10 +161,12 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
         "need_qty": np.concatenate([items[i].need_qty for i in used]),
     })
     served = matched[["line", "item_id", "need_day", "quantity"]].merge(need, on=["item_id", "need_day"], how="left")
-    served["share"] = np.minimum(served.quantity / served.need_qty.fillna(served.quantity), 1.0)
-    served = served.merge(peg.loc[peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum") > 0],
-                          on=["item_id", "need_day"])
-    served["qty"] = served.peg_qty * served.share
+    peg["peg_total"] = peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum")
+    served = served.merge(peg.loc[peg.peg_total > 0], on=["item_id", "need_day"])
+    # A day's pegs hold its demands' gross requirements; the net requirement is what is left
+    # after stock and open orders, so each demand's part of it is scaled down to add up to it.
+    served["qty"] = served.peg_qty * served.quantity / np.maximum(served.peg_total,
+                                                                  served.need_qty.fillna(served.quantity))
     per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
     per = per.loc[per.qty > 1e-9]
     if per.empty:
