@@ -25,6 +25,7 @@ SHEET_COLUMNS = (
     ("unit_price", "Unit price", 11), ("extended_price", "Extended price", 14), ("from_stock", "From stock", 10),
     ("reason", "Why this quantity", 45), ("serves", "Serves (need date: qty)", 35), ("demands", "Demands", 35),
     ("days_late", "Days late", 9), ("alternative", "Best alternative", 50),
+    ("unauthorised_value", "Unauthorised NCNR value", 14),
 )
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MONEY = "#,##0.00"
@@ -103,7 +104,8 @@ def _supplier_sheet(sheet: Worksheet, lines: pd.DataFrame) -> None:
         sheet.append(values)
     first, last = 2, sheet.max_row
     names = [c for c, _, _ in present]
-    for column, fmt in (("unit_price", PRICE), ("extended_price", MONEY), ("quantity", "#,##0.###")):
+    for column, fmt in (("unit_price", PRICE), ("extended_price", MONEY), ("quantity", "#,##0.###"),
+                        ("unauthorised_value", MONEY)):
         if column in names:
             letter = get_column_letter(names.index(column) + 1)
             for r in range(first, last + 1):

@@ -183,7 +183,18 @@ def stable_plan(plan: Plan, previous: dict[str, pd.DataFrame | None], *, retired
         setattr(renamed, kind.table, frame.assign(**{kind.id_column: ids}))
         if kind is PLANNED_ORDERS:
             _rename_planned_orders(renamed, dict(zip(old_ids, ids)))
+        if kind is SUGGESTIONS:
+            _rename_liability(renamed, dict(zip(old_ids, ids)))
     return renamed, counters
+
+
+def _rename_liability(plan: Plan, names: dict[str, str]) -> None:
+    """The liability table names suggested lines by id (``ref_id`` of source ``suggestion``)."""
+    if plan.liability is None or plan.liability.empty:
+        return
+    ref = plan.liability["ref_id"].astype(str)
+    suggested = plan.liability["source"].astype(str) == "suggestion"
+    plan.liability = plan.liability.assign(ref_id=ref.where(~suggested, ref.map(names).fillna(ref)))
 
 
 def _rename_planned_orders(plan: Plan, names: dict[str, str]) -> None:

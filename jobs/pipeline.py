@@ -21,6 +21,9 @@ from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
 from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
+from optimizer.purchasing.liability import (
+    liability_totals, ncnr_liability, po_lines, suggestion_lines, unauthorised_value,
+)
 from optimizer.sequencing import SequencingResult, sequence_jobs
 from optimizer.sequencing.model import DETERMINISTIC_UNITS_PER_SECOND
 
@@ -79,6 +82,13 @@ def run_plan(
         exceptions.append(_not_reported_by_mrp(purchasing.exceptions, mrp.exceptions))
         summary["purchasing"] = purchasing.summary
 
+    plan.liability = _liability(dataset, mrp, purchasing)
+    if plan.liability is not None:
+        summary["liability"] = liability_totals(plan.liability)
+        if plan.purchase_suggestions is not None:
+            plan.purchase_suggestions = plan.purchase_suggestions.assign(
+                unauthorised_value=unauthorised_value(plan.purchase_suggestions, plan.liability))
+
     if schedule:
         with budget.stage("sequencing", schedule_time_limit_s) as stage:
             jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
@@ -106,6 +116,24 @@ def plan_files(plan: Plan, dataset: Dataset) -> dict[str, bytes]:
     if plan.schedule is not None and not plan.schedule.empty:
         files.update(gantt_pictures(plan.schedule, dataset.smt_lines, dataset.settings))
     return files
+
+
+def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | None) -> pd.DataFrame | None:
+    """NCNR liability of the open POs (pegged by MRP) and of the suggested lines (pegged by
+    purchasing); None without pegging (classic MRP), which says whom a line serves."""
+    if mrp.pegging is None:
+        return None
+    po = mrp.pegging.loc[mrp.pegging["supply_type"].astype(str).to_numpy() == "po"]
+    pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
+                          "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
+                          "quantity": po["quantity"].to_numpy(dtype=float)})]
+    lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
+    if purchasing is not None:
+        lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
+        pegs.append(purchasing.pegs.assign(source="suggestion", ref_id=purchasing.pegs["suggestion_id"])[
+            ["source", "ref_id", "demand_id", "quantity"]])
+    return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
+                          dataset.customers, dataset.settings.as_of)
 
 
 def _not_reported_by_mrp(found: pd.DataFrame, mrp: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "item_id", "date", "gross", "scheduled_receipts", "projected_on_hand", "net",
         "planned_receipts", "planned_releases",
     ),
+    "liability": ("customer_id", "item_id", "source", "ref_id", "quantity", "value", "ncnr", "authorised"),
 }
 
 EXCEPTION_TYPES = (
@@ -59,6 +60,7 @@ class Plan:
     pegging: pd.DataFrame | None = None
     mrp_records: pd.DataFrame | None = None
     capacity_load: pd.DataFrame | None = None  # written by the plan writer; not a store table
+    liability: pd.DataFrame | None = None  # NCNR liability of purchase lines (optimizer.purchasing.liability)
     summary: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # rendered documents: Gantt picture, buyer workbook

@@ -371,12 +371,13 @@ def build() -> Dataset:
     parts = {i: p for i, p in catalogue.items() if any(line["child_id"] == i for line in bom)}
     need_per_day = _need_per_day(bom, parts)
     offers = _offers(rng, parts)
+    offers["ncnr"] = (offers["supplier_id"] == NBE) & offers["item_id"].isin(NCNR_PARTS)
     demand = _demand()
     inventory = _inventory(rng, parts, need_per_day)
     needs = _part_requirements(bom, parts, demand)
     return Dataset(
         settings=PlanSettings(as_of=AS_OF),
-        items=_items(parts),
+        items=_lifecycle(_items(parts)),
         bom=_bom_table(bom),
         demand=demand,
         inventory=inventory,
@@ -399,7 +400,43 @@ def build() -> Dataset:
             "minutes_per_feeder_change": [1.5, 2.0, 2.0],
         }),
         smt_process=_smt_process(bom),
+        customers=schema_frame("customers", {
+            "customer_id": [CARDIA, DRIVETEK, NORDLINK],
+            "name": ["Cardia Medical GmbH", "Drivetek Automation AG", "Nordlink Systems AB"],
+            "material_authorisation_days": AUTHORISATION_DAYS,
+        }),
+        approved_mpns=schema_frame("approved_mpns", {k: [r[i] for r in APPROVED_MPNS]
+                                                     for i, k in enumerate(("customer_id", "item_id", "mpn"))}),
     )
+
+
+# --- EMS buying rules ------------------------------------------------------------------
+#: Days of forecast each customer authorises material for (customers.csv, in that order):
+#: Cardia's medical programme covers half a year; Drivetek 60 days, Nordlink 90.
+AUTHORISATION_DAYS = [180, 60, 90]
+#: The customers' AMLs: Cardia (Class 3, medical) has qualified only the Murata 100 nF
+#: capacitor; Nordlink approves the Samsung second source as well. Drivetek lists none, so
+#: it accepts every MPN.
+APPROVED_MPNS = [
+    (CARDIA, "CAP-0402-100N-16V", "GRM155R71C104KA88D"),
+    (NORDLINK, "CAP-0402-100N-16V", "CL05B104KO5NNNC"),
+    (NORDLINK, "CAP-0402-100N-16V", "GRM155R71C104KA88D"),
+]
+#: Long-lead semiconductors the distributor sells non-cancellable, non-returnable.
+NCNR_PARTS = ("IC-STM32U585", "IC-NRF52840", "MOD-BG95-M3")
+#: item -> (lifecycle, last-time-buy date): TI discontinues the RS-485 transceiver of the
+#: gateway (orders taken until 26 Feb 2027); the Ethernet PHY is not for new designs.
+LIFECYCLE = {"IC-THVD1450": ("eol", date(2027, 2, 26)), "IC-LAN8742": ("nrnd", None)}
+
+
+def _lifecycle(items: pd.DataFrame) -> pd.DataFrame:
+    items = items.copy()
+    for item_id, (stage, last_buy) in LIFECYCLE.items():
+        row = items["item_id"] == item_id
+        items.loc[row, "lifecycle"] = stage
+        if last_buy is not None:
+            items.loc[row, "last_time_buy_date"] = pd.Timestamp(last_buy)
+    return items
 
 
 # --- catalogue -------------------------------------------------------------------------

@@ -109,19 +109,92 @@ def generate_dataset(
     lines = _smt_lines_table(rng, needs, smt_process, factory, n_lines)
     smt_process = _restrict_lines(rng, smt_process, lines)
     cover = factory.cover(needs, items, offers)
+    ems = _EmsBuying(np.random.default_rng([seed, EMS_STREAM]), factory, items, offers)
     return Dataset(
         settings=PlanSettings(as_of=as_of, horizon_days=horizon_days),
-        items=items,
+        items=ems.items,
         bom=bom,
         demand=demand,
         inventory=factory.inventory_table(needs, cover, items),
         purchase_orders=factory.purchase_orders_table(cover),
         work_orders=factory.work_orders_table(work_orders, lines),
         suppliers=suppliers,
-        supplier_offers=offers,
+        supplier_offers=ems.offers,
         smt_lines=lines,
         smt_process=smt_process,
+        customers=ems.customers,
+        approved_mpns=ems.approved_mpns,
     )
+
+
+#: The EMS buying data is drawn from its own stream (seeded by the seed and this number), so
+#: it leaves every other table exactly as without it.
+EMS_STREAM = 18
+#: Material authorisation windows drawn per customer (None: all forecast authorised).
+AUTHORISATION_DAYS = (None, 60, 90, 90, 120, 180)
+#: Offers of parts with at least this lead time are NCNR with probability NCNR_SHARE.
+NCNR_MIN_LEAD_DAYS = 112
+NCNR_SHARE = 0.5
+AML_SHARE = 0.03  # of buy items with two or more offers: a second source and an AML
+EOL_SHARE, NRND_SHARE = 0.01, 0.02
+
+
+class _EmsBuying:
+    """Customers with their authorisation windows, second-source MPNs with a customer's AML,
+    NCNR offers on long-lead parts, and end-of-life parts with a last-time-buy date."""
+
+    def __init__(self, rng: np.random.Generator, factory: _Factory, items: pd.DataFrame, offers: pd.DataFrame):
+        customers = factory.customers
+        days = [AUTHORISATION_DAYS[k] for k in rng.integers(0, len(AUTHORISATION_DAYS), len(customers))]
+        self.customers = schema_frame("customers", {
+            "customer_id": customers, "name": [f"Customer {c.removeprefix('CUST-')}" for c in customers.astype(str)],
+            "material_authorisation_days": [np.nan if d is None else float(d) for d in days],
+        })
+        offers = offers.copy()
+        offer_key = (offers["supplier_id"] + "|" + offers["item_id"]).to_numpy()
+        keys, first = np.unique(offer_key, return_index=True)
+        long_lead = offers["lead_time_days"].to_numpy()[first] >= NCNR_MIN_LEAD_DAYS
+        ncnr = long_lead & (rng.random(len(keys)) < NCNR_SHARE)
+        offers["ncnr"] = np.isin(offer_key, keys[ncnr])
+        self.offers, self.approved_mpns = self._second_sources(rng, factory, offers)
+        self.items = self._lifecycle(rng, factory, items)
+
+    @staticmethod
+    def _second_sources(rng: np.random.Generator, factory: _Factory,
+                        offers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """On a few items with two or more offers, the second supplier (by id) sells another
+        maker's part (the MPN + ``-ALT``); one customer whose board uses the item approves only
+        the first MPN."""
+        suppliers = offers.groupby("item_id", sort=True)["supplier_id"].unique()
+        several = suppliers[suppliers.map(len) > 1]
+        chosen = several.index.to_numpy(dtype=object)[rng.random(len(several)) < AML_SHARE]
+        second = pd.Series({item: sorted(several[item])[1] for item in chosen}, dtype=object)
+        original = offers.loc[offers["item_id"].isin(chosen)].drop_duplicates("item_id").set_index("item_id")["mpn"]
+        alt = (offers["item_id"].map(second) == offers["supplier_id"]).to_numpy()
+        offers.loc[alt, "mpn"] = offers.loc[alt, "mpn"] + "-ALT"
+        edges = factory.edges
+        parent_of = pd.Series(edges["parent"].to_numpy(), index=factory.item_ids[edges["child"].to_numpy()])
+        parent_of = parent_of[~parent_of.index.duplicated()]
+        customer = factory.customers[factory.make_customer[parent_of.reindex(chosen).to_numpy(dtype=np.int64)]]
+        aml = schema_frame("approved_mpns", {
+            "customer_id": customer.astype(str).tolist(), "item_id": [str(i) for i in chosen],
+            "mpn": [str(m) for m in original.reindex(chosen)],
+        })
+        return offers, aml
+
+    @staticmethod
+    def _lifecycle(rng: np.random.Generator, factory: _Factory, items: pd.DataFrame) -> pd.DataFrame:
+        """1 % of bought parts end-of-life, with a last-time buy 30–180 days after as_of; 2 % NRND."""
+        items = items.copy()
+        buy = (items["type"] == "buy").to_numpy()
+        draw = rng.random(len(items))
+        eol = buy & (draw < EOL_SHARE)
+        nrnd = buy & (draw >= EOL_SHARE) & (draw < EOL_SHARE + NRND_SHARE)
+        items["lifecycle"] = pd.Series(np.where(eol, "eol", np.where(nrnd, "nrnd", "active")), index=items.index,
+                                       dtype=object)
+        last_buy = pd.Series(_dates(factory.as_of, rng.integers(30, 181, len(items))).astype("datetime64[ns]"))
+        items["last_time_buy_date"] = last_buy.where(eol).to_numpy()
+        return items
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:

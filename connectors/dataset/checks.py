@@ -523,6 +523,40 @@ def check_start_after_due(ctx: CheckContext) -> list[Issue]:
                                 f"{format_typed(r['due_date'], 'date')}; check both dates.", "warning")
 
 
+def check_mpn_not_offered(ctx: CheckContext) -> list[Issue]:
+    """An approved MPN no offer of that item carries can never be bought (checked when offers are given)."""
+    if "supplier_offers" not in ctx.given:
+        return []
+    offers = ctx.ds.supplier_offers
+    offered = set(zip(offers["item_id"].astype(str), offers["mpn"].astype(str)))
+    aml = ctx.ds.approved_mpns
+    bad = np.array([pair not in offered for pair in zip(aml["item_id"].astype(str), aml["mpn"].astype(str))], dtype=bool)
+    return ctx.report("approved_mpns", bad, "mpn", "mpn_not_offered",
+                      lambda r: f"{r['customer_id']} approves MPN {r['mpn']} for {r['item_id']}, but no offer in "
+                                "supplier_offers.csv carries it; check the MPN, or add an offer for it.", "warning")
+
+
+def check_eol_without_last_time_buy(ctx: CheckContext) -> list[Issue]:
+    items = ctx.ds.items
+    bad = (items["lifecycle"] == "eol") & items["last_time_buy_date"].isna()
+    return ctx.report("items", bad, "last_time_buy_date", "eol_without_last_time_buy",
+                      lambda r: f"{r['item_id']} is end-of-life but has no last_time_buy_date, so it is planned "
+                                "like an active part; give the last date it can be ordered.", "warning")
+
+
+def check_unknown_customer(ctx: CheckContext) -> list[Issue]:
+    """With customers.csv given, a demand's customer not in it authorises all its forecast and
+    has no approved MPNs: legal, but likely a typo (checked only when customers.csv is given)."""
+    if "customers" not in ctx.given:
+        return []
+    unknown = _UnknownIds("customers", ctx.ds.customers["customer_id"])
+    values = ctx.ds.demand["customer_id"].astype(str)
+    bad = ~values.isin(unknown.known) & (values.str.strip() != "")
+    return ctx.report("demand", bad, "customer_id", "unknown_customer",
+                      lambda r: unknown.message("customer_id", r["customer_id"])
+                      + " Until then its forecast counts as authorised and it has no approved MPNs.", "warning")
+
+
 CHECKS: dict[str, Callable[[CheckContext], list[Issue]]] = {
     "empty_required": check_empty_required,
     "bad_choice": check_bad_choice,
@@ -548,6 +582,9 @@ CHECKS: dict[str, Callable[[CheckContext], list[Issue]]] = {
     "lead_time_beyond_horizon": check_lead_time_beyond_horizon,
     "unknown_owner": check_unknown_owner,
     "start_after_due": check_start_after_due,
+    "mpn_not_offered": check_mpn_not_offered,
+    "eol_without_last_time_buy": check_eol_without_last_time_buy,
+    "unknown_customer": check_unknown_customer,
 }
 
 

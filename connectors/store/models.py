@@ -311,6 +311,7 @@ class SuggestionRow(SQLModel, table=True):
     surplus_qty: float | None = None
     alternative: str | None = Field(default=None, sa_type=Text)
     alternative_cost_difference: float | None = None
+    unauthorised_value: float | None = None  # NCNR exposure of the line (optimizer.purchasing.liability)
 
 
 class ScheduleRow(SQLModel, table=True):
@@ -372,6 +373,23 @@ class MrpRecordRow(SQLModel, table=True):
     planned_releases: float | None = None
 
 
+class LiabilityRow(SQLModel, table=True):
+    """A purchase line's part pegged to one customer's demand, authorised or not (NCNR liability)."""
+
+    __tablename__ = "plan_liability"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    customer_id: str | None = None
+    item_id: str | None = None
+    source: str | None = None
+    ref_id: str | None = None
+    quantity: float | None = None
+    value: float | None = None
+    ncnr: bool | None = None
+    authorised: bool | None = None
+
+
 #: plan table name (as in :data:`mrp.plan.PLAN_COLUMNS`) -> its model.
 PLAN_MODELS: dict[str, type[SQLModel]] = {
     "planned_orders": PlannedOrderRow,
@@ -380,6 +398,7 @@ PLAN_MODELS: dict[str, type[SQLModel]] = {
     "exceptions": ExceptionRow,
     "pegging": PeggingRow,
     "mrp_records": MrpRecordRow,
+    "liability": LiabilityRow,
 }
 #: Columns the store adds to every plan table.
 PLAN_STORE_COLUMNS = ("run_id", "row_no")
@@ -387,7 +406,7 @@ PLAN_STORE_COLUMNS = ("run_id", "row_no")
 #: reasons on suggestions, clear to build on the schedule), in this order.
 PLAN_EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "purchase_suggestions": ("lead_time_days", "reason", "serves", "demands", "customers", "days_late", "late_qty",
-                             "surplus_qty", "alternative", "alternative_cost_difference"),
+                             "surplus_qty", "alternative", "alternative_cost_difference", "unauthorised_value"),
     "schedule": ("clear_to_build",),
 }
 

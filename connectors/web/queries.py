@@ -84,7 +84,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
         select(s.suggestion_id, s.item_id, func.coalesce(func.nullif(d.po_supplier_id, ""), s.supplier_id),
                func.coalesce(func.nullif(d.po_mpn, ""), s.mpn), quantity.label("quantity"), s.order_date,
                receipt.label("receipt_date"), price, (quantity * price).label("value"), status.label("status"),
-               s.quantity, s.receipt_date, d.po_id, d.decided_by)
+               s.quantity, s.receipt_date, d.po_id, d.decided_by, s.unauthorised_value)
         .select_from(s)
         .join(d, and_(d.run_id == s.run_id, d.suggestion_id == s.suggestion_id), isouter=True)
         .where(s.run_id == run.id)
@@ -108,7 +108,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
 
 _SUGGESTION_FIELDS = ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "order_date", "receipt_date",
                       "unit_price", "value", "status", "suggested_quantity", "suggested_receipt_date", "po_id",
-                      "decided_by")
+                      "decided_by", "unauthorised_value")
 
 
 def suggestion_page(session: Session, run: PlanningRun, where: SuggestionFilter, *, sort: str = "receipt_date",

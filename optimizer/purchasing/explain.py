@@ -28,8 +28,9 @@ MAX_LISTED = 5
 
 
 def explain(lines: Sequence[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
-            settings: PlanSettings, pegs: pd.DataFrame | None) -> pd.DataFrame:
-    """One row of reason columns per line, in the order of ``lines``."""
+            settings: PlanSettings, served: pd.DataFrame) -> pd.DataFrame:
+    """One row of reason columns per line, in the order of ``lines``; ``served`` is
+    :func:`line_demands` of the same lines."""
     as_of = pd.Timestamp(settings.as_of)
     matched = pairs.loc[pairs.need_day >= 0].sort_values(["line", "need_day"], kind="stable")
     surplus = pairs.loc[pairs.need_day < 0].groupby("line").quantity.sum().to_dict()
@@ -39,7 +40,7 @@ def explain(lines: Sequence[Line], pairs: pd.DataFrame, items: dict[str, ItemPro
     bounds = np.searchsorted(line_of, np.arange(len(lines) + 1))
     days = matched.need_day.to_numpy(dtype=np.int64).tolist()
     quantities = matched.quantity.to_numpy(dtype=float).tolist()
-    demands, customers = _demands(lines, matched, items, pegs, settings)
+    demands, customers = _demands(served)
     rows = []
     for index, line in enumerate(lines):
         item = items[line.item_id]
@@ -134,12 +135,19 @@ def _best_alternative(line: Line, item: ItemProblem, needs: list[tuple[int, floa
     return best[1], round(best[0] - own, 2)
 
 
-def _demands(lines: Sequence[Line], matched: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.DataFrame | None,
-             settings: PlanSettings) -> tuple[dict[int, str], dict[int, str]]:
-    """Demands and customers each line serves, pro rata to the share of each need day it covers
-    (vectorised: pegs joined to the matching on item and day, summed per line and demand)."""
+def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.DataFrame | None,
+                 settings: PlanSettings) -> pd.DataFrame:
+    """How much of each line serves each demand (``line``, ``customer_id``, ``demand_id``,
+    ``quantity``; "" for a requirement of no customer or demand): what the line covers of a
+    need day, split over that day's demands in proportion to their pegged requirements, which
+    are first scaled down to the day's net requirement when they add up to more (stock and
+    open orders served the rest). Vectorised: pegs joined to the matching on item and day,
+    summed per line and demand. A line's surplus beyond all requirements serves no demand."""
+    columns = {"line": pd.Series(dtype=np.int64), "customer_id": pd.Series(dtype=object),
+               "demand_id": pd.Series(dtype=object), "quantity": pd.Series(dtype=float)}
+    matched = pairs.loc[pairs.need_day >= 0]
     if pegs is None or pegs.empty or matched.empty:
-        return {}, {}
+        return pd.DataFrame(columns)
     peg = pd.DataFrame({"item_id": pegs.item_id.astype(str).to_numpy(), "need_day": day_offsets(pegs.date, settings),
                         "customer": pegs.customer_id.astype(object).where(pegs.customer_id.notna(), "").astype(str).to_numpy(),
                         "demand": pegs.demand_id.astype(object).where(pegs.demand_id.notna(), "").astype(str).to_numpy(),
@@ -153,16 +161,26 @@ def _demands(lines: Sequence[Line], matched: pd.DataFrame, items: dict[str, Item
         "need_qty": np.concatenate([items[i].need_qty for i in used]),
     })
     served = matched[["line", "item_id", "need_day", "quantity"]].merge(need, on=["item_id", "need_day"], how="left")
-    served["share"] = np.minimum(served.quantity / served.need_qty.fillna(served.quantity), 1.0)
-    served = served.merge(peg.loc[peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum") > 0],
-                          on=["item_id", "need_day"])
-    served["qty"] = served.peg_qty * served.share
+    peg["peg_total"] = peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum")
+    served = served.merge(peg.loc[peg.peg_total > 0], on=["item_id", "need_day"])
+    # A day's pegs hold its demands' gross requirements; the net requirement is what is left
+    # after stock and open orders, so each demand's part of it is scaled down to add up to it.
+    served["qty"] = served.peg_qty * served.quantity / np.maximum(served.peg_total,
+                                                                  served.need_qty.fillna(served.quantity))
     per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
     per = per.loc[per.qty > 1e-9]
     if per.empty:
+        return pd.DataFrame(columns)
+    return pd.DataFrame({"line": per.line.to_numpy(dtype=np.int64), "customer_id": per.customer.to_numpy(dtype=object),
+                         "demand_id": per.demand.to_numpy(dtype=object), "quantity": per.qty.to_numpy(dtype=float)})
+
+
+def _demands(served: pd.DataFrame) -> tuple[dict[int, str], dict[int, str]]:
+    """Demands and customers each line serves, as listed on the line."""
+    if served.empty:
         return {}, {}
-    per["who"] = per.customer.where(per.customer != "", "(company)")
-    labels = per.who + "/" + per.demand + " " + np.char.mod("%.4g", per.qty.to_numpy())
+    per = served.assign(who=served.customer_id.where(served.customer_id != "", "(company)"))
+    labels = per.who + "/" + per.demand_id + " " + np.char.mod("%.4g", per.quantity.to_numpy())
     who = per[["line", "who"]].drop_duplicates().sort_values(["line", "who"], kind="stable")
     return _joined(per.line, labels), _joined(who.line, who.who)
 

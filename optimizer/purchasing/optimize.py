@@ -17,7 +17,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -29,21 +29,25 @@ from optimizer.purchasing.blocks import components, short_of_min_order_value, so
 from optimizer.purchasing.budget import WORK_PER_EXPLAINED_LINE, WORK_PER_PLANNED_ORDER, WORK_PER_SECOND, Budget
 from optimizer.purchasing.cost import CostParts, Evaluation, Line, costing_work, evaluate
 from optimizer.purchasing.data import CostRates, ItemProblem, build_needs, build_offers, rejected_lines
-from optimizer.purchasing.explain import REASON_COLUMNS, explain
+from optimizer.purchasing.explain import REASON_COLUMNS, explain, line_demands
 
 log = logging.getLogger(__name__)
 SUGGESTION_COLUMNS = (*PLAN_COLUMNS["purchase_suggestions"], *REASON_COLUMNS)
 COVERAGE_COLUMNS = ("item_id", "need_date", "receipt_date", "quantity")
+SUGGESTION_PEG_COLUMNS = ("suggestion_id", "item_id", "customer_id", "demand_id", "quantity")
 
 
 @dataclass
 class PurchasingResult:
-    """Suggested purchase lines with their reasons, exceptions, the matching, and the summary."""
+    """Suggested purchase lines with their reasons, exceptions, the matching, the summary, and
+    how much of each line serves each demand (``pegs``: :data:`SUGGESTION_PEG_COLUMNS`, from
+    :func:`~optimizer.purchasing.explain.line_demands`)."""
 
     suggestions: pd.DataFrame
     exceptions: pd.DataFrame
     coverage: pd.DataFrame
     summary: dict
+    pegs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SUGGESTION_PEG_COLUMNS)))
 
 
 def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame, offers: pd.DataFrame,
@@ -132,7 +136,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     lines, pairs_frame, shortage_frame = _assemble(optimised, opt_eval, baseline, base_eval, mine)
 
     log.debug("chosen: %.0f work units, %.1f s", budget.used, time.monotonic() - started)
-    suggestions = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs)
+    suggestions, suggestion_pegs = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs)
     exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings, by_id)
     coverage = _coverage(lines, pairs_frame, settings)
     mrp_cost = mrp_eval.total()
@@ -165,7 +169,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         "min_order_value_short_days": len(short_of_min_order_value(lines)),
         "mrp_min_order_value_short_days": len(short_of_min_order_value(unconstrained)),
     }
-    return PurchasingResult(suggestions, exceptions, coverage, summary)
+    return PurchasingResult(suggestions, exceptions, coverage, summary, suggestion_pegs)
 
 
 def _costed(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates, budget: Budget) -> Evaluation:
@@ -260,7 +264,8 @@ def _status(blocks: list, fallbacks: int, stopped_by: str | None) -> str:
 
 
 def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
-                 settings: PlanSettings, pegs: pd.DataFrame | None) -> pd.DataFrame:
+                 settings: PlanSettings, pegs: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The suggestions table, and how much of each suggestion serves each demand."""
     as_of = pd.Timestamp(settings.as_of)
     base = pd.DataFrame({
         "item_id": [l.item_id for l in lines],
@@ -275,11 +280,20 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
     })
     base["order_date"] = pd.to_datetime(base.order_date).astype("datetime64[ns]")
     base["receipt_date"] = pd.to_datetime(base.receipt_date).astype("datetime64[ns]")
-    frame = pd.concat([base, explain(lines, pairs, items, rates, settings, pegs)], axis=1)
+    served = line_demands(pairs, items, pegs, settings)
+    frame = pd.concat([base, explain(lines, pairs, items, rates, settings, served)], axis=1)
+    frame["line"] = np.arange(len(frame), dtype=np.int64)
     frame = frame.sort_values(["supplier_id", "order_date", "item_id", "mpn", "from_stock", "quantity"],
                               kind="stable", ignore_index=True)
     frame.insert(0, "suggestion_id", [f"PS{n:05d}" for n in range(1, len(frame) + 1)])
-    return frame[list(SUGGESTION_COLUMNS)]
+    ids = pd.Series(frame.suggestion_id.to_numpy(), index=frame.line.to_numpy())
+    item_of = pd.Series([l.item_id for l in lines], dtype=object)
+    line = served.line.to_numpy(dtype=np.int64)
+    suggestion_pegs = pd.DataFrame({
+        "suggestion_id": ids.reindex(line).to_numpy(dtype=object), "item_id": item_of.reindex(line).to_numpy(dtype=object),
+        "customer_id": served.customer_id.to_numpy(dtype=object), "demand_id": served.demand_id.to_numpy(dtype=object),
+        "quantity": served.quantity.to_numpy(dtype=float)})
+    return frame[list(SUGGESTION_COLUMNS)], suggestion_pegs
 
 
 def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settings: PlanSettings,

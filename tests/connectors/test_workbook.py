@@ -59,3 +59,13 @@ def test_the_workbook_carries_no_moment_of_writing():
         core = book.read("docProps/core.xml").decode()
     assert re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", core) == [
         ("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")]
+
+
+def test_a_lines_unauthorised_ncnr_value_is_shown_beside_it(tmp_path):
+    path = tmp_path / "purchase_suggestions.xlsx"
+    write_workbook(_suggestions().assign(unauthorised_value=[0.0, 72.0, 0.0]), {}, path)
+    dist = load_workbook(path)["DIST_EU"]
+    header = [c.value for c in dist[1]]
+    column = header.index("Unauthorised NCNR value") + 1
+    assert [dist.cell(row=r, column=column).value for r in (2, 3)] == [72.0, 0.0]  # MCU first: by order date
+    assert dist.cell(row=2, column=column).number_format == "#,##0.00"

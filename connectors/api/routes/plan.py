@@ -33,6 +33,7 @@ PLAN_FILTERS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "exceptions": ("date", ("item_id", "type", "ref_id")),
     "pegging": (None, ("item_id", "demand_id", "supply_type", "supply_id")),
     "mrp_records": ("date", ("item_id",)),
+    "liability": (None, ("customer_id", "item_id", "source", "ref_id")),
 }
 
 class _Filters(BaseModel):

@@ -29,6 +29,7 @@ COLUMNS = [
     {"name": "receipt_date", "label": "Receipt", "field": "receipt_date"},
     {"name": "unit_price", "label": "Unit price", "field": "unit_price"},
     {"name": "value", "label": "Value", "field": "value"},
+    {"name": "unauthorised_value", "label": "Unauthorised NCNR", "field": "unauthorised_value"},
     {"name": "status", "label": "Status", "field": "status", "align": "left"},
 ]
 SORT_LABELS = {"receipt_date": "receipt date", "order_date": "order date", "supplier_id": "supplier",
@@ -176,6 +177,7 @@ class BuyPage:
         self.table.rows = [{
             **r, "quantity": number(r["quantity"]), "order_date": day(r["order_date"]),
             "receipt_date": day(r["receipt_date"]), "unit_price": price(r["unit_price"]), "value": money(r["value"]),
+            "unauthorised_value": money(r["unauthorised_value"]) if r["unauthorised_value"] else "",
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
         } for r in rows]

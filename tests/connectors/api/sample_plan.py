@@ -65,6 +65,12 @@ def sample_plan(quantity_s2: float = 5000) -> Plan:
             "scheduled_receipts": [0.0, 0.0], "projected_on_hand": [0.0, 0.0], "net": [200.0, 300.0],
             "planned_receipts": [200.0, 300.0], "planned_releases": [0.0, 0.0],
         }),
+        liability=pd.DataFrame({
+            "customer_id": ["ACME", "ACME", "BETA"], "item_id": ["MCU", "MCU", "MCU"],
+            "source": ["po", "suggestion", "suggestion"], "ref_id": ["PO-100/1", "S1", "S1"],
+            "quantity": [2500.0, 1000.0, 500.0], "value": [8500.0, 3400.0, 1700.0],
+            "ncnr": [True, True, True], "authorised": [False, True, False],
+        }),
         summary={"as_of": AS_OF.isoformat(), "counts": {"planned_orders": 3}},
     )
 

@@ -48,6 +48,18 @@ def test_filters_by_supplier_item_customer_and_date_range(
     assert [r["job_id"] for r in schedule_day["items"]] == ["P1"]
 
 
+def test_the_liability_by_customer_pages_like_the_other_tables(
+        client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    run = publish(engine)
+    beta = get(client, tokens["buyer"], "/api/v1/plan/liability?customer_id=BETA")
+    assert (beta["run_id"], beta["total"]) == (run, 1)
+    assert beta["items"] == [{"customer_id": "BETA", "item_id": "MCU", "source": "suggestion", "ref_id": "S1",
+                              "quantity": 500.0, "value": 1700.0, "ncnr": True, "authorised": False}]
+    page = get(client, tokens["erp"], "/api/v1/plan/liability?source=suggestion&limit=1&offset=1")
+    assert page["total"] == 2 and [r["customer_id"] for r in page["items"]] == ["BETA"]
+
+
 def test_a_suggestion_says_why_it_exists_and_what_the_buyer_decided(
         client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
     load_small(engine)

@@ -51,3 +51,45 @@ def test_a_long_chain_does_not_exhaust_the_stack():
 def test_every_check_code_is_documented():
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", DOCS.read_text(encoding="utf-8"), re.MULTILINE))
     assert set(CHECKS) <= documented
+
+
+def test_ems_buying_data_warns_of_an_mpn_no_offer_carries_an_eol_part_and_an_unknown_customer():
+    from tests.mrp.builders import dataset
+
+    ds = dataset(
+        items="""
+            item_id,type,lifecycle,last_time_buy_date
+            A,make,active,
+            R1,buy,eol,
+            R2,buy,eol,2027-03-31
+            R3,buy,nrnd,
+        """,
+        demand="""
+            demand_id,customer_id,item_id,due_date,quantity,kind
+            D1,ACME,A,2027-01-04,10,order
+            D2,ACEM,A,2027-02-01,10,forecast
+        """,
+        supplier_offers="""
+            supplier_id,item_id,mpn,lead_time_days,break_qty,unit_price,ncnr
+            S1,R1,RC-1,10,0,0.02,true
+            S2,R1,RC-2,10,0,0.03,false
+        """,
+        customers="""
+            customer_id,name,material_authorisation_days
+            ACME,Acme Corp,90
+            BOLT,Bolt Ltd,
+        """,
+        approved_mpns="""
+            customer_id,item_id,mpn
+            ACME,R1,RC-1
+            BOLT,R1,RC-3
+            BOLT,R2,RC-1
+        """,
+    )
+    assert [(i.code, i.file, i.row, i.column, i.value, i.severity) for i in validate_dataset(ds)] == [
+        ("eol_without_last_time_buy", "items.csv", 3, "last_time_buy_date", "", "warning"),
+        ("unknown_customer", "demand.csv", 3, "customer_id", "ACEM", "warning"),
+        ("mpn_not_offered", "approved_mpns.csv", 3, "mpn", "RC-3", "warning"),
+        ("mpn_not_offered", "approved_mpns.csv", 4, "mpn", "RC-1", "warning"),
+    ]
+    assert "did you mean 'ACME'" in validate_dataset(ds)[1].message

@@ -89,7 +89,8 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES - EMS_TABLES <= tables
+        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES
+        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - later <= tables
         assert not WEB_TABLES & tables
     finally:
         engine.dispose()
@@ -120,6 +121,8 @@ def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_pat
 #: The web workspace's tables, added by revision 0004_web_users.
 WEB_TABLES = {"web_users", "web_secret"}
 EMS_TABLES = {"customers", "approved_mpns"}
+#: The plan's NCNR liability, added by revision 0006_ems_plan.
+EMS_PLAN_TABLES = {"plan_liability"}
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):
@@ -128,5 +131,21 @@ def test_revision_0004_adds_the_web_users(empty_store_url):
         migrate(engine, "0004_web_users")
         with engine.connect() as connection:
             assert WEB_TABLES <= set(sa.inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_revision_0006_adds_the_liability_and_the_lines_unauthorised_value(empty_store_url):
+    engine = create_store_engine(empty_store_url)
+    try:
+        migrate(engine, "0005_ems_data")
+        with engine.connect() as connection:
+            assert not EMS_PLAN_TABLES & set(sa.inspect(connection).get_table_names())
+        migrate(engine, "0006_ems_plan")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert EMS_PLAN_TABLES <= set(inspector.get_table_names())
+            columns = {c["name"] for c in inspector.get_columns("plan_purchase_suggestions")}
+            assert "unauthorised_value" in columns
     finally:
         engine.dispose()
