@@ -28,12 +28,12 @@ Renaming a planned order renames it wherever the plan names it: the schedule's
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from mrp.plan import Plan
 
@@ -76,38 +76,30 @@ def match_lines(previous: pd.DataFrame, new: pd.DataFrame, *, key: Iterable[str]
     lines whose id is in ``retired`` take no part. The rule is in the module docstring.
     """
     key = list(key)
-    out: list[str | None] = [None] * len(new)
     if previous.empty or new.empty:
-        return out
-    old = previous[~previous[id_column].astype(str).isin(retired)]
-    old = pd.DataFrame({**{c: old[c].astype(str).to_numpy() for c in key}, "_day": _days(old[date]),
-                        "_id": old[id_column].astype(str).to_numpy()}).sort_values(["_id"], kind="stable")
-    fresh = pd.DataFrame({**{c: new[c].astype(str).to_numpy() for c in key}, "_day": _days(new[date]),
-                          "_pos": np.arange(len(new))})
-    # Pairs on the same date are the nearest: the k-th previous line (by id) with the k-th new one (plan order).
-    on = [*key, "_day"]
-    same = fresh.assign(_k=fresh.groupby(on, sort=False).cumcount()).merge(
-        old.assign(_k=old.groupby(on, sort=False).cumcount()), on=[*on, "_k"], how="inner")
-    for position, ident in zip(same["_pos"].tolist(), same["_id"].tolist()):
-        out[position] = ident
-    old = old[~old["_id"].isin(set(same["_id"]))]
-    fresh = fresh[~fresh["_pos"].isin(set(same["_pos"]))]
-    groups: dict[tuple, tuple[list, list]] = {}
-    for ident, *k, day in zip(old["_id"], *(old[c] for c in key), old["_day"].tolist()):
-        groups.setdefault(tuple(k), ([], []))[0].append((day, ident))
-    for position, *k, day in zip(fresh["_pos"].tolist(), *(fresh[c] for c in key), fresh["_day"].tolist()):
-        group = groups.get(tuple(k))
-        if group is not None:
-            group[1].append((day, position))
-    for olds, news in groups.values():
-        if not news:
-            continue
-        if len(olds) == 1 and len(news) == 1:
-            out[news[0][1]] = olds[0][1]
-            continue
-        for ident, position in _nearest_pairs(olds, news):
-            out[position] = ident
-    return out
+        return [None] * len(new)
+    old_ids = previous[id_column].astype(str)
+    previous = previous[~old_ids.isin(retired).to_numpy()]
+    old_ids = old_ids[~old_ids.isin(retired)].to_numpy(dtype=str)
+    group = _group_codes([pd.concat([previous[c], new[c]], ignore_index=True) for c in key])
+    old_group, new_group = group[: len(previous)], group[len(previous):]
+    old_day, new_day = _days(previous[date]), _days(new[date])
+    by_id = np.argsort(old_ids, kind="stable")
+    old_rank = np.empty(len(old_ids), np.int64)
+    old_rank[by_id] = np.arange(len(old_ids))
+    olds, news = _matches(old_group, old_day, old_rank, new_group, new_day)
+    out = np.full(len(new), None, dtype=object)
+    out[news] = old_ids[olds]
+    return out.tolist()
+
+
+def _group_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer per row, equal for rows whose key columns (compared as text) are equal."""
+    codes = np.zeros(len(columns[0]), np.int64)
+    for column in columns:
+        column_codes, uniques = pd.factorize(column.astype(str).to_numpy(dtype=object))
+        codes = codes * (len(uniques) + 1) + column_codes
+    return codes
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -117,35 +109,129 @@ def _days(values: pd.Series) -> np.ndarray:
     return np.where(stamps.isna().to_numpy(), np.iinfo(np.int64).max // 4, days)
 
 
-def _nearest_pairs(olds: list[tuple[int, str]], news: list[tuple[int, int]]) -> list[tuple[str, int]]:
-    """Greedy nearest matching of one group (see the module docstring): (previous id, new position) pairs."""
-    entries = sorted([(day, 0, ident, -1) for day, ident in olds] + [(day, 1, "", pos) for day, pos in news])
-    n = len(entries)
-    left, right = list(range(-1, n - 1)), list(range(1, n + 1))
-    alive = [True] * n
-    heap: list[tuple[int, int, int]] = []
+def _matches(old_group: np.ndarray, old_day: np.ndarray, old_rank: np.ndarray,
+             new_group: np.ndarray, new_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The matched (previous row, new row) pairs: same-date pairs, then nearest pairs."""
+    old_order = np.lexsort((old_rank, old_day, old_group))
+    new_order = np.lexsort((np.arange(len(new_day)), new_day, new_group))
+    same_old, same_new = _same_date_pairs(old_group[old_order], old_day[old_order],
+                                          new_group[new_order], new_day[new_order])
+    olds, news = [old_order[same_old]], [new_order[same_new]]
+    left_old = np.setdiff1d(np.arange(len(old_day)), olds[0], assume_unique=True)
+    left_new = np.setdiff1d(np.arange(len(new_day)), news[0], assume_unique=True)
+    if len(left_old) and len(left_new):
+        # One list of the remaining lines, sorted by group, date, previous before new, id / plan order.
+        group = np.r_[old_group[left_old], new_group[left_new]]
+        day = np.r_[old_day[left_old], new_day[left_new]]
+        side = np.r_[np.zeros(len(left_old), np.int64), np.ones(len(left_new), np.int64)]
+        rank = np.r_[old_rank[left_old], left_new]
+        row = np.r_[left_old, left_new]
+        order = np.lexsort((rank, side, day, group))
+        near_old, near_new = _nearest_pairs(group[order], day[order], side[order])
+        olds.append(row[order][near_old])
+        news.append(row[order][near_new])
+    return np.concatenate(olds), np.concatenate(news)
 
-    def push(i: int, j: int) -> None:
-        if 0 <= i < n and 0 <= j < n and entries[i][1] != entries[j][1]:
-            heapq.heappush(heap, (abs(entries[j][0] - entries[i][0]), i, j))
 
+@njit(cache=True)
+def _same_date_pairs(old_group: np.ndarray, old_day: np.ndarray,
+                     new_group: np.ndarray, new_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs on the same date are the nearest: within each group and date, the k-th previous
+    line (by id) with the k-th new one (plan order). Both lists are sorted by group, date
+    and that order; returns the positions of the pairs in each."""
+    olds = np.empty(min(len(old_day), len(new_day)), np.int64)
+    news = np.empty(len(olds), np.int64)
+    i = j = pairs = 0
+    while i < len(old_day) and j < len(new_day):
+        if old_group[i] == new_group[j] and old_day[i] == new_day[j]:
+            olds[pairs], news[pairs] = i, j
+            pairs += 1
+            i += 1
+            j += 1
+        elif (old_group[i], old_day[i]) < (new_group[j], new_day[j]):
+            i += 1
+        else:
+            j += 1
+    return olds[:pairs], news[:pairs]
+
+
+@njit(cache=True)
+def _nearest_pairs(group: np.ndarray, day: np.ndarray, side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy nearest matching (see the module docstring) over the list sorted by group and
+    date: repeatedly the closest neighbouring previous/new pair of one group (on a tie, the
+    pair nearer the start) leaves the list. Returns the list positions of the matched
+    previous lines and of their new lines."""
+    n = len(day)
+    left = np.arange(-1, n - 1)
+    right = np.arange(1, n + 1)
+    alive = np.ones(n, np.bool_)
+    # a binary heap of candidate pairs (days apart, first position, second position)
+    heap = np.empty((2 * n + 1, 3), np.int64)
+    size = 0
     for i in range(n - 1):
-        push(i, i + 1)
-    pairs = []
-    while heap:
-        _, i, j = heapq.heappop(heap)
+        if group[i] == group[i + 1] and side[i] != side[i + 1]:
+            size = _push(heap, size, abs(day[i + 1] - day[i]), i, i + 1)
+    olds = np.empty(n // 2, np.int64)
+    news = np.empty(n // 2, np.int64)
+    pairs = 0
+    while size:
+        i, j = heap[0, 1], heap[0, 2]
+        size = _pop(heap, size)
         if not (alive[i] and alive[j]) or right[i] != j:
             continue
-        old, new = (entries[i], entries[j]) if entries[i][1] == 0 else (entries[j], entries[i])
-        pairs.append((old[2], new[3]))
+        if side[i] == 0:
+            olds[pairs], news[pairs] = i, j
+        else:
+            olds[pairs], news[pairs] = j, i
+        pairs += 1
         alive[i] = alive[j] = False
         before, after = left[i], right[j]
         if before >= 0:
             right[before] = after
         if after < n:
             left[after] = before
-        push(before, after)
-    return pairs
+        if before >= 0 and after < n and group[before] == group[after] and side[before] != side[after]:
+            size = _push(heap, size, abs(day[after] - day[before]), before, after)
+    return olds[:pairs], news[:pairs]
+
+
+@njit(cache=True)
+def _less(heap: np.ndarray, a: int, b: int) -> bool:
+    for k in range(3):
+        if heap[a, k] != heap[b, k]:
+            return heap[a, k] < heap[b, k]
+    return False
+
+
+@njit(cache=True)
+def _push(heap: np.ndarray, size: int, distance: int, i: int, j: int) -> int:
+    heap[size, 0], heap[size, 1], heap[size, 2] = distance, i, j
+    child = size
+    while child > 0:
+        parent = (child - 1) // 2
+        if not _less(heap, child, parent):
+            break
+        for k in range(3):
+            heap[child, k], heap[parent, k] = heap[parent, k], heap[child, k]
+        child = parent
+    return size + 1
+
+
+@njit(cache=True)
+def _pop(heap: np.ndarray, size: int) -> int:
+    size -= 1
+    heap[0] = heap[size]
+    parent = 0
+    while True:
+        smallest, first = parent, 2 * parent + 1
+        for child in (first, first + 1):
+            if child < size and _less(heap, child, smallest):
+                smallest = child
+        if smallest == parent:
+            return size
+        for k in range(3):
+            heap[smallest, k], heap[parent, k] = heap[parent, k], heap[smallest, k]
+        parent = smallest
 
 
 def assign_ids(previous: pd.DataFrame | None, new: pd.DataFrame, kind: IdKind, *, retired: frozenset[str] | set[str],

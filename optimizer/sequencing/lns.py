@@ -19,12 +19,16 @@ Neighbourhoods (drawn with a seeded generator): the jobs nearest in time to a ra
 job's start on all lines; the same on two lines; the jobs around a late job's due time,
 with that job; a job and the jobs with the smallest changeovers to and from it. The
 neighbourhood grows while CP-SAT solves its models to optimality and shrinks when it
-does not (starting from ``neighbourhood_jobs``). Each step is one worker with a deterministic time limit, and the search stops when the
-deterministic budget is spent, so the same input gives the same schedule.
+does not (starting from ``neighbourhood_jobs``). Each step is one worker with a
+deterministic time limit. The search stops when it *stalls* — its last ``stall_steps``
+steps together improved the objective by no more than ``stall_gain`` (:func:`stalled`) —
+or when the deterministic budget is spent; both depend only on the input, so the same
+input gives the same schedule.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -35,6 +39,8 @@ from .model import SolverSettings, solve
 from .problem import Job, Mode, ProblemData
 from .shifts import wall_start
 from .timetable import InfeasibleSequence, Timetable, timetable
+
+log = logging.getLogger(__name__)
 
 MIN_NEIGHBOURHOOD = 4
 BACKBONE_TAIL = 6  # jobs after the last freed one on a line that the sub-model still sees
@@ -47,8 +53,21 @@ class LnsReport:
     steps: int
     improvements: int
     deterministic_time: float
-    stopped_by_wall_clock: bool
+    stop_reason: str  # "stalled", "work_limit" or "wall_clock"
     freed_jobs: int  # jobs some step re-sequenced; the others keep their place in the start schedule
+    last_improvement_step: int  # the step (1-based) of the last improvement; 0 when none
+
+
+def stalled(history: list[tuple[int, ...]], stall_steps: int | None, stall_gain: float) -> bool:
+    """The search has stalled when its last ``stall_steps`` steps together lowered none of
+    total tardiness, jobs moved and total changeover by more than ``stall_gain`` of its value
+    (``stall_gain = 0``: none of them improved at all); None never stalls. ``history`` is
+    the best objective after each step, the start schedule's first. It counts steps, not
+    seconds, so where the search stops depends only on the input."""
+    if stall_steps is None or len(history) <= stall_steps:
+        return False
+    before, now = history[-1 - stall_steps], history[-1]
+    return all(old - new <= stall_gain * old for old, new in zip(before[:3], now[:3]))
 
 
 @dataclass(frozen=True)
@@ -73,17 +92,20 @@ class _Neighbourhood:
 
 def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadline: float,
             budget: float | None = None) -> tuple[Timetable, LnsReport]:
-    """Improve ``start`` until ``budget`` deterministic seconds (default: the settings')
-    are spent, or the wall clock reaches ``deadline`` (a ``time.perf_counter()`` value)."""
+    """Improve ``start`` until the search stalls (``settings.stall_steps``), ``budget``
+    deterministic seconds (default: the settings') are spent, or the wall clock reaches
+    ``deadline`` (a ``time.perf_counter()`` value)."""
     budget = settings.deterministic_time_s if budget is None else budget
     rng = np.random.default_rng(settings.random_seed)
-    best, spent, steps, improvements, stopped = start, 0.0, 0, 0, False
+    best, spent, steps, improvements, last_improvement = start, 0.0, 0, 0, 0
+    history = [start.objective]
     freed: set[int] = set()
     size = float(settings.neighbourhood_jobs)
+    stop = "work_limit"
     while spent < budget:
         wall_left = deadline - time.perf_counter()
         if wall_left <= 0:
-            stopped = True
+            stop = "wall_clock"
             break
         free, lines = _choose(data, best, rng, int(size))
         freed |= free
@@ -98,14 +120,26 @@ def improve(data: ProblemData, start: Timetable, settings: SolverSettings, deadl
         # adapt: grow the neighbourhood while CP-SAT solves it to optimality, shrink it when not
         grown = size * GROWTH if result.status == "OPTIMAL" else size / GROWTH
         size = min(max(grown, MIN_NEIGHBOURHOOD), float(data.num_jobs))
-        if result.sequences is not None:
-            try:
-                candidate = timetable(data, hood.merge(best.sequences, result.sequences))
-            except InfeasibleSequence:  # the retimed suffix would miss a pin
-                continue
-            if candidate.objective < best.objective:
-                best, improvements = candidate, improvements + 1
-    return best, LnsReport(steps, improvements, spent, stopped, len(freed))
+        candidate = _merged(data, best, hood, result.sequences)
+        if candidate is not None and candidate.objective < best.objective:
+            best, improvements, last_improvement = candidate, improvements + 1, steps
+            log.debug("LNS step %d (%.2f units): objective %s", steps, spent, best.objective)
+        history.append(best.objective)
+        if stalled(history, settings.stall_steps, settings.stall_gain):
+            stop = "stalled"
+            break
+    return best, LnsReport(steps, improvements, spent, stop, len(freed), last_improvement)
+
+
+def _merged(data: ProblemData, best: Timetable, hood: _Neighbourhood, sub_sequences) -> Timetable | None:
+    """The whole timetable with the step's answer put back; None when the step found none
+    or the retimed suffix would miss a pin."""
+    if sub_sequences is None:
+        return None
+    try:
+        return timetable(data, hood.merge(best.sequences, sub_sequences))
+    except InfeasibleSequence:
+        return None
 
 
 def _choose(data: ProblemData, tt: Timetable, rng: np.random.Generator, size: int) -> tuple[set[int], list[int]]:

@@ -94,6 +94,7 @@ def sequence_jobs(
         "work_limit": work_limit,
         "random_seed": solver_settings.random_seed,
         "previous_jobs": sum(job.previous_line is not None for job in data.jobs),
+        "stop_reason": None,
         "stopped_by": None,
         "cut": None,
     }
@@ -168,24 +169,29 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _stop(summary: dict[str, Any], greedy: GreedyReport, jobs: int, deadline: float) -> None:
-    """``stopped_by`` (None, ``work_limit`` or ``wall_clock``) and the ``cut`` sentence."""
+    """Why the work ended: ``stop_reason`` (``optimal``, ``stalled``, ``work_limit`` or
+    ``wall_clock``), ``stopped_by`` (the limit that cut it short: None, ``work_limit`` or
+    ``wall_clock``) and the ``cut`` sentence."""
     cuts = []
     if greedy.appended:
         cuts.append(f"{greedy.appended} of {jobs} jobs were appended in due-date order to the line that finishes "
                     "them first, without a setup-aware choice")
     method = summary.get("method")
+    stalled = summary.pop("lns_stalled", False)
     if summary.get("lns_steps") is not None:
-        kept = jobs - summary["lns_freed_jobs"]
-        cuts.append(f"after {summary['lns_steps']} improvement steps {kept} of {jobs} jobs keep the greedy "
-                    "due-date order")
+        if not stalled:
+            kept = jobs - summary["lns_freed_jobs"]
+            cuts.append(f"after {summary['lns_steps']} improvement steps {kept} of {jobs} jobs keep the greedy "
+                        "due-date order")
     elif summary.get("num_workers") == 0:
         cuts.append("no work was left to improve the greedy schedule")
-    elif summary.get("status") == "FEASIBLE" and method is not None:
+    elif summary.get("status") != "OPTIMAL" and method is not None:
         cuts.append("the schedule is not proven best (see tardiness_gap)")
     wall = summary.pop("wall_clock_hit", False) or time.perf_counter() > deadline
     if not cuts:
+        summary["stop_reason"] = "stalled" if stalled else "optimal"
         return
-    summary["stopped_by"] = "wall_clock" if wall else "work_limit"
+    summary["stopped_by"] = summary["stop_reason"] = "wall_clock" if wall else "work_limit"
     limit = "wall-clock limit (the machine was busy; a rerun may differ)" if wall else "work limit"
     summary["cut"] = f"sequencing stopped at its {limit}; " + "; ".join(cuts)
 
@@ -231,9 +237,11 @@ def optimise(
         "solver_bound": None,
         "tardiness_bound_minutes": lone_bound,
         "deterministic_time": report.deterministic_time,
-        "wall_clock_hit": report.stopped_by_wall_clock,
+        "wall_clock_hit": report.stop_reason == "wall_clock",
+        "lns_stalled": report.stop_reason == "stalled",
         "lns_steps": report.steps,
         "lns_improvements": report.improvements,
+        "lns_last_improvement_step": report.last_improvement_step,
         "lns_freed_jobs": report.freed_jobs,
         "num_workers": 1,
     }

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from jobs.identity import PLANNED_ORDERS, SUGGESTIONS, assign_ids, match_lines, stable_plan
 from mrp.plan import Plan
 
+from .identity_reference import reference_match
+
 
 def _suggestions(*rows: tuple) -> pd.DataFrame:
     """Rows of (suggestion_id, item_id, supplier_id, mpn, receipt_date)."""
@@ -120,3 +122,24 @@ def test_planned_orders_are_matched_by_item_and_due_date():
                              "due_date": pd.to_datetime(["2027-01-01", "2027-01-15"])})
     new = pd.DataFrame({"order_id": ["n1"], "item_id": ["A"], "due_date": pd.to_datetime(["2027-01-12"])})
     assert assign_ids(previous, new, PLANNED_ORDERS, retired=set(), next_number=3) == (["PL-A-0002"], 3)
+
+
+dated = st.lists(st.tuples(st.sampled_from(["R1", "R2", "R3"]), st.sampled_from(["S1", "S2"]),
+                           st.one_of(st.integers(0, 30), st.none())), max_size=30)
+
+
+def _dated_frame(rows: list[tuple], prefix: str) -> pd.DataFrame:
+    return _suggestions(*((f"{prefix}{n:02d}", item, supplier, "M",
+                           pd.NaT if d is None else pd.Timestamp("2027-01-01") + pd.Timedelta(days=d))
+                          for n, (item, supplier, d) in enumerate(rows)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=dated, new=dated, retire=st.sets(st.integers(0, 29)))
+def test_the_compiled_matching_gives_the_ids_of_the_rule_written_line_by_line(old, new, retire):
+    previous = _dated_frame(old, "PS9").sample(frac=1.0, random_state=len(old))  # ids out of order
+    retired = {f"PS9{n:02d}" for n in retire}
+    fresh = _dated_frame(new, "tmp")
+    arguments = {"date": "receipt_date", "id_column": "suggestion_id", "retired": retired}
+    assert match_lines(previous, fresh, key=SUGGESTIONS.key, **arguments) == reference_match(
+        previous, fresh, key=list(SUGGESTIONS.key), **arguments)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from optimizer.sequencing import sequence_jobs
 from optimizer.sequencing.build import build_problem
 from optimizer.sequencing.greedy import greedy_schedule
-from optimizer.sequencing.model import SolverSettings
+from optimizer.sequencing.model import STALL_STEPS, SolverSettings
 from optimizer.sequencing.sequencer import SequencingResult
 
 from .helpers import SETTINGS, day, jobs_table, lines_table, random_instance
@@ -94,7 +94,10 @@ class TestLargeNeighbourhoodSearch:
         jobs, lines = random_instance(30, 3, seed=11, pin_share=0.1)
         result = sequenced(jobs, lines, time_limit_s=900.0, deterministic_share=0.05, full_model_arcs=0)
         summary = result.summary
-        assert summary["lns_steps"] > 0 and summary["stopped_by"] == "work_limit"
+        # the search stalls long before its 45 units: it ends by itself, nothing is cut
+        assert summary["lns_steps"] > STALL_STEPS and summary["stop_reason"] == "stalled"
+        assert summary["stopped_by"] is None and summary["cut"] is None
+        assert summary["work_spent"] < summary["work_limit"]
         assert (summary["total_tardiness_minutes"], summary["total_changeover_minutes"]) <= (
             summary["greedy_tardiness_minutes"], summary["greedy_changeover_minutes"])
 
