@@ -75,7 +75,8 @@ def run_plan(
             purchasing = optimize_purchasing(
                 mrp.net_requirements, buy_orders, dataset.supplier_offers, dataset.suppliers, dataset.items,
                 dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=stage.wall_limit_s,
-                work_limit=WORK_PER_SECOND * stage.share_s, workers=SOLVER_WORKERS, rejected=rejected)
+                work_limit=WORK_PER_SECOND * stage.share_s, workers=SOLVER_WORKERS, rejected=rejected,
+                approved_mpns=dataset.approved_mpns)
             stage.report(purchasing.summary, f"{purchasing.summary.get('items', 0):,} items, "
                                              f"{purchasing.summary.get('lines', 0):,} lines")
         plan.purchase_suggestions = purchasing.suggestions

@@ -21,6 +21,7 @@ from mrp.dataset import Dataset
 from mrp.demand import consume_forecast
 from mrp.exceptions import ExceptionLog
 from mrp.explode import BomLines, explode_level
+from mrp.lastbuy import last_time_buy
 from mrp.leadtime import buy_lead_times
 from mrp.levels import low_level_codes
 from mrp.result import MrpResult
@@ -187,7 +188,8 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
             del child, segs
         del r, s
         out.add_level(walked)
-    return tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log, pegging)
+    return last_time_buy(tables.build(ds, pol, pools, demands, lots, lot_item, sup, wos, out, lead, log, pegging),
+                         ds.items, settings)
 
 
 class _Supply:

@@ -37,7 +37,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 EXCEPTION_TYPES = (
     "past_due", "late_release", "expedite", "defer", "cancel", "beyond_horizon",
     "stranded_stock", "shortage", "needs_bake", "no_offer", "no_line", "pin_conflict",
-    "overloaded_line_week",
+    "overloaded_line_week", "no_approved_offer", "last_time_buy", "no_supply_after_eol",
 )
 
 # Rough-cut SMT capacity (format v1.1): hours loaded per line and week (Monday) after the

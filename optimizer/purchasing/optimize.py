@@ -22,9 +22,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from mrp.dataset import PlanSettings
+from mrp.dataset import PlanSettings, is_counted
 from mrp.plan import PLAN_COLUMNS
+from optimizer.purchasing.aml import Part, aml_parts, split_orders, split_pegs
 from optimizer.purchasing.baseline import baseline_lines
+from optimizer.purchasing.lastbuy import last_time_buy_exceptions, last_time_buys
 from optimizer.purchasing.blocks import components, short_of_min_order_value, solve_all
 from optimizer.purchasing.budget import WORK_PER_EXPLAINED_LINE, WORK_PER_PLANNED_ORDER, WORK_PER_SECOND, Budget
 from optimizer.purchasing.cost import CostParts, Evaluation, Line, costing_work, evaluate
@@ -54,7 +56,8 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
                         suppliers: pd.DataFrame, items: pd.DataFrame, settings: PlanSettings, *,
                         requirement_pegs: pd.DataFrame | None = None, time_limit_s: float | None = 60.0,
                         work_limit: float | None = None, workers: int = 1, mip_gap: float = 1e-4,
-                        rejected: pd.DataFrame | None = None) -> PurchasingResult:
+                        rejected: pd.DataFrame | None = None,
+                        approved_mpns: pd.DataFrame | None = None) -> PurchasingResult:
     """Order lines covering the buy items' net requirements at least plan cost, within the limits.
 
     ``requirements``: item_id, date, quantity (net, L4L); ``planned_orders``: MRP's planned
@@ -65,7 +68,8 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     time_limit_s``) decides how far the stage gets; ``time_limit_s`` (None: none) is the wall-clock
     safety net over everything the stage does. ``rejected`` (item_id, supplier_id, mpn,
     order_date): lines of that offer ordered on that date are not suggested; the need is covered
-    another way or reported short. Never raises for reaching a limit: items not planned keep the
+    another way or reported short. ``approved_mpns`` (customer_id, item_id, mpn): the customers'
+    approved manufacturer lists (:mod:`optimizer.purchasing.aml`). Never raises for reaching a limit: items not planned keep the
     plain MRP lines.
     """
     started = time.monotonic()
@@ -76,18 +80,33 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     needs = build_needs(requirements, settings)
     offers_by_item = build_offers(offers, suppliers, items)
     refused = rejected_lines(rejected, settings)
-    problems = [ItemProblem(item_id, days, qty, offers_by_item[item_id], refused.get(item_id, frozenset()))
-                for item_id, (days, qty) in needs.items() if item_id in offers_by_item]
+    counted = {str(r.item_id): is_counted(r.uom) for r in items.itertuples()}
+    parts = aml_parts(needs, offers_by_item, approved_mpns, requirement_pegs, counted, settings)
+    planned_orders = split_orders(planned_orders, parts, counted, settings)
+    requirement_pegs = split_pegs(requirement_pegs, parts, settings)
+    ltb = last_time_buys(parts, items, offers, rates, settings, refused)
+    planned_orders = ltb.planned_orders(planned_orders, settings)
+    requirement_pegs = ltb.pegs(requirement_pegs, settings)
+    problems = [ItemProblem(p.key, p.need_days, p.need_qty, p.offers,
+                            refused.get(p.item_id, frozenset()) | ltb.closed.get(p.key, frozenset()))
+                for item_id, ps in ltb.parts.items() if item_id in offers_by_item for p in ps if p.offers]
+    unapproved = [p for ps in parts.values() for p in ps if p.offered and not p.offers]
+    by_part = {p.key: p for ps in ltb.parts.values() for p in ps} | {p.key: p for p in ltb.bought}
     by_id = {p.item_id: p for p in problems}
+    last_buys = [ItemProblem(p.key, p.need_days, p.need_qty, p.offers, refused.get(p.item_id, frozenset()))
+                 for p in ltb.bought]
+    ltb_eval = _costed(last_buys, ltb.lines, rates, budget) if ltb.lines else None
+    ltb_cost = ltb_eval.total() if ltb_eval is not None else CostParts()
+    by_id.update({p.item_id: p for p in last_buys})
 
     budget.charge(WORK_PER_PLANNED_ORDER * len(planned_orders))
-    plain = {p.item_id: p for p in problems if not p.rejected}
-    plain.update({p.item_id: replace(p, rejected=frozenset()) for p in problems if p.rejected})
+    plain = {p.item_id: replace(p, rejected=ltb.closed.get(p.item_id, frozenset())) if p.rejected else p
+             for p in problems}
     unconstrained = baseline_lines(planned_orders, plain, rates, settings)
     mrp_eval = _costed(problems, unconstrained, rates, budget)
     baseline, base_eval = unconstrained, mrp_eval
     if refused:  # the fallback must not suggest a rejected line: the baseline of those items again, with rejections
-        touched = [p for p in problems if p.rejected]
+        touched = [p for p in problems if by_part[p.item_id].item_id in refused]
         again = baseline_lines(planned_orders[planned_orders.item_id.isin([p.item_id for p in touched])],
                                {p.item_id: p for p in touched}, rates, settings)
         baseline, base_eval = _merged(mrp_eval, unconstrained, _costed(touched, again, rates, budget), again,
@@ -134,12 +153,19 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
             fallbacks += 1
             chosen_cost = chosen_cost + base_eval.total(ids)
     lines, pairs_frame, shortage_frame = _assemble(optimised, opt_eval, baseline, base_eval, mine)
+    if ltb_eval is not None:  # the last-time buys: the same lines in the optimised and the plain MRP plan
+        pairs_frame = pd.concat([pairs_frame, ltb_eval.pairs.assign(line=ltb_eval.pairs.line + len(lines))],
+                                ignore_index=True)
+        shortage_frame = pd.concat([shortage_frame, ltb_eval.shortage], ignore_index=True)
+        lines = lines + list(ltb.lines)
+        chosen_cost = chosen_cost + ltb_cost
 
     log.debug("chosen: %.0f work units, %.1f s", budget.used, time.monotonic() - started)
-    suggestions, suggestion_pegs = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs)
-    exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings, by_id)
-    coverage = _coverage(lines, pairs_frame, settings)
-    mrp_cost = mrp_eval.total()
+    suggestions, suggestion_pegs = _suggestions(lines, pairs_frame, by_id, rates, settings, requirement_pegs, by_part)
+    exceptions = _exceptions(shortage_frame, [i for i in needs if i not in offers_by_item], needs, settings, by_id,
+                             by_part, unapproved, last_time_buy_exceptions(ltb, settings), suggestions, refused)
+    coverage = _coverage(lines, pairs_frame, settings, by_part)
+    mrp_cost = mrp_eval.total() + ltb_cost
     bound = sum(b.bound for b in blocks if not b.block.startswith("R"))
     fallback_items = sorted(set(outcome.fallback_items) | {p.item_id for p in problems if solved.get(p.item_id) is None})
     summary = {
@@ -159,12 +185,14 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
         "blocks": [b.as_dict() for b in blocks],
         "fallback_groups": fallbacks,
         "fallback_items": fallback_items,
-        "rejected_lines": sum(len(p.rejected) for p in problems),
+        "rejected_lines": sum(len(refused.get(i, ())) for i in dict.fromkeys(by_part[p.item_id].item_id
+                                                                             for p in problems)),
         "solve_seconds": round(solve_seconds, 3),
         "seconds": round(time.monotonic() - started, 3),
         "items": len(problems),
         "lines": len(lines),
-        "shortage_qty": float(shortage_frame.quantity.sum()) if len(shortage_frame) else 0.0,
+        "shortage_qty": (float(shortage_frame.quantity.sum()) if len(shortage_frame) else 0.0)
+                        + sum(float(p.need_qty.sum()) for p in unapproved),
         "no_offer_items": len(needs) - len(problems),
         "min_order_value_short_days": len(short_of_min_order_value(lines)),
         "mrp_min_order_value_short_days": len(short_of_min_order_value(unconstrained)),
@@ -264,11 +292,12 @@ def _status(blocks: list, fallbacks: int, stopped_by: str | None) -> str:
 
 
 def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
-                 settings: PlanSettings, pegs: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 settings: PlanSettings, pegs: pd.DataFrame | None,
+                 parts: dict[str, Part]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The suggestions table, and how much of each suggestion serves each demand."""
     as_of = pd.Timestamp(settings.as_of)
     base = pd.DataFrame({
-        "item_id": [l.item_id for l in lines],
+        "item_id": [parts[l.item_id].item_id for l in lines],
         "supplier_id": [l.offer.supplier_id for l in lines],
         "mpn": [l.offer.mpn for l in lines],
         "quantity": [l.quantity for l in lines],
@@ -282,12 +311,14 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
     base["receipt_date"] = pd.to_datetime(base.receipt_date).astype("datetime64[ns]")
     served = line_demands(pairs, items, pegs, settings)
     frame = pd.concat([base, explain(lines, pairs, items, rates, settings, served)], axis=1)
+    notes = [parts[l.item_id].note() for l in lines]
+    frame["reason"] = [f"{n}; {r}" if n else r for n, r in zip(notes, frame.reason)]
     frame["line"] = np.arange(len(frame), dtype=np.int64)
     frame = frame.sort_values(["supplier_id", "order_date", "item_id", "mpn", "from_stock", "quantity"],
                               kind="stable", ignore_index=True)
     frame.insert(0, "suggestion_id", [f"PS{n:05d}" for n in range(1, len(frame) + 1)])
     ids = pd.Series(frame.suggestion_id.to_numpy(), index=frame.line.to_numpy())
-    item_of = pd.Series([l.item_id for l in lines], dtype=object)
+    item_of = pd.Series([parts[l.item_id].item_id for l in lines], dtype=object)
     line = served.line.to_numpy(dtype=np.int64)
     suggestion_pegs = pd.DataFrame({
         "suggestion_id": ids.reindex(line).to_numpy(dtype=object), "item_id": item_of.reindex(line).to_numpy(dtype=object),
@@ -297,13 +328,21 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
 
 
 def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settings: PlanSettings,
-                items: dict[str, ItemProblem]) -> pd.DataFrame:
+                items: dict[str, ItemProblem], parts: dict[str, Part], unapproved: list[Part],
+                last_buys: list[dict], suggestions: pd.DataFrame, refused: dict) -> pd.DataFrame:
     as_of = pd.Timestamp(settings.as_of)
-    rows = [{"type": "shortage", "item_id": r.item_id, "ref_id": "", "date": as_of + pd.Timedelta(days=int(r.need_day)),
+    rows = [{"type": "shortage", "item_id": parts[r.item_id].item_id, "ref_id": "",
+             "date": as_of + pd.Timedelta(days=int(r.need_day)),
              "quantity": float(r.quantity),
              "message": f"no offer can deliver {r.quantity:g} needed on this day (allocation caps or shelf stock "
-                        f"exhausted{', lines rejected' if items[r.item_id].rejected else ''})"}
+                        f"exhausted{', lines rejected' if parts[r.item_id].item_id in refused else ''})"}
             for r in shortage.itertuples(index=False)]
+    for part in unapproved:
+        rows.extend(_unapproved(part, as_of))
+    for row in last_buys:  # the suggestion that is the last-time buy
+        found = suggestions.loc[(suggestions.item_id == row["item_id"]) & (suggestions.order_date == row["date"])
+                                & (suggestions.quantity == row["quantity"]) & suggestions.reason.str.startswith("last-time")]
+        rows.append({**row, "ref_id": found.suggestion_id.iloc[0] if len(found) else ""})
     for item_id in sorted(no_offer):
         days, qty = needs[item_id]
         rows.append({"type": "no_offer", "item_id": item_id, "ref_id": "", "date": as_of + pd.Timedelta(days=int(days[0])),
@@ -314,7 +353,22 @@ def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settin
     return frame.sort_values(["type", "item_id", "date"], kind="stable", ignore_index=True)
 
 
-def _coverage(lines: list[Line], pairs: pd.DataFrame, settings: PlanSettings) -> pd.DataFrame:
+def _unapproved(part: Part, as_of: pd.Timestamp) -> list[dict]:
+    """Exception ``no_approved_offer`` for a part no offer may cover, and its needs as shortages."""
+    who = ", ".join(c or "(no customer)" for c in part.customers)
+    accepted = ", ".join(sorted(part.accepted or ()))
+    offered = ", ".join(sorted({f"{o.supplier_id} {o.mpn}" for o in part.offered}))
+    message = f"customer(s) {who} accept only MPN(s) {accepted}; offered: {offered}"
+    rows = [{"type": "no_approved_offer", "item_id": part.item_id, "ref_id": part.item_id,
+             "date": as_of + pd.Timedelta(days=int(part.need_days[0])), "quantity": float(part.need_qty.sum()),
+             "message": f"net requirement of {part.need_qty.sum():g} from this day on: {message}"}]
+    rows.extend({"type": "shortage", "item_id": part.item_id, "ref_id": "", "date": as_of + pd.Timedelta(days=int(d)),
+                 "quantity": float(q), "message": f"no approved offer: {message}"}
+                for d, q in zip(part.need_days.tolist(), part.need_qty.tolist()))
+    return rows
+
+
+def _coverage(lines: list[Line], pairs: pd.DataFrame, settings: PlanSettings, parts: dict[str, Part]) -> pd.DataFrame:
     as_of = pd.Timestamp(settings.as_of)
     matched = pairs.loc[pairs.need_day >= 0]
     if matched.empty:
@@ -322,7 +376,7 @@ def _coverage(lines: list[Line], pairs: pd.DataFrame, settings: PlanSettings) ->
                              "receipt_date": pd.Series(dtype="datetime64[ns]"), "quantity": pd.Series(dtype=float)})
     arrival = [lines[int(i)].arrival_day for i in matched.line]
     frame = pd.DataFrame({
-        "item_id": matched.item_id.to_numpy(),
+        "item_id": [parts[i].item_id for i in matched.item_id.tolist()],
         "need_date": as_of + pd.to_timedelta(matched.need_day.to_numpy(dtype="int64"), unit="D"),
         "receipt_date": as_of + pd.to_timedelta(arrival, unit="D"),
         "quantity": matched.quantity.to_numpy(dtype=float),

@@ -57,17 +57,36 @@ def l4l_orders(reqs: pd.DataFrame, lead_time_days: int) -> pd.DataFrame:
                          "quantity": reqs.quantity, "release_date": release, "due_date": reqs.date})
 
 
+def requirement_pegs(pegs: dict[str, dict[int, dict[str, float]]]) -> pd.DataFrame:
+    """Whom each need day serves: item -> day -> customer -> quantity (one demand per customer and day)."""
+    rows = [(item_id, day(d), f"D-{customer}-{d}", customer, float(q)) for item_id, by_day in pegs.items()
+            for d, by_customer in sorted(by_day.items()) for customer, q in sorted(by_customer.items())]
+    return pd.DataFrame(rows, columns=["item_id", "date", "demand_id", "customer_id", "quantity"])
+
+
+def approved_table(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """(customer_id, item_id, mpn) rows of approved_mpns."""
+    template = empty_table("approved_mpns")
+    return pd.DataFrame(list(rows), columns=template.columns).astype(template.dtypes.to_dict())
+
+
 def run(needs: dict[str, dict[int, float]], *offers: list[dict], min_order_value: dict[str, float] | None = None,
         mrp_lead_time_days: int = 0, time_limit_s: float = 20.0, work_limit: float | None = None,
         rejected: pd.DataFrame | None = None, planned_orders: pd.DataFrame | None = None,
-        **setting_overrides) -> PurchasingResult:
+        pegs: dict[str, dict[int, dict[str, float]]] | None = None, approved: list[tuple[str, str, str]] | None = None,
+        last_time_buy: dict[str, int] | None = None, **setting_overrides) -> PurchasingResult:
+    """Plan ``needs`` (item -> day -> quantity); ``pegs`` says whom they serve, ``approved`` the customers'
+    AML rows, ``last_time_buy`` an item's last-time-buy day."""
     table = offers_table(*offers)
     reqs = requirements(needs)
-    items = pd.DataFrame({"item_id": sorted(needs), "type": "buy", "uom": "pcs"})
+    items = pd.DataFrame({"item_id": sorted(needs), "type": "buy", "uom": "pcs", "lead_time_days": 0})
+    if last_time_buy:
+        items["last_time_buy_date"] = [day(last_time_buy[i]) if i in last_time_buy else pd.NaT for i in items.item_id]
     orders = l4l_orders(reqs, mrp_lead_time_days) if planned_orders is None else planned_orders
     return optimize_purchasing(reqs, orders, table, suppliers_table(table, min_order_value),
                                items, settings(**setting_overrides), time_limit_s=time_limit_s, work_limit=work_limit,
-                               rejected=rejected)
+                               rejected=rejected, requirement_pegs=requirement_pegs(pegs) if pegs else None,
+                               approved_mpns=approved_table(*approved) if approved else None)
 
 
 def lines(result: PurchasingResult) -> list[tuple[str, str, float, int, bool]]:

@@ -85,3 +85,17 @@ def test_optimiser_matches_exhaustive_search(seed):
     result = run({"A": inst["needs"]}, *offers, holding_rate=inst["holding_rate"], late_penalty=inst["late_penalty"],
                  order_cost=inst["order_cost"], horizon_days=HORIZON_DAYS)
     assert result.summary["optimised_cost"] == pytest.approx(_brute_force(inst), rel=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_optimiser_matches_exhaustive_search_under_an_aml(seed):
+    # The customer of both needs accepts only Q's MPN: the search over Q's offer alone is the optimum.
+    inst = _instance(seed)
+    offers = [offer(o["supplier"], "A", o["lead"], o["breaks"], min_order_qty=o["moq"], order_multiple=o["step"],
+                    stock_qty=o["stock"], stock_lead_time_days=2) for o in inst["offers"]]
+    result = run({"A": inst["needs"]}, *offers, holding_rate=inst["holding_rate"], late_penalty=inst["late_penalty"],
+                 order_cost=inst["order_cost"], horizon_days=HORIZON_DAYS,
+                 pegs={"A": {d: {"C1": q} for d, q in inst["needs"].items()}}, approved=[("C1", "A", "A-Q")])
+    assert set(result.suggestions.supplier_id) == {"Q"}
+    only_q = {**inst, "offers": [o for o in inst["offers"] if o["supplier"] == "Q"]}
+    assert result.summary["optimised_cost"] == pytest.approx(_brute_force(only_q), rel=1e-3)

@@ -1,0 +1,161 @@
+"""Last-time buys: no buy item is ordered after its last-time-buy date (docs/mrp.md, "Last-time buy").
+
+Applied to MRP's finished plan (the walk plans every item as if it could always be bought):
+
+- ``last_time_buy_date`` D on or after ``as_of``: every planned order of the item released
+  after D is released on D instead; its due date, quantity and pegging stay (purchasing
+  covers all of them with one line, docs/purchasing.md).
+- D before ``as_of``: the item's planned orders are removed, with their pegging; what stock
+  and open orders do not cover is short, one ``no_supply_after_eol`` exception per day of
+  net requirement; the SMT orders that drew on those orders wait for material that never
+  comes, and the optimiser gets no requirement of the item.
+
+``mrp_records`` follow: moved releases are booked on D, removed receipts leave the projected
+on hand that much lower from their day on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from mrp.dataset import PlanSettings
+from mrp.plan import PLAN_COLUMNS
+from mrp.result import MrpResult
+
+
+def last_time_buy(result: MrpResult, items: pd.DataFrame, settings: PlanSettings) -> MrpResult:
+    """No planned buy order is released after its item's last-time-buy date (module docstring)."""
+    dated = items.loc[(items["type"] == "buy") & items["last_time_buy_date"].notna(), ["item_id", "last_time_buy_date"]]
+    if dated.empty:
+        return result
+    as_of = pd.Timestamp(settings.as_of)
+    cutoff = dict(zip(dated["item_id"].astype(str), pd.to_datetime(dated["last_time_buy_date"])))
+    orders = result.planned_orders
+    if orders.empty:
+        return result
+    date_of = pd.to_datetime(orders["item_id"].astype(str).map(cutoff))
+    ended = (date_of < as_of).to_numpy()
+    later = ((date_of >= as_of) & (orders["release_date"] > date_of)).to_numpy()
+    if not ended.any() and not later.any():
+        return result
+    records = result.mrp_records
+    moved = orders.loc[later]
+    removed = orders.loc[ended]
+    records = _records_moved(records, moved, date_of[later])
+    records = _records_removed(records, removed, as_of)
+    orders = orders.loc[~ended].copy()
+    orders.loc[later[~ended], "release_date"] = date_of[later].to_numpy(dtype="datetime64[ns]")
+    orders = orders.reset_index(drop=True)
+    gone = set(removed["order_id"].astype(str))
+    ended_items = set(removed["item_id"].astype(str))
+    pegging = result.pegging
+    if pegging is not None and gone:
+        pegging = pegging.loc[~pegging["supply_id"].astype(str).isin(gone).to_numpy()].reset_index(drop=True)
+    material = result.material
+    if gone and not material.empty:
+        material = material.copy()
+        drawn = material["supply_id"].astype(str).isin(gone).to_numpy()
+        material.loc[drawn, "available_date"] = pd.NaT
+    net = result.net_requirements
+    pegs = result.requirement_pegs
+    if ended_items:
+        net = net.loc[~net["item_id"].astype(str).isin(ended_items).to_numpy()].reset_index(drop=True)
+        pegs = pegs.loc[~pegs["item_id"].astype(str).isin(ended_items).to_numpy()].reset_index(drop=True)
+    exceptions = result.exceptions
+    if gone:  # messages about orders that are no longer planned
+        exceptions = exceptions.loc[~exceptions["ref_id"].astype(str).isin(gone).to_numpy()].reset_index(drop=True)
+    exceptions = _no_supply_after_eol(exceptions, result.mrp_records, ended_items, cutoff)
+    return replace(result, planned_orders=orders, mrp_records=records, pegging=pegging, material=material,
+                   net_requirements=net, requirement_pegs=pegs, exceptions=exceptions,
+                   counts={**result.counts, "planned_orders": len(orders), "exceptions": len(exceptions)})
+
+
+def _records_moved(records: pd.DataFrame, moved: pd.DataFrame, to: pd.Series) -> pd.DataFrame:
+    """Records with each moved order's release taken off its old day and booked on ``to``."""
+    if moved.empty:
+        return records
+    records = records.copy()
+    index = pd.MultiIndex.from_arrays([records["item_id"].astype(str), pd.to_datetime(records["date"])])
+    added = []
+    touched = set()
+    for item_id, old, new, quantity in zip(moved["item_id"].astype(str), pd.to_datetime(moved["release_date"]),
+                                           to.to_numpy(dtype="datetime64[ns]"), moved["quantity"].astype(float)):
+        new = pd.Timestamp(new)
+        at = index.get_indexer([(item_id, old)])[0]
+        if at >= 0:
+            records.iloc[at, records.columns.get_loc("planned_releases")] -= quantity
+            touched.add(at)
+        at = index.get_indexer([(item_id, new)])[0]
+        if at >= 0:
+            records.iloc[at, records.columns.get_loc("planned_releases")] += quantity
+        else:
+            added.append((item_id, new, quantity))
+    quiet = np.zeros(len(records), bool)
+    cells = ["gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases"]
+    for at in touched:
+        quiet[at] = bool((records.iloc[at][cells].abs() <= 1e-9).all())
+    records = records.loc[~quiet].reset_index(drop=True)
+    return _with_rows(records, added) if added else records
+
+
+def _with_rows(records: pd.DataFrame, added: list[tuple[str, pd.Timestamp, float]]) -> pd.DataFrame:
+    """New rows of releases on days an item had none; their projected on hand is the day before's."""
+    rows = []
+    for (item_id, day), group in pd.DataFrame(added, columns=["item_id", "date", "q"]).groupby(["item_id", "date"]):
+        mine = records.loc[records["item_id"].astype(str) == item_id]
+        before = mine.loc[pd.to_datetime(mine["date"]) < day]
+        if len(before):
+            on_hand = float(before["projected_on_hand"].iloc[-1])
+        else:
+            first = mine.iloc[0]
+            on_hand = float(first.projected_on_hand - first.scheduled_receipts - first.planned_receipts + first.gross)
+        rows.append({"item_id": item_id, "date": day, "gross": 0.0, "scheduled_receipts": 0.0,
+                     "projected_on_hand": on_hand, "net": 0.0, "planned_receipts": 0.0,
+                     "planned_releases": float(group.q.sum())})
+    rank = {item_id: n for n, item_id in enumerate(dict.fromkeys(records["item_id"].astype(str)))}
+    frame = pd.concat([records, pd.DataFrame(rows).astype(records.dtypes.to_dict())], ignore_index=True)
+    key = frame["item_id"].astype(str).map(rank)
+    order = np.lexsort((pd.to_datetime(frame["date"]).to_numpy(), key.to_numpy()))
+    return frame.iloc[order].reset_index(drop=True)[list(PLAN_COLUMNS["mrp_records"])]
+
+
+def _records_removed(records: pd.DataFrame, removed: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Records without the removed orders' receipts and releases; on hand lower from each receipt's day on."""
+    if removed.empty:
+        return records
+    records = records.copy()
+    item = records["item_id"].astype(str).to_numpy()
+    day = pd.to_datetime(records["date"]).to_numpy()
+    for item_id, due, release, receipt, quantity in zip(
+            removed["item_id"].astype(str), pd.to_datetime(removed["due_date"]), pd.to_datetime(removed["release_date"]),
+            removed["receipt_quantity"].astype(float), removed["quantity"].astype(float)):
+        mine = item == item_id
+        on_due = np.flatnonzero(mine & (day == due.to_datetime64()))
+        records.loc[on_due, "planned_receipts"] -= receipt
+        records.loc[mine & (day >= due.to_datetime64()), "projected_on_hand"] -= receipt
+        on_release = np.flatnonzero(mine & (day == max(release, as_of).to_datetime64()))
+        records.loc[on_release, "planned_releases"] -= quantity
+    return records
+
+
+def _no_supply_after_eol(exceptions: pd.DataFrame, records: pd.DataFrame, ended: set[str],
+                         cutoff: dict[str, pd.Timestamp]) -> pd.DataFrame:
+    """One ``no_supply_after_eol`` per day an ended item lacks after stock and open orders."""
+    if not ended:
+        return exceptions
+    short = records.loc[records["item_id"].astype(str).isin(ended).to_numpy() & (records["net"] > 1e-9).to_numpy()]
+    rows = pd.DataFrame({
+        "type": "no_supply_after_eol",
+        "item_id": short["item_id"].astype(str).to_numpy(),
+        "ref_id": "",
+        "date": pd.to_datetime(short["date"]).to_numpy(dtype="datetime64[ns]"),
+        "quantity": short["net"].astype(float).to_numpy(),
+        "message": [f"short {q:g}: the last-time-buy date {cutoff[i]:%Y-%m-%d} has passed and stock and open "
+                    f"orders do not cover this day" for i, q in zip(short["item_id"].astype(str), short["net"])],
+    })
+    if exceptions.empty:
+        return rows[list(exceptions.columns)].reset_index(drop=True)
+    return pd.concat([exceptions, rows[list(exceptions.columns)]], ignore_index=True)
