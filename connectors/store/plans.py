@@ -20,7 +20,10 @@ from connectors.store.frames import insert_frame, rows_to_frame
 from connectors.store.models import (
     PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
 )
-from mrp.plan import PLAN_COLUMNS, Plan
+from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS, Plan
+
+#: The columns of every plan table the store keeps, as the plan folder's files have them.
+PLAN_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {**PLAN_COLUMNS, "capacity_load": CAPACITY_LOAD_COLUMNS}
 
 
 def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
@@ -63,7 +66,7 @@ def current_run_id(session: Session) -> int | None:
 
 def stored_columns(name: str) -> tuple[str, ...]:
     """The columns the store keeps of plan table ``name``: the plan contract's, then its extras."""
-    return (*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
+    return (*PLAN_TABLE_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
 
 
 def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:

@@ -33,6 +33,7 @@ PLAN_FILTERS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "exceptions": ("date", ("item_id", "type", "ref_id")),
     "pegging": (None, ("item_id", "demand_id", "supply_type", "supply_id")),
     "mrp_records": ("date", ("item_id",)),
+    "capacity_load": ("week_start", ("line_id",)),
 }
 
 class _Filters(BaseModel):

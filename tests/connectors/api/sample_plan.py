@@ -65,6 +65,11 @@ def sample_plan(quantity_s2: float = 5000) -> Plan:
             "scheduled_receipts": [0.0, 0.0], "projected_on_hand": [0.0, 0.0], "net": [200.0, 300.0],
             "planned_receipts": [200.0, 300.0], "planned_releases": [0.0, 0.0],
         }),
+        capacity_load=pd.DataFrame({
+            "line_id": ["SMT1", "SMT2", "SMT1"], "week_start": [_d("2027-01-25"), _d("2027-01-25"), _d("2027-02-01")],
+            "load_hours": [96.0, 8.0, 0.0], "available_hours": [80.0, 80.0, 80.0],
+            "utilisation_pct": [120.0, 10.0, 0.0],
+        }),
         summary={"as_of": AS_OF.isoformat(), "counts": {"planned_orders": 3}},
     )
 

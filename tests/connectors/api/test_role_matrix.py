@@ -20,7 +20,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("PUT", "/api/v1/data/{table}"): PUSHERS,
     ("GET", "/api/v1/data/{table}"): PUSHERS,
     **{("GET", f"/api/v1/plan/{name}"): EVERYONE for name in (
-        "planned-orders", "purchase-suggestions", "schedule", "exceptions", "pegging", "mrp-records", "summary",
+        "planned-orders", "purchase-suggestions", "schedule", "exceptions", "pegging", "mrp-records", "capacity-load",
+        "summary",
         "changes", "purchase-suggestions.xlsx")},
     ("GET", "/api/v1/runs"): EVERYONE,
     ("GET", "/api/v1/runs/{run_id}"): EVERYONE,
