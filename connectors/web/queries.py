@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from connectors.store.dataset_io import load_settings
 from connectors.store.models import (
     BomLine,
+    CapacityLoadRow,
     CurrentPlan,
     Demand,
     ExceptionRow,
@@ -249,6 +250,15 @@ def schedule_window(session: Session, run: PlanningRun) -> dict:
     lines = session.exec(select(SmtLine.line_id).order_by(SmtLine.row_no)).all()
     return {"opening": opening, "until": until, "horizon_days": settings.schedule_horizon_days,
             "lines": list(lines), "jobs": jobs}
+
+
+def capacity_load(session: Session, run: PlanningRun) -> list[dict]:
+    """The run's rough-cut capacity rows (line, week, load, available hours, utilisation), in the
+    plan's order; none when the run did not sequence."""
+    rows = session.exec(select(CapacityLoadRow).where(CapacityLoadRow.run_id == run.id)
+                        .order_by(CapacityLoadRow.row_no)).all()
+    return [r.model_dump(include={"line_id", "week_start", "load_hours", "available_hours", "utilisation_pct"})
+            for r in rows]
 
 
 def job_material(session: Session, item_id: str) -> list[dict]:

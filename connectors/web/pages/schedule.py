@@ -28,6 +28,54 @@ def customer_colour(customer_id: str) -> str:
     return PALETTE[int(hashlib.sha256(customer_id.encode()).hexdigest(), 16) % len(PALETTE)]
 
 
+OVERLOAD_COLOUR = "#d32f2f"
+
+
+def overloaded(row: dict) -> bool:
+    """A line's week is overloaded when its load exceeds the hours it works that week
+    (the rule behind the ``overloaded_line_week`` exception)."""
+    return (row["load_hours"] or 0.0) > (row["available_hours"] or 0.0)
+
+
+def capacity_chart(rows: list[dict], lines: list[str]) -> dict:
+    """ECharts options of the rough-cut capacity: one bar series per line (in ``lines``' order,
+    then any other line of the rows), utilisation in % by week; an overloaded week's bar is red
+    and the 100 % mark is a dashed line. Each point is [week, utilisation %, load h, available h]."""
+    weeks = sorted({r["week_start"] for r in rows})
+    order = [*lines, *sorted({r["line_id"] for r in rows} - set(lines))]
+    by_key = {(r["line_id"], r["week_start"]): r for r in rows}
+    highest = max((r["utilisation_pct"] or 0.0 for r in rows), default=0.0)
+    series = []
+    for n, line in enumerate(order):
+        data: list[Any] = []
+        for week in weeks:
+            row = by_key.get((line, week))
+            if row is None:
+                data.append(None)
+                continue
+            point: dict[str, Any] = {"value": [week.isoformat(), row["utilisation_pct"], row["load_hours"],
+                                               row["available_hours"]]}
+            if overloaded(row):
+                point["itemStyle"] = {"color": OVERLOAD_COLOUR}
+            data.append(point)
+        series.append({"name": line, "type": "bar", "data": data, "itemStyle": {"color": PALETTE[n % len(PALETTE)]},
+                       **({"markLine": {"silent": True, "symbol": "none", "data": [{"yAxis": 100}],
+                                        "lineStyle": {"color": OVERLOAD_COLOUR, "type": "dashed"},
+                                        "label": {"formatter": "100 %"}}} if n == 0 else {})})
+    return {
+        "animation": False,
+        "legend": {"top": 0},
+        "grid": {"left": 50, "right": 20, "top": 30, "bottom": 60},
+        "tooltip": {"trigger": "axis", ":formatter": (
+            "ps => ps[0].value[0] + ps.map(p => `<br>${p.marker}${p.seriesName}: ${p.value[1] ?? '—'} % "
+            "(${p.value[2]} h of ${p.value[3]} h)`).join('')")},
+        "xAxis": {"type": "category", "data": [w.isoformat() for w in weeks], "name": "week"},
+        "yAxis": {"type": "value", "name": "utilisation %", "min": 0, "max": max(100, -(-highest // 10) * 10)},
+        "dataZoom": [{"type": "inside"}, {"type": "slider", "height": 18, "bottom": 8}],
+        "series": series,
+    }
+
+
 def register(ws: Workspace) -> None:
     @ui.page("/schedule")
     def schedule(job: str = "") -> RedirectResponse | None:
@@ -37,15 +85,16 @@ def register(ws: Workspace) -> None:
         with ws.read() as session:
             plan = queries.published_run(session)
             window = queries.schedule_window(session, plan) if plan else None
+            capacity = queries.capacity_load(session, plan) if plan else []
         if plan is None:
             ui.label("No plan is published yet.").classes("text-h6 q-pa-md")
             return None
-        SchedulePage(ws, user, plan, window, job)
+        SchedulePage(ws, user, plan, window, capacity, job)
         return None
 
 
 class SchedulePage:
-    def __init__(self, ws: Workspace, user: SignedIn, plan: Any, window: dict, job: str) -> None:
+    def __init__(self, ws: Workspace, user: SignedIn, plan: Any, window: dict, capacity: list[dict], job: str) -> None:
         self.ws, self.user, self.plan, self.window = ws, user, plan, window
         self.may_schedule = user.can(Permission.SCHEDULE_JOBS)
         self.may_run = user.can(Permission.TRIGGER_RUN)
@@ -66,6 +115,7 @@ class SchedulePage:
             self.gantt_box = ui.element("div").classes("w-full")
             self._gantt(days)
             self._legend()
+            self._capacity(capacity)
             self._job_table()
             self.dialog = ui.dialog()
         if job:
@@ -147,6 +197,20 @@ class SchedulePage:
                     ui.element("div").style(f"width: 12px; height: 12px; background: {customer_colour(c)}")
                     ui.label(c or "no customer")
             ui.label("▥ changeover · red line: due date · red frame: tardy · dashed frame: pinned")
+
+    def _capacity(self, rows: list[dict]) -> None:
+        ui.label("Rough-cut capacity by line and week (jobs after the detailed window on their preferred line)"
+                 ).classes("text-subtitle1 q-mt-md")
+        if not rows:
+            ui.label("This plan has no rough-cut capacity (its run did not sequence).").classes("text-grey-8")
+            return
+        ui.echart(capacity_chart(rows, self.window["lines"])).classes("w-full bg-white rounded-borders").style(
+            "height: 280px").props('data-testid="capacity-chart"')
+        over = [r for r in rows if overloaded(r)]
+        text = ("Overloaded: " + "; ".join(
+            f"{r['line_id']} in the week of {day(r['week_start'])}: {r['load_hours']:,.1f} h of "
+            f"{r['available_hours']:,.1f} h" for r in over)) if over else "No line is loaded beyond its hours in any week."
+        ui.label(text).classes("text-negative" if over else "text-grey-8").props('data-testid="capacity-overloaded"')
 
     def _job_table(self) -> None:
         columns = [{"name": k, "label": label, "field": k, "align": "left"} for k, label in (

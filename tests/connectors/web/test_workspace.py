@@ -219,6 +219,31 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     screenshot(page, "exceptions")
 
 
+def test_the_schedule_draws_the_rough_cut_capacity_of_the_published_plan(page, server: Server):
+    [(run_id,)] = server.query("SELECT run_id FROM current_plan")
+    stored = server.query("SELECT line_id, week_start, utilisation_pct, load_hours, available_hours "
+                          "FROM plan_capacity_load WHERE run_id = ? ORDER BY row_no", run_id)
+    assert stored, "the sample's plan has a rough-cut capacity"
+    sign_in(page, "bob")
+    page.wait_for_url("**/schedule")
+    chart = page.get_by_test_id("capacity-chart")
+    chart.wait_for()
+    page.wait_for_function("el => getElement(el) && getElement(el).chart", arg=chart.element_handle())
+    options = chart.evaluate("el => getElement(el).chart.getOption()")
+    drawn = {(s["name"], p["value"][0]): p["value"][1] for s in options["series"] for p in s["data"] if p}
+    assert drawn == {(line, week): pct for line, week, pct, _load, _available in stored}
+    lines = [r[0] for r in server.query("SELECT line_id FROM smt_lines ORDER BY row_no")]
+    assert [s["name"] for s in options["series"]] == lines
+    assert options["xAxis"][0]["data"] == sorted({week for _line, week, *_ in stored})
+    # The sample loads no line beyond its hours: no red bar, and the page says so.
+    over = [(line, week) for line, week, _pct, load, available in stored if load > available]
+    red = [(s["name"], p["value"][0]) for s in options["series"] for p in s["data"] if p and "itemStyle" in p]
+    assert red == over == []
+    assert page.get_by_test_id("capacity-overloaded").inner_text() == "No line is loaded beyond its hours in any week."
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "capacity")
+
+
 def test_an_admin_sees_users_and_tokens(page, server: Server):
     sign_in(page, "root")
     page.wait_for_url("**/runs")
