@@ -244,7 +244,7 @@ def schedule_window(session: Session, run: PlanningRun) -> dict:
             "job_id": row.job_id, "item_id": row.item_id, "quantity": row.quantity, "line_id": row.line_id or "",
             "setup_start": row.setup_start, "start": row.start, "end": row.end, "due": row.due,
             "changeover_minutes": row.changeover_minutes or 0.0, "tardiness_minutes": row.tardiness_minutes or 0.0,
-            "customer_id": customers.get(row.job_id) or "",
+            "customer_id": customers.get(row.job_id) or "", "clear_to_build": row.clear_to_build,
             "pinned": row.job_id in pinned_ids or (row.item_id, due_date) in pinned,
         })
     lines = session.exec(select(SmtLine.line_id).order_by(SmtLine.row_no)).all()

@@ -219,6 +219,35 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     screenshot(page, "exceptions")
 
 
+def _rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_the_gantt_colours_jobs_by_clear_to_build_and_flags_tardy_jobs(page, server: Server):
+    [(run_id,)] = server.query("SELECT run_id FROM current_plan")
+    stored = {job: (clear, tardiness) for job, clear, tardiness in server.query(
+        "SELECT job_id, clear_to_build, tardiness_minutes FROM plan_schedule WHERE run_id = ?", run_id)}
+    sign_in(page, "bob")
+    page.wait_for_url("**/schedule")
+    page.get_by_test_id("gantt").wait_for()
+    shown = page.locator("[data-job]").evaluate_all("bars => bars.map(b => b.dataset.job)")
+    assert shown and set(shown) <= set(stored)
+    tardy = {job for job in shown if stored[job][1] > 0}
+    assert tardy, "the sample's schedule has tardy jobs in its window"
+    assert set(page.locator("[data-tardy]").evaluate_all("flags => flags.map(f => f.dataset.tardy)")) == tardy
+
+    page.get_by_test_id("gantt-colour").get_by_role("button", name="Clear to build").click()
+    page.get_by_test_id("gantt-legend").filter(has_text="clear to build").wait_for()
+    # Green: the material is there by the start; orange: it is not (the colours the legend shows).
+    expected = {job: _rgb("#2e7d32" if stored[job][0] == 1 else "#ef6c00") for job in shown}
+    drawn = dict(page.locator("[data-job]").evaluate_all(
+        "bars => bars.map(b => [b.dataset.job, getComputedStyle(b).backgroundColor])"))
+    assert drawn == expected
+    assert set(page.locator("[data-tardy]").evaluate_all("flags => flags.map(f => f.dataset.tardy)")) == tardy
+    screenshot(page, "schedule-clear-to-build")
+
+
 def test_the_schedule_draws_the_rough_cut_capacity_of_the_published_plan(page, server: Server):
     [(run_id,)] = server.query("SELECT run_id FROM current_plan")
     stored = server.query("SELECT line_id, week_start, utilisation_pct, load_hours, available_hours "
