@@ -47,6 +47,19 @@ SEVERITIES = ("high", "medium", "low")
 PO_MESSAGES = ("expedite", "defer", "cancel")
 #: Statuses of a suggestion line: no decision yet, edited, approved (sent to the ERP), rejected.
 STATUSES = ("pending", "edited", "approved", "rejected")
+#: The kinds of reason a suggested line gives (``reason`` of purchase_suggestions.csv, parts
+#: joined by "; "): label, the text a line's reason contains, a text it must not contain.
+REASONS: dict[str, tuple[str, str, str | None]] = {
+    "net_requirement": ("net requirement only", "net requirement", None),
+    "buys_ahead": ("buys ahead", "buys ahead:", None),
+    "price_break": ("price break", "price break ", None),
+    "minimum_order": ("minimum order quantity", "minimum order ", "minimum order value"),
+    "order_multiple": ("order multiple (reel)", "order multiple (reel)", None),
+    "minimum_order_value": ("supplier's minimum order value", "minimum order value", None),
+    "surplus": ("surplus held to the horizon end", "beyond all requirements", None),
+    "distributor_stock": ("distributor stock", "distributor stock", None),
+    "late": ("late", "late up to", None),
+}
 #: Columns a suggestion list may be sorted by.
 SUGGESTION_SORTS = ("receipt_date", "order_date", "supplier_id", "item_id", "value", "quantity")
 
@@ -73,6 +86,7 @@ class SuggestionFilter:
     item: str = ""
     within_days: int | None = None
     status: str = ""
+    reason: str = ""  # a key of REASONS
 
 
 def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
@@ -85,7 +99,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
         select(s.suggestion_id, s.item_id, func.coalesce(func.nullif(d.po_supplier_id, ""), s.supplier_id),
                func.coalesce(func.nullif(d.po_mpn, ""), s.mpn), quantity.label("quantity"), s.order_date,
                receipt.label("receipt_date"), price, (quantity * price).label("value"), status.label("status"),
-               s.quantity, s.receipt_date, d.po_id, d.decided_by)
+               s.quantity, s.receipt_date, d.po_id, d.decided_by, s.reason)
         .select_from(s)
         .join(d, and_(d.run_id == s.run_id, d.suggestion_id == s.suggestion_id), isouter=True)
         .where(s.run_id == run.id)
@@ -100,6 +114,13 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
         query = query.where(receipt <= run.as_of + dt.timedelta(days=where.within_days))
     if where.status:
         query = query.where(status == where.status)
+    if where.reason:
+        if where.reason not in REASONS:
+            raise ValueError(f"no reason {where.reason!r}; use one of {', '.join(REASONS)}")
+        _label, contains, excludes = REASONS[where.reason]
+        query = query.where(s.reason.contains(contains, autoescape=True))
+        if excludes:
+            query = query.where(~s.reason.contains(excludes, autoescape=True))
     if where.customer_id:
         pegged = (select(PeggingRow.item_id).join(Demand, Demand.demand_id == PeggingRow.demand_id)
                   .where(PeggingRow.run_id == run.id, Demand.customer_id == where.customer_id))
@@ -109,7 +130,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
 
 _SUGGESTION_FIELDS = ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "order_date", "receipt_date",
                       "unit_price", "value", "status", "suggested_quantity", "suggested_receipt_date", "po_id",
-                      "decided_by")
+                      "decided_by", "reason")
 
 
 def suggestion_page(session: Session, run: PlanningRun, where: SuggestionFilter, *, sort: str = "receipt_date",

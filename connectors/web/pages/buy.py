@@ -15,7 +15,7 @@ from connectors.api.auth import Permission
 from connectors.erp.outbox import deliver_pending
 from connectors.store.models import SuggestionDecision, SuggestionRow
 from connectors.web import queries
-from connectors.web.queries import STATUSES, SUGGESTION_SORTS, SuggestionFilter
+from connectors.web.queries import REASONS, STATUSES, SUGGESTION_SORTS, SuggestionFilter
 from connectors.web.sessions import SignedIn
 from connectors.web.workspace import Workspace, day, money, number, price
 
@@ -110,6 +110,9 @@ class BuyPage:
                     "dense outlined clearable").classes("w-40")
                 self.status = ui.select({"": "any status", **{s: s for s in STATUSES}}, value="", label="Status",
                                         on_change=self.reset).props('dense outlined data-testid="filter-status"').classes("w-36")
+                self.reason = ui.select({"": "any reason", **{k: label for k, (label, *_rest) in REASONS.items()}},
+                                        value="", label="Reason", on_change=self.reset).props(
+                    'dense outlined data-testid="filter-reason"').classes("w-52")
                 self.sort = ui.select({s: SORT_LABELS[s] for s in SUGGESTION_SORTS}, value="receipt_date",
                                       label="Sort by", on_change=self.reset).props("dense outlined").classes("w-36")
                 self.descending = ui.checkbox("descending", on_change=self.reset)
@@ -154,7 +157,7 @@ class BuyPage:
         return SuggestionFilter(supplier_id=self.supplier.value or "", customer_id=self.customer.value or "",
                                 item=(self.item.value or "").strip(),
                                 within_days=int(within) if within not in (None, "") else None,
-                                status=self.status.value or "")
+                                status=self.status.value or "", reason=self.reason.value or "")
 
     def reset(self) -> None:
         self.offset = 0
