@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
@@ -49,6 +49,7 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
     else:
         current.run_id, current.published_at = run.id, now
+    _analyze(session, [PLAN_MODELS[name].__table__.name for name in tables])
     run.tables = tables
     run.summary = plain_json(plan.summary)
     run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
@@ -107,6 +108,15 @@ def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
     return list(session.exec(select(SuggestionDecision).where(
         SuggestionDecision.action.in_(("edited", "pending")),
         SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
+
+
+def _analyze(session: Session, table_names: list[str]) -> None:
+    """Refresh PostgreSQL's statistics of the tables just filled, so the first readers of the new
+    plan get good query plans (a join planned on an empty table's statistics can take seconds
+    where it takes milliseconds); SQLite plans these reads well without them."""
+    if session.get_bind().dialect.name != "postgresql" or not table_names:
+        return
+    session.connection().execute(text(f"ANALYZE {', '.join(table_names)}"))
 
 
 def _prune(session: Session, keep_plans: int) -> None:
