@@ -41,18 +41,18 @@ ITEM_LINK = {":cellRenderer": "p => { const a = document.createElement('a'); a.h
 
 SUGGESTION_COLUMNS: list[dict[str, Any]] = [
     {"field": "suggestion_id", "headerName": "Line", "minWidth": 95},
-    {"field": "item_id", "headerName": "Item", "minWidth": 125, **ITEM_LINK},
+    {"field": "item_id", "headerName": "Item", "minWidth": 120, **ITEM_LINK},
     {"field": "supplier_id", "headerName": "Supplier", "minWidth": 85},
-    {"field": "mpn", "headerName": "MPN", "minWidth": 105},
+    {"field": "mpn", "headerName": "MPN", "minWidth": 95},
     {"field": "quantity", "headerName": "Quantity", "minWidth": 85, "cellEditor": "agNumberCellEditor",
      **NUMBER, **EDITABLE},
-    {"field": "order_date", "headerName": "Order by", "minWidth": 100},
-    {"field": "receipt_date", "headerName": "Receipt", "minWidth": 105, "cellEditor": "agDateStringCellEditor",
+    {"field": "order_date", "headerName": "Order by", "minWidth": 110},
+    {"field": "receipt_date", "headerName": "Receipt", "minWidth": 115, "cellEditor": "agDateStringCellEditor",
      **EDITABLE},
     {"field": "unit_price", "headerName": "Unit price", "minWidth": 85, **PRICE},
     {"field": "value", "headerName": "Value", "minWidth": 90, **MONEY},
     {"field": "status", "headerName": "Status", "minWidth": 105},
-    {"field": "reason", "headerName": "Why", "minWidth": 160, "flex": 3, "tooltipField": "reason"},
+    {"field": "reason", "headerName": "Why", "minWidth": 140, "flex": 3, "tooltipField": "reason"},
 ]
 
 _CANCEL_SLOT = r"""
