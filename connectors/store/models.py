@@ -9,7 +9,8 @@ There are no foreign keys between dataset tables: the dataset is checked as a wh
 validation stage of every run (the same checks as the CSV reader), which reports every
 problem at once instead of failing on the first insert.
 
-Plan tables hold the outputs of :data:`mrp.plan.PLAN_COLUMNS`, one set per run (``run_id``);
+Plan tables hold the outputs of :data:`mrp.plan.PLAN_COLUMNS` and the rough-cut capacity
+(:data:`mrp.plan.CAPACITY_LOAD_COLUMNS`), one set per run (``run_id``);
 which run is the published plan is recorded in ``current_plan`` (one row).
 
 Datetimes are stored without a time zone: run and decision timestamps in UTC, schedule
@@ -390,7 +391,23 @@ class LiabilityRow(SQLModel, table=True):
     authorised: bool | None = None
 
 
-#: plan table name (as in :data:`mrp.plan.PLAN_COLUMNS`) -> its model.
+class CapacityLoadRow(SQLModel, table=True):
+    """Rough-cut SMT capacity: hours loaded on a line in a week (Monday) beyond the detailed
+    window, with the hours the line works that week (``capacity_load.csv``)."""
+
+    __tablename__ = "plan_capacity_load"
+
+    run_id: int = _run_id()
+    row_no: int = Field(primary_key=True)
+    line_id: str | None = None
+    week_start: dt.date | None = None
+    load_hours: float | None = None
+    available_hours: float | None = None
+    utilisation_pct: float | None = None
+
+
+#: plan table name (as in :data:`mrp.plan.PLAN_COLUMNS`, and ``capacity_load`` of
+#: :data:`mrp.plan.CAPACITY_LOAD_COLUMNS`) -> its model.
 PLAN_MODELS: dict[str, type[SQLModel]] = {
     "planned_orders": PlannedOrderRow,
     "purchase_suggestions": SuggestionRow,
@@ -399,6 +416,7 @@ PLAN_MODELS: dict[str, type[SQLModel]] = {
     "pegging": PeggingRow,
     "mrp_records": MrpRecordRow,
     "liability": LiabilityRow,
+    "capacity_load": CapacityLoadRow,
 }
 #: Columns the store adds to every plan table.
 PLAN_STORE_COLUMNS = ("run_id", "row_no")

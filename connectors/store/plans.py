@@ -13,14 +13,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
 from connectors.store.models import (
     PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
 )
-from mrp.plan import PLAN_COLUMNS, Plan
+from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS, Plan
+
+#: The columns of every plan table the store keeps, as the plan folder's files have them.
+PLAN_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {**PLAN_COLUMNS, "capacity_load": CAPACITY_LOAD_COLUMNS}
 
 
 def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
@@ -46,6 +49,7 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
     else:
         current.run_id, current.published_at = run.id, now
+    _analyze(session, [PLAN_MODELS[name].__table__.name for name in tables])
     run.tables = tables
     run.summary = plain_json(plan.summary)
     run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
@@ -63,7 +67,7 @@ def current_run_id(session: Session) -> int | None:
 
 def stored_columns(name: str) -> tuple[str, ...]:
     """The columns the store keeps of plan table ``name``: the plan contract's, then its extras."""
-    return (*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
+    return (*PLAN_TABLE_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ()))
 
 
 def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
@@ -104,6 +108,15 @@ def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
     return list(session.exec(select(SuggestionDecision).where(
         SuggestionDecision.action.in_(("edited", "pending")),
         SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
+
+
+def _analyze(session: Session, table_names: list[str]) -> None:
+    """Refresh PostgreSQL's statistics of the tables just filled, so the first readers of the new
+    plan get good query plans (a join planned on an empty table's statistics can take seconds
+    where it takes milliseconds); SQLite plans these reads well without them."""
+    if session.get_bind().dialect.name != "postgresql" or not table_names:
+        return
+    session.connection().execute(text(f"ANALYZE {', '.join(table_names)}"))
 
 
 def _prune(session: Session, keep_plans: int) -> None:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from connectors.store.dataset_io import load_settings
 from connectors.store.models import (
     BomLine,
+    CapacityLoadRow,
     CurrentPlan,
     Demand,
     ExceptionRow,
@@ -46,6 +47,19 @@ SEVERITIES = ("high", "medium", "low")
 PO_MESSAGES = ("expedite", "defer", "cancel")
 #: Statuses of a suggestion line: no decision yet, edited, approved (sent to the ERP), rejected.
 STATUSES = ("pending", "edited", "approved", "rejected")
+#: The kinds of reason a suggested line gives (``reason`` of purchase_suggestions.csv, parts
+#: joined by "; "): label, the text a line's reason contains, a text it must not contain.
+REASONS: dict[str, tuple[str, str, str | None]] = {
+    "net_requirement": ("net requirement only", "net requirement", None),
+    "buys_ahead": ("buys ahead", "buys ahead:", None),
+    "price_break": ("price break", "price break ", None),
+    "minimum_order": ("minimum order quantity", "minimum order ", "minimum order value"),
+    "order_multiple": ("order multiple (reel)", "order multiple (reel)", None),
+    "minimum_order_value": ("supplier's minimum order value", "minimum order value", None),
+    "surplus": ("surplus held to the horizon end", "beyond all requirements", None),
+    "distributor_stock": ("distributor stock", "distributor stock", None),
+    "late": ("late", "late up to", None),
+}
 #: Columns a suggestion list may be sorted by.
 SUGGESTION_SORTS = ("receipt_date", "order_date", "supplier_id", "item_id", "value", "quantity")
 
@@ -72,6 +86,7 @@ class SuggestionFilter:
     item: str = ""
     within_days: int | None = None
     status: str = ""
+    reason: str = ""  # a key of REASONS
 
 
 def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
@@ -84,7 +99,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
         select(s.suggestion_id, s.item_id, func.coalesce(func.nullif(d.po_supplier_id, ""), s.supplier_id),
                func.coalesce(func.nullif(d.po_mpn, ""), s.mpn), quantity.label("quantity"), s.order_date,
                receipt.label("receipt_date"), price, (quantity * price).label("value"), status.label("status"),
-               s.quantity, s.receipt_date, d.po_id, d.decided_by, s.unauthorised_value)
+               s.quantity, s.receipt_date, d.po_id, d.decided_by, s.unauthorised_value, s.reason)
         .select_from(s)
         .join(d, and_(d.run_id == s.run_id, d.suggestion_id == s.suggestion_id), isouter=True)
         .where(s.run_id == run.id)
@@ -99,6 +114,13 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
         query = query.where(receipt <= run.as_of + dt.timedelta(days=where.within_days))
     if where.status:
         query = query.where(status == where.status)
+    if where.reason:
+        if where.reason not in REASONS:
+            raise ValueError(f"no reason {where.reason!r}; use one of {', '.join(REASONS)}")
+        _label, contains, excludes = REASONS[where.reason]
+        query = query.where(s.reason.contains(contains, autoescape=True))
+        if excludes:
+            query = query.where(~s.reason.contains(excludes, autoescape=True))
     if where.customer_id:
         pegged = (select(PeggingRow.item_id).join(Demand, Demand.demand_id == PeggingRow.demand_id)
                   .where(PeggingRow.run_id == run.id, Demand.customer_id == where.customer_id))
@@ -108,7 +130,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
 
 _SUGGESTION_FIELDS = ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "order_date", "receipt_date",
                       "unit_price", "value", "status", "suggested_quantity", "suggested_receipt_date", "po_id",
-                      "decided_by", "unauthorised_value")
+                      "decided_by", "unauthorised_value", "reason")
 
 
 def suggestion_page(session: Session, run: PlanningRun, where: SuggestionFilter, *, sort: str = "receipt_date",
@@ -243,12 +265,21 @@ def schedule_window(session: Session, run: PlanningRun) -> dict:
             "job_id": row.job_id, "item_id": row.item_id, "quantity": row.quantity, "line_id": row.line_id or "",
             "setup_start": row.setup_start, "start": row.start, "end": row.end, "due": row.due,
             "changeover_minutes": row.changeover_minutes or 0.0, "tardiness_minutes": row.tardiness_minutes or 0.0,
-            "customer_id": customers.get(row.job_id) or "",
+            "customer_id": customers.get(row.job_id) or "", "clear_to_build": row.clear_to_build,
             "pinned": row.job_id in pinned_ids or (row.item_id, due_date) in pinned,
         })
     lines = session.exec(select(SmtLine.line_id).order_by(SmtLine.row_no)).all()
     return {"opening": opening, "until": until, "horizon_days": settings.schedule_horizon_days,
             "lines": list(lines), "jobs": jobs}
+
+
+def capacity_load(session: Session, run: PlanningRun) -> list[dict]:
+    """The run's rough-cut capacity rows (line, week, load, available hours, utilisation), in the
+    plan's order; none when the run did not sequence."""
+    rows = session.exec(select(CapacityLoadRow).where(CapacityLoadRow.run_id == run.id)
+                        .order_by(CapacityLoadRow.row_no)).all()
+    return [r.model_dump(include={"line_id", "week_start", "load_hours", "available_hours", "utilisation_pct"})
+            for r in rows]
 
 
 def job_material(session: Session, item_id: str) -> list[dict]:

@@ -26,13 +26,12 @@ from connectors.dataset import write_plan
 from connectors.store import read_snapshot, write_session
 from connectors.store.config import resolve_db_url
 from connectors.store.models import PlanningRun, SuggestionDecision
-from connectors.store.plans import current_run_id, load_plan_table
+from connectors.store.plans import PLAN_TABLE_COLUMNS as PLAN_TABLES, current_run_id, load_plan_table
 from connectors.store.runs import list_runs
 from jobs import decisions
 from jobs.cli import app
 from jobs.cli.options import DbOption
 from jobs.cli.store import store_engine
-from mrp.plan import PLAN_COLUMNS as PLAN_TABLES
 from jobs.nightly import NightlySettings, factory_today, serve
 from jobs.runs import (
     InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes, stored_plan,

@@ -34,6 +34,7 @@ PLAN_FILTERS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "pegging": (None, ("item_id", "demand_id", "supply_type", "supply_id")),
     "mrp_records": ("date", ("item_id",)),
     "liability": (None, ("customer_id", "item_id", "source", "ref_id")),
+    "capacity_load": ("week_start", ("line_id",)),
 }
 
 class _Filters(BaseModel):

@@ -15,42 +15,46 @@ from connectors.api.auth import Permission
 from connectors.erp.outbox import deliver_pending
 from connectors.store.models import SuggestionDecision, SuggestionRow
 from connectors.web import queries
-from connectors.web.queries import STATUSES, SUGGESTION_SORTS, SuggestionFilter
+from connectors.web.queries import REASONS, STATUSES, SUGGESTION_SORTS, SuggestionFilter
 from connectors.web.sessions import SignedIn
-from connectors.web.workspace import Workspace, day, money, number, price
+from connectors.web.workspace import Workspace, day, money, number
 
-COLUMNS = [
-    {"name": "suggestion_id", "label": "Line", "field": "suggestion_id", "align": "left"},
-    {"name": "item_id", "label": "Item", "field": "item_id", "align": "left"},
-    {"name": "supplier_id", "label": "Supplier", "field": "supplier_id", "align": "left"},
-    {"name": "mpn", "label": "MPN", "field": "mpn", "align": "left"},
-    {"name": "quantity", "label": "Quantity", "field": "quantity"},
-    {"name": "order_date", "label": "Order by", "field": "order_date"},
-    {"name": "receipt_date", "label": "Receipt", "field": "receipt_date"},
-    {"name": "unit_price", "label": "Unit price", "field": "unit_price"},
-    {"name": "value", "label": "Value", "field": "value"},
-    {"name": "unauthorised_value", "label": "Unauthorised NCNR", "field": "unauthorised_value"},
-    {"name": "status", "label": "Status", "field": "status", "align": "left"},
+# --- the lines grid (AG Grid) -----------------------------------------------------------------
+#
+# One page of lines at a time, read from the store; sorting a column asks the store again (the
+# grid's own comparator keeps the store's order), the filters above the grid narrow the query.
+# A column is one dict here: add a column by adding a dict (and the field to the rows).
+
+#: Value formatters (JavaScript, run in the browser on the raw values the rows carry).
+NUMBER = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
+          "p.value.toLocaleString('en-US', {maximumFractionDigits: 10})"}
+PRICE = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
+         "p.value.toLocaleString('en-US', {minimumFractionDigits: 4, maximumFractionDigits: 4})"}
+MONEY = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
+         "p.value.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})"}
+#: A cell a buyer may edit while the line is pending or edited.
+EDITABLE = {":editable": "p => p.data.editable", "cellClass": "reelplan-editable"}
+#: The item id as a link that opens the item panel (the click arrives as ``cellClicked``).
+ITEM_LINK = {":cellRenderer": "p => { const a = document.createElement('a'); a.href = '#'; "
+             "a.className = 'text-primary'; a.dataset.testid = 'item-' + p.data.suggestion_id; "
+             "a.textContent = p.value ?? ''; a.onclick = e => e.preventDefault(); return a; }"}
+
+SUGGESTION_COLUMNS: list[dict[str, Any]] = [
+    {"field": "suggestion_id", "headerName": "Line", "minWidth": 95},
+    {"field": "item_id", "headerName": "Item", "minWidth": 120, **ITEM_LINK},
+    {"field": "supplier_id", "headerName": "Supplier", "minWidth": 85},
+    {"field": "mpn", "headerName": "MPN", "minWidth": 95},
+    {"field": "quantity", "headerName": "Quantity", "minWidth": 85, "cellEditor": "agNumberCellEditor",
+     **NUMBER, **EDITABLE},
+    {"field": "order_date", "headerName": "Order by", "minWidth": 110},
+    {"field": "receipt_date", "headerName": "Receipt", "minWidth": 115, "cellEditor": "agDateStringCellEditor",
+     **EDITABLE},
+    {"field": "unit_price", "headerName": "Unit price", "minWidth": 85, **PRICE},
+    {"field": "value", "headerName": "Value", "minWidth": 90, **MONEY},
+    {"field": "unauthorised_value", "headerName": "Unauthorised NCNR", "minWidth": 110, **MONEY},
+    {"field": "status", "headerName": "Status", "minWidth": 105},
+    {"field": "reason", "headerName": "Why", "minWidth": 140, "flex": 3, "tooltipField": "reason"},
 ]
-SORT_LABELS = {"receipt_date": "receipt date", "order_date": "order date", "supplier_id": "supplier",
-               "item_id": "item", "value": "value", "quantity": "quantity"}
-
-_EDIT_SLOT = r"""
-<q-td :props="props" :data-testid="'cell-FIELD-' + props.row.suggestion_id">
-  {{ props.value }}
-  <q-popup-edit v-if="props.row.editable" v-model="props.row.FIELD" v-slot="scope" buttons label-set="Save"
-      @save="(value) => $parent.$emit('edit', {suggestion_id: props.row.suggestion_id, field: 'FIELD', value: value})">
-    <q-input v-model="scope.value" TYPE dense autofocus @keyup.enter="scope.set"
-        :data-testid="'edit-FIELD-' + props.row.suggestion_id" />
-  </q-popup-edit>
-</q-td>
-"""
-_ITEM_SLOT = r"""
-<q-td :props="props">
-  <a href="#" class="text-primary" :data-testid="'item-' + props.row.suggestion_id"
-     @click.prevent="$parent.$emit('item', props.row.item_id)">{{ props.value }}</a>
-</q-td>
-"""
 
 _CANCEL_SLOT = r"""
 <q-td :props="props">
@@ -59,10 +63,6 @@ _CANCEL_SLOT = r"""
          @click="$parent.$emit('cancel', [props.row.po_id, props.row.po_line])" />
 </q-td>
 """
-
-
-def _edit_slot(field: str, input_type: str) -> str:
-    return _EDIT_SLOT.replace("FIELD", field).replace("TYPE", f'type="{input_type}"')
 
 
 def register(ws: Workspace) -> None:
@@ -97,6 +97,7 @@ class BuyPage:
         self.ws, self.user, self.plan = ws, user, plan
         self.may_decide = user.can(Permission.DECIDE_PURCHASES)
         self.offset, self.total = 0, 0
+        self.sort, self.descending = "receipt_date", False
         with ui.column().classes("w-full q-pa-md gap-2"):
             ui.label(f"Purchase suggestions · plan of run {plan.id}, as of {plan.as_of}").classes("text-h6")
             with ui.row().classes("items-end gap-3 w-full"):
@@ -111,9 +112,9 @@ class BuyPage:
                     "dense outlined clearable").classes("w-40")
                 self.status = ui.select({"": "any status", **{s: s for s in STATUSES}}, value="", label="Status",
                                         on_change=self.reset).props('dense outlined data-testid="filter-status"').classes("w-36")
-                self.sort = ui.select({s: SORT_LABELS[s] for s in SUGGESTION_SORTS}, value="receipt_date",
-                                      label="Sort by", on_change=self.reset).props("dense outlined").classes("w-36")
-                self.descending = ui.checkbox("descending", on_change=self.reset)
+                self.reason = ui.select({"": "any reason", **{k: label for k, (label, *_rest) in REASONS.items()}},
+                                        value="", label="Reason", on_change=self.reset).props(
+                    'dense outlined data-testid="filter-reason"').classes("w-52")
             self.totals = ui.row().classes("gap-2 w-full")
             self.message = ui.label("").classes("text-body2").props('data-testid="buy-message"')
             with ui.row().classes("items-center gap-2 w-full"):
@@ -122,21 +123,21 @@ class BuyPage:
                 ui.button("Next", on_click=lambda: self.turn(1)).props("flat dense no-caps")
                 ui.space()
                 if self.may_decide:
-                    ui.label("Click a quantity or a receipt date to edit it.").classes("text-caption text-grey-7")
+                    ui.label("Double-click a quantity or a receipt date to edit it; click a column title to "
+                             "sort.").classes("text-caption text-grey-7")
                     ui.button("Approve selected", on_click=self.approve).props(
                         'color=positive no-caps data-testid="approve"')
                     ui.button("Reject selected", on_click=self.reject).props(
                         'color=negative outline no-caps data-testid="reject"')
                     ui.button("Send approved to ERP", on_click=self.send).props(
                         'color=primary outline no-caps data-testid="send"')
-            self.table = ui.table(columns=COLUMNS, rows=[], row_key="suggestion_id",
-                                  selection="multiple" if self.may_decide else None, pagination=None).props(
-                'flat bordered dense data-testid="suggestions"').classes("w-full")
-            self.table.add_slot("body-cell-quantity", _edit_slot("quantity", "number"))
-            self.table.add_slot("body-cell-receipt_date", _edit_slot("receipt_date", "date"))
-            self.table.add_slot("body-cell-item_id", _ITEM_SLOT)
-            self.table.on("edit", self.edit)
-            self.table.on("item", lambda e: self.open_item(e.args))
+            self.grid = ui.aggrid(self._grid_options([]), auto_size_columns=False).classes("w-full").style(
+                "height: auto").props(
+                'data-testid="suggestions"')
+            self.grid.on("sortChanged", self.sorted)
+            self.grid.on("cellValueChanged", self.edit)
+            self.grid.on("cellClicked", lambda e: self.open_item(e.args["data"]["item_id"])
+                         if e.args.get("colId") == "item_id" else None)
             with ui.expansion("Approved orders", icon="local_shipping").classes("w-full").props(
                     'data-testid="approved-orders"') as self.approved_box:
                 self.approved = ui.table(columns=[
@@ -155,7 +156,38 @@ class BuyPage:
         return SuggestionFilter(supplier_id=self.supplier.value or "", customer_id=self.customer.value or "",
                                 item=(self.item.value or "").strip(),
                                 within_days=int(within) if within not in (None, "") else None,
-                                status=self.status.value or "")
+                                status=self.status.value or "", reason=self.reason.value or "")
+
+    def _grid_options(self, rows: list[dict]) -> dict:
+        """The grid: the page's rows in the store's order, the sorted column marked, checkboxes
+        for a buyer; only the columns the store sorts by are sortable."""
+        columns = []
+        for column in SUGGESTION_COLUMNS:
+            sortable = column["field"] in SUGGESTION_SORTS
+            columns.append({**column, "sortable": sortable,
+                            **({":comparator": "() => 0"} if sortable else {}),  # the store has sorted them
+                            **({"sort": "desc" if self.descending else "asc"} if column["field"] == self.sort else {})})
+        return {
+            "columnDefs": columns,
+            "rowData": rows,
+            ":getRowId": "p => p.data.suggestion_id",
+            "domLayout": "autoHeight",
+            "defaultColDef": {"resizable": True, "suppressHeaderMenuButton": True, "flex": 1},
+            "sortingOrder": ["asc", "desc"],
+            "singleClickEdit": False,
+            "stopEditingWhenCellsLoseFocus": True,
+            "tooltipShowDelay": 300,
+            **({"rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
+                                 "enableClickSelection": False}} if self.may_decide else {}),
+        }
+
+    async def sorted(self) -> None:
+        """A column title was clicked: ask the store for the page in that order."""
+        state = await self.grid.run_grid_method("getColumnState")
+        sort = next(((c["colId"], c["sort"]) for c in state or [] if c.get("sort")), ("receipt_date", "asc"))
+        if sort != (self.sort, "desc" if self.descending else "asc"):
+            self.sort, self.descending = sort[0], sort[1] == "desc"
+            self.reset()
 
     def reset(self) -> None:
         self.offset = 0
@@ -169,20 +201,18 @@ class BuyPage:
     def refresh(self) -> None:
         where, size = self.where(), self.ws.settings.page_size
         with self.ws.read() as session:
-            self.total, rows = queries.suggestion_page(session, self.plan, where, sort=self.sort.value,
-                                                       descending=bool(self.descending.value),
-                                                       offset=self.offset, limit=size)
+            self.total, rows = queries.suggestion_page(session, self.plan, where, sort=self.sort,
+                                                       descending=self.descending, offset=self.offset, limit=size)
             totals = queries.supplier_totals(session, self.plan, where)
             approved = queries.approved_orders(session)
-        self.table.rows = [{
-            **r, "quantity": number(r["quantity"]), "order_date": day(r["order_date"]),
-            "receipt_date": day(r["receipt_date"]), "unit_price": price(r["unit_price"]), "value": money(r["value"]),
-            "unauthorised_value": money(r["unauthorised_value"]) if r["unauthorised_value"] else "",
+        self.grid.options.update(self._grid_options([{
+            **{k: r[k] for k in ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "unit_price", "value",
+                                 "unauthorised_value", "reason")},
+            "order_date": day(r["order_date"]), "receipt_date": day(r["receipt_date"]),
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
-        } for r in rows]
-        self.table.selected.clear()
-        self.table.update()
+        } for r in rows]))
+        self.grid.update()
         self.page_label.set_text(f"lines {self.offset + 1 if self.total else 0}–{self.offset + len(rows)} of {self.total}")
         self.totals.clear()
         with self.totals:
@@ -218,7 +248,10 @@ class BuyPage:
                 "quantity": decision.po_quantity, "unit_price": decision.po_unit_price}
 
     def edit(self, event: Any) -> None:
-        suggestion_id, field, raw = event.args["suggestion_id"], event.args["field"], event.args["value"]
+        """A cell of the grid was edited (``cellValueChanged``): check, preview and save it."""
+        suggestion_id, field, raw = event.args["data"]["suggestion_id"], event.args["colId"], event.args["newValue"]
+        if field not in ("quantity", "receipt_date") or raw == event.args.get("oldValue"):
+            return
         actions = self.ws.actions
         try:
             change: dict[str, Any] = ({"quantity": float(raw)} if field == "quantity"
@@ -253,10 +286,10 @@ class BuyPage:
             self._say(f"{preview}Saved the edit of {suggestion_id}.", True)
         self.refresh()
 
-    def _each(self, verb: str, function: Any) -> list[str]:
-        """Apply ``verb`` to every selected line; the purchase orders approvals went into."""
+    async def _each(self, verb: str, function: Any) -> list[str]:
+        """Apply ``verb`` to every line ticked in the grid; the purchase orders approvals went into."""
         done, refused, orders = [], [], []
-        for row in list(self.table.selected):
+        for row in await self.grid.get_selected_rows():
             suggestion_id = row["suggestion_id"]
             try:
                 after = self.ws.decide(self.user, Permission.DECIDE_PURCHASES, f"suggestion.{verb}",
@@ -290,13 +323,13 @@ class BuyPage:
         self.refresh()
 
     async def approve(self) -> None:
-        references = self._each("approve", self.ws.actions.approve_suggestion)
+        references = await self._each("approve", self.ws.actions.approve_suggestion)
         self.refresh()
         if references and self.ws.outbox is not None:
             await self._deliver(references)
 
-    def reject(self) -> None:
-        self._each("reject", self.ws.actions.reject_suggestion)
+    async def reject(self) -> None:
+        await self._each("reject", self.ws.actions.reject_suggestion)
         self.refresh()
 
     async def send(self) -> None:

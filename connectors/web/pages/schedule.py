@@ -1,5 +1,6 @@
-"""Schedule: a Gantt of the detailed window per SMT line (jobs coloured by customer, changeovers,
-due dates, tardy jobs), the job panel, and the planner's pins, freeze and runs."""
+"""Schedule: a Gantt of the detailed window per SMT line (jobs coloured by customer or by clear to
+build, changeovers, due dates, tardy jobs flagged), the rough-cut capacity by line and week, the job
+panel, and the planner's pins, freeze and runs."""
 
 from __future__ import annotations
 
@@ -28,6 +29,67 @@ def customer_colour(customer_id: str) -> str:
     return PALETTE[int(hashlib.sha256(customer_id.encode()).hexdigest(), 16) % len(PALETTE)]
 
 
+OVERLOAD_COLOUR = "#d32f2f"
+#: Gantt colours by clear to build: the material is known to be there by the start, it is not
+#: (late or its arrival unknown), the plan does not say.
+CLEAR_TO_BUILD_COLOURS = {True: "#2e7d32", False: "#ef6c00", None: "#78909c"}
+CLEAR_TO_BUILD_LABELS = {True: "clear to build", False: "not clear to build", None: "not recorded"}
+#: What the Gantt's bars can be coloured by.
+COLOUR_BY = {"customer": "Customer", "clear_to_build": "Clear to build"}
+
+
+def overloaded(row: dict) -> bool:
+    """A line's week is overloaded when its load exceeds the hours it works that week
+    (the rule behind the ``overloaded_line_week`` exception)."""
+    return (row["load_hours"] or 0.0) > (row["available_hours"] or 0.0)
+
+
+def capacity_chart(rows: list[dict], lines: list[str]) -> dict:
+    """ECharts options of the rough-cut capacity: one bar series per line (in ``lines``' order,
+    then any other line of the rows), utilisation in % by week; an overloaded week's bar is red
+    and the 100 % mark is a dashed line. Each point is [week, utilisation %, load h, available h]."""
+    weeks = sorted({r["week_start"] for r in rows})
+    order = [*lines, *sorted({r["line_id"] for r in rows} - set(lines))]
+    by_key = {(r["line_id"], r["week_start"]): r for r in rows}
+    highest = max((r["utilisation_pct"] or 0.0 for r in rows), default=0.0)
+    series = []
+    for n, line in enumerate(order):
+        data: list[Any] = []
+        for week in weeks:
+            row = by_key.get((line, week))
+            if row is None:
+                data.append(None)
+                continue
+            point: dict[str, Any] = {"value": [week.isoformat(), row["utilisation_pct"], row["load_hours"],
+                                               row["available_hours"]]}
+            if overloaded(row):
+                point["itemStyle"] = {"color": OVERLOAD_COLOUR}
+            data.append(point)
+        series.append({"name": line, "type": "bar", "data": data, "itemStyle": {"color": PALETTE[n % len(PALETTE)]},
+                       **({"markLine": {"silent": True, "symbol": "none", "data": [{"yAxis": 100}],
+                                        "lineStyle": {"color": OVERLOAD_COLOUR, "type": "dashed"},
+                                        "label": {"formatter": "100 %"}}} if n == 0 else {})})
+    return {
+        "animation": False,
+        "legend": {"top": 0},
+        "grid": {"left": 50, "right": 20, "top": 30, "bottom": 60},
+        "tooltip": {"trigger": "axis", ":formatter": (
+            "ps => ps[0].value[0] + ps.map(p => `<br>${p.marker}${p.seriesName}: ${p.value[1] ?? '—'} % "
+            "(${p.value[2]} h of ${p.value[3]} h)`).join('')")},
+        "xAxis": {"type": "category", "data": [w.isoformat() for w in weeks], "name": "week"},
+        "yAxis": {"type": "value", "name": "utilisation %", "min": 0, "max": max(100, -(-highest // 10) * 10)},
+        "dataZoom": [{"type": "inside"}, {"type": "slider", "height": 18, "bottom": 8}],
+        "series": series,
+    }
+
+
+def job_colour(job: dict, colour_by: str) -> str:
+    """The colour of a job's bar: its customer's, or whether its material is all there."""
+    if colour_by == "clear_to_build":
+        return CLEAR_TO_BUILD_COLOURS[job["clear_to_build"]]
+    return customer_colour(job["customer_id"])
+
+
 def register(ws: Workspace) -> None:
     @ui.page("/schedule")
     def schedule(job: str = "") -> RedirectResponse | None:
@@ -37,15 +99,16 @@ def register(ws: Workspace) -> None:
         with ws.read() as session:
             plan = queries.published_run(session)
             window = queries.schedule_window(session, plan) if plan else None
+            capacity = queries.capacity_load(session, plan) if plan else []
         if plan is None:
             ui.label("No plan is published yet.").classes("text-h6 q-pa-md")
             return None
-        SchedulePage(ws, user, plan, window, job)
+        SchedulePage(ws, user, plan, window, capacity, job)
         return None
 
 
 class SchedulePage:
-    def __init__(self, ws: Workspace, user: SignedIn, plan: Any, window: dict, job: str) -> None:
+    def __init__(self, ws: Workspace, user: SignedIn, plan: Any, window: dict, capacity: list[dict], job: str) -> None:
         self.ws, self.user, self.plan, self.window = ws, user, plan, window
         self.may_schedule = user.can(Permission.SCHEDULE_JOBS)
         self.may_run = user.can(Permission.TRIGGER_RUN)
@@ -61,11 +124,16 @@ class SchedulePage:
             self.message = ui.label("").classes("text-body2").props('data-testid="schedule-message"')
             days = window["horizon_days"]
             zooms = {d: f"{d} days" for d in sorted({d for d in (3, 7, 14) if d < days} | {days})}
-            ui.select(zooms, value=days, label="Shown", on_change=lambda e: self._gantt(e.value)).props(
-                'dense outlined data-testid="gantt-days"').classes("w-32")
+            self.days, self.colour_by = days, "customer"
+            with ui.row().classes("items-center gap-4"):
+                ui.select(zooms, value=days, label="Shown", on_change=lambda e: self._gantt(days=e.value)).props(
+                    'dense outlined data-testid="gantt-days"').classes("w-32")
+                ui.label("Colour by").classes("text-grey-8")
+                ui.toggle(COLOUR_BY, value=self.colour_by, on_change=lambda e: self._gantt(colour_by=e.value)).props(
+                    'no-caps dense data-testid="gantt-colour"')
             self.gantt_box = ui.element("div").classes("w-full")
-            self._gantt(days)
-            self._legend()
+            self._gantt()
+            self._capacity(capacity)
             self._job_table()
             self.dialog = ui.dialog()
         if job:
@@ -82,8 +150,12 @@ class SchedulePage:
                     'color=primary no-caps data-testid="start-run"')
                 self.progress = ui.label("").props('data-testid="run-progress"')
 
-    def _gantt(self, days: int) -> None:
-        """Draw the first ``days`` days of the window (jobs starting later are left out)."""
+    def _gantt(self, *, days: int | None = None, colour_by: str | None = None) -> None:
+        """Draw the first ``days`` days of the window (jobs starting later are left out), bars
+        coloured by ``colour_by`` (either kept as they were when not given), and its legend."""
+        self.days = days or self.days
+        self.colour_by = colour_by or self.colour_by
+        days = self.days
         opening = self.window["opening"]
         until = min(self.window["until"], opening + dt.timedelta(days=days))
         span = (until - opening).total_seconds()
@@ -111,6 +183,8 @@ class SchedulePage:
             unassigned = [j for j in self.window["jobs"] if not j["line_id"]]
             if unassigned:
                 ui.label(f"Not on a line: {', '.join(j['job_id'] for j in unassigned)}").classes("text-negative")
+        with self.gantt_box:
+            self._legend()
 
     def _job_bar(self, job: dict, x: Any, until: dt.datetime) -> None:
         setup = job["setup_start"] or job["start"]
@@ -122,41 +196,67 @@ class SchedulePage:
                 "background: repeating-linear-gradient(45deg, #b0bec5, #b0bec5 3px, #eceff1 3px, #eceff1 6px)")
         late = job["tardiness_minutes"] > 0
         border = "3px solid #d32f2f" if late else ("2px dashed #263238" if job["pinned"] else "1px solid #fff")
+        ready = CLEAR_TO_BUILD_LABELS[job["clear_to_build"]]
         title = (f"{job['job_id']} · {job['item_id']} × {number(job['quantity'])} · {job['customer_id'] or 'no customer'}"
                  f"\n{day(job['start'])} → {day(job['end'])}, due {day(job['due'])}"
+                 + f"\nmaterial: {ready}"
                  + (f"\nlate by {job['tardiness_minutes'] / 60:,.1f} h" if late else "")
                  + ("\npinned" if job["pinned"] else ""))
         bar = ui.element("div").classes("absolute cursor-pointer rounded-borders text-white text-caption "
                                         "ellipsis overflow-hidden q-px-xs").style(
             f"left: {x(job['start'])}%; width: {max(x(job['end']) - x(job['start']), 0.25)}%; top: 4px; bottom: 4px; "
-            f"background: {customer_colour(job['customer_id'])}; border: {border}; line-height: {ROW_HEIGHT_PX - 16}px")
+            f"background: {job_colour(job, self.colour_by)}; border: {border}; line-height: {ROW_HEIGHT_PX - 16}px")
         bar.props.update({"title": title, "data-job": job["job_id"], "data-item": job["item_id"],
                           "data-due": day(job["due"]), "data-late": str(late).lower()})
         with bar:
             ui.label(job["item_id"] or "")
         bar.on("click", lambda _e, j=job["job_id"]: self.open_job(j))
+        if late:  # a flag above the bar's end, seen even when the bar is a sliver
+            flag = ui.label("⚑").classes("absolute text-weight-bold cursor-pointer").style(
+                f"left: calc({x(job['end'])}% - 4px); top: -9px; color: #d32f2f; font-size: 14px; line-height: 14px")
+            flag.props.update({"title": title, "data-tardy": job["job_id"]})
+            flag.on("click", lambda _e, j=job["job_id"]: self.open_job(j))
         if job["due"] is not None and self.window["opening"] <= job["due"] <= until:
             ui.element("div").classes("absolute").style(
                 f"left: {x(job['due'])}%; top: 0; bottom: 0; width: 2px; background: #d32f2f; opacity: 0.6")
 
     def _legend(self) -> None:
-        customers = sorted({j["customer_id"] for j in self.window["jobs"]})
-        with ui.row().classes("gap-3 items-center text-caption"):
-            for c in customers:
+        if self.colour_by == "clear_to_build":
+            keys = [k for k in CLEAR_TO_BUILD_COLOURS if any(j["clear_to_build"] is k for j in self.window["jobs"])]
+            entries = [(CLEAR_TO_BUILD_LABELS[k], CLEAR_TO_BUILD_COLOURS[k]) for k in keys]
+        else:
+            entries = [(c or "no customer", customer_colour(c)) for c in sorted({j["customer_id"] for j in self.window["jobs"]})]
+        with ui.row().classes("gap-3 items-center text-caption q-mt-xs").props('data-testid="gantt-legend"'):
+            for label, colour in entries:
                 with ui.row().classes("items-center gap-1"):
-                    ui.element("div").style(f"width: 12px; height: 12px; background: {customer_colour(c)}")
-                    ui.label(c or "no customer")
-            ui.label("▥ changeover · red line: due date · red frame: tardy · dashed frame: pinned")
+                    ui.element("div").style(f"width: 12px; height: 12px; background: {colour}")
+                    ui.label(label)
+            ui.label("▥ changeover · red line: due date · red frame and ⚑: tardy · dashed frame: pinned")
+
+    def _capacity(self, rows: list[dict]) -> None:
+        ui.label("Rough-cut capacity by line and week (jobs after the detailed window on their preferred line)"
+                 ).classes("text-subtitle1 q-mt-md")
+        if not rows:
+            ui.label("This plan has no rough-cut capacity (its run did not sequence).").classes("text-grey-8")
+            return
+        ui.echart(capacity_chart(rows, self.window["lines"])).classes("w-full bg-white rounded-borders").style(
+            "height: 280px").props('data-testid="capacity-chart"')
+        over = [r for r in rows if overloaded(r)]
+        text = ("Overloaded: " + "; ".join(
+            f"{r['line_id']} in the week of {day(r['week_start'])}: {r['load_hours']:,.1f} h of "
+            f"{r['available_hours']:,.1f} h" for r in over)) if over else "No line is loaded beyond its hours in any week."
+        ui.label(text).classes("text-negative" if over else "text-grey-8").props('data-testid="capacity-overloaded"')
 
     def _job_table(self) -> None:
         columns = [{"name": k, "label": label, "field": k, "align": "left"} for k, label in (
             ("job_id", "Job"), ("item_id", "Item"), ("quantity", "Quantity"), ("customer_id", "Customer"),
             ("line_id", "Line"), ("start", "Start"), ("end", "End"), ("due", "Due"), ("late", "Late (h)"),
-            ("pinned", "Pinned"))]
+            ("material", "Material"), ("pinned", "Pinned"))]
         rows = [{"job_id": j["job_id"], "item_id": j["item_id"], "quantity": number(j["quantity"]),
                  "customer_id": j["customer_id"], "line_id": j["line_id"], "start": day(j["start"]),
                  "end": day(j["end"]), "due": day(j["due"]),
                  "late": f"{j['tardiness_minutes'] / 60:,.1f}" if j["tardiness_minutes"] > 0 else "",
+                 "material": CLEAR_TO_BUILD_LABELS[j["clear_to_build"]],
                  "pinned": "yes" if j["pinned"] else ""} for j in self.window["jobs"]]
         table = ui.table(columns=columns, rows=rows, row_key="job_id", pagination=20).props(
             'flat bordered dense data-testid="jobs"').classes("w-full")
@@ -177,7 +277,8 @@ class SchedulePage:
                 ui.button(icon="close", on_click=self.dialog.close).props("flat dense")
             ui.label(f"Line {job['line_id']} · {day(job['start'])} → {day(job['end'])} · due {day(job['due'])} · "
                      f"customer {job['customer_id'] or '—'}")
-            ui.label(f"Changeover {job['changeover_minutes']:,.0f} min · "
+            ui.label(f"Changeover {job['changeover_minutes']:,.0f} min · material: "
+                     f"{CLEAR_TO_BUILD_LABELS[job['clear_to_build']]} · "
                      + (f"tardy by {job['tardiness_minutes'] / 60:,.1f} h" if job["tardiness_minutes"] > 0
                         else "on time")).classes("text-negative" if job["tardiness_minutes"] > 0 else "")
             with self.ws.read() as session:

@@ -71,6 +71,11 @@ def sample_plan(quantity_s2: float = 5000) -> Plan:
             "quantity": [2500.0, 1000.0, 500.0], "value": [8500.0, 3400.0, 1700.0],
             "ncnr": [True, True, True], "authorised": [False, True, False],
         }),
+        capacity_load=pd.DataFrame({
+            "line_id": ["SMT1", "SMT2", "SMT1"], "week_start": [_d("2027-01-25"), _d("2027-01-25"), _d("2027-02-01")],
+            "load_hours": [96.0, 8.0, 0.0], "available_hours": [80.0, 80.0, 80.0],
+            "utilisation_pct": [120.0, 10.0, 0.0],
+        }),
         summary={"as_of": AS_OF.isoformat(), "counts": {"planned_orders": 3}},
     )
 

@@ -60,6 +60,21 @@ def test_the_liability_by_customer_pages_like_the_other_tables(
     assert page["total"] == 2 and [r["customer_id"] for r in page["items"]] == ["BETA"]
 
 
+def test_the_rough_cut_capacity_by_line_and_week(client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
+    load_small(engine)
+    run = publish(engine)
+    page = get(client, tokens["planner"], "/api/v1/plan/capacity-load?line_id=SMT1")
+    assert (page["run_id"], page["total"]) == (run, 2)
+    assert page["items"] == [
+        {"line_id": "SMT1", "week_start": "2027-01-25", "load_hours": 96.0, "available_hours": 80.0,
+         "utilisation_pct": 120.0},
+        {"line_id": "SMT1", "week_start": "2027-02-01", "load_hours": 0.0, "available_hours": 80.0,
+         "utilisation_pct": 0.0},
+    ]
+    later = get(client, tokens["erp"], "/api/v1/plan/capacity-load?date_from=2027-02-01&limit=1")
+    assert [(r["line_id"], r["week_start"]) for r in later["items"]] == [("SMT1", "2027-02-01")]
+
+
 def test_a_suggestion_says_why_it_exists_and_what_the_buyer_decided(
         client: ApiClient, engine: Engine, tokens: dict[str, str]) -> None:
     load_small(engine)

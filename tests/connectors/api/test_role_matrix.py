@@ -21,6 +21,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/data/{table}"): PUSHERS,
     **{("GET", f"/api/v1/plan/{name}"): EVERYONE for name in (
         "planned-orders", "purchase-suggestions", "schedule", "exceptions", "pegging", "mrp-records", "liability",
+        "capacity-load",
         "summary",
         "changes", "purchase-suggestions.xlsx")},
     ("GET", "/api/v1/runs"): EVERYONE,

@@ -62,6 +62,22 @@ def test_the_buyer_reasons_and_clear_to_build_are_stored_with_the_plan(engine):
     assert list(back.schedule["clear_to_build"]) == [False]
 
 
+def test_the_rough_cut_capacity_is_stored_with_the_plan(engine):
+    plan = sample_plan("A")
+    plan.capacity_load = pd.DataFrame({
+        "line_id": pd.Series(["SMT1", "SMT1", "SMT2"], dtype=object),
+        "week_start": pd.to_datetime(["2026-12-21", "2026-12-28", "2026-12-21"]).astype("datetime64[ns]"),
+        "load_hours": [90.5, 12.0, 0.5], "available_hours": [80.0, 80.0, 0.0],
+        "utilisation_pct": [113.1, 15.0, float("nan")],
+    })
+    run_id = _publish(engine, plan)
+    with read_snapshot(engine) as session:
+        back = load_plan(session, run_id)
+        run = session.get(PlanningRun, run_id)
+    pd.testing.assert_frame_equal(back.capacity_load, plan.capacity_load, obj="capacity_load")
+    assert "capacity_load" in run.tables and run.counts["outputs"]["capacity_load"] == 3
+
+
 def test_a_reader_during_publish_sees_the_old_plan_whole_then_the_new_one_whole(engine, store_url, monkeypatch):
     old_plan, new_plan = sample_plan("A", records=50), sample_plan("B", records=2000)
     old_run = _publish(engine, old_plan)

@@ -21,7 +21,7 @@ from connectors.store.models import (
     DATASET_MODELS, PLAN_EXTRA_COLUMNS, PLAN_MODELS, PLAN_STORE_COLUMNS, STORE_COLUMNS,
 )
 from mrp.dataset import TABLES
-from mrp.plan import PLAN_COLUMNS
+from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS
 
 SQL_TYPE = {"str": sa.String, "enum": sa.String, "int": sa.Integer, "float": sa.Float, "date": sa.Date,
             "bool": sa.Boolean}
@@ -47,11 +47,18 @@ def test_store_table_agrees_with_the_dataset_schema_column_by_column(name):
     assert tuple(c.name for c in table.primary_key.columns) == key
 
 
-@pytest.mark.parametrize("name", list(PLAN_COLUMNS))
+PLAN_FILES = {**PLAN_COLUMNS, "capacity_load": CAPACITY_LOAD_COLUMNS}
+
+
+def test_every_plan_file_has_a_store_table():
+    assert list(PLAN_MODELS) == list(PLAN_FILES)
+
+
+@pytest.mark.parametrize("name", list(PLAN_FILES))
 def test_plan_tables_hold_the_plan_contract_columns(name):
     table = PLAN_MODELS[name].__table__
     stored = [c.name for c in table.columns if c.name not in PLAN_STORE_COLUMNS]
-    assert stored == [*PLAN_COLUMNS[name], *PLAN_EXTRA_COLUMNS.get(name, ())]
+    assert stored == [*PLAN_FILES[name], *PLAN_EXTRA_COLUMNS.get(name, ())]
     assert [c.name for c in table.primary_key.columns] == list(PLAN_STORE_COLUMNS)
 
 
@@ -89,7 +96,7 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES
+        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES | CAPACITY_TABLES
         assert _our_tables(("connectors.store.models",)) - {"id_counters"} - later <= tables
         assert not WEB_TABLES & tables
     finally:
@@ -123,6 +130,8 @@ WEB_TABLES = {"web_users", "web_secret"}
 EMS_TABLES = {"customers", "approved_mpns"}
 #: The plan's NCNR liability, added by revision 0006_ems_plan.
 EMS_PLAN_TABLES = {"plan_liability"}
+#: The rough-cut capacity by run, added by revision 0007_capacity_load.
+CAPACITY_TABLES = {"plan_capacity_load"}
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):
@@ -147,5 +156,24 @@ def test_revision_0006_adds_the_liability_and_the_lines_unauthorised_value(empty
             assert EMS_PLAN_TABLES <= set(inspector.get_table_names())
             columns = {c["name"] for c in inspector.get_columns("plan_purchase_suggestions")}
             assert "unauthorised_value" in columns
+    finally:
+        engine.dispose()
+
+
+def test_revision_0007_adds_the_capacity_load_and_removes_it(tmp_path):
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        migrate(engine, "0007_capacity_load")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert [c["name"] for c in inspector.get_columns("plan_capacity_load")] == [
+                "run_id", "row_no", "line_id", "week_start", "load_hours", "available_hours", "utilisation_pct"]
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006_ems_plan")
+        with engine.connect() as connection:
+            assert "plan_capacity_load" not in sa.inspect(connection).get_table_names()
     finally:
         engine.dispose()

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from connectors.store import open_store, read_snapshot, write_session
 from connectors.store.models import (
@@ -66,6 +67,30 @@ def test_lines_are_filtered_sorted_and_paged_in_the_store(store):
     assert page_ids(store, sort="value", descending=True, offset=1, limit=2) == (4, ["S4", "S2"])
     with pytest.raises(ValueError, match="cannot sort by 'price'"):
         page_ids(store, sort="price")
+
+
+#: Reasons as the purchasing stage writes them (optimizer.purchasing.explain), per line.
+REASON_TEXTS = {
+    "S1": "order multiple (reel) 5000",
+    "S2": "minimum order 4000; buys ahead: 2 need dates 2026-12-01 to 2026-12-13",
+    "S3": "NBE's minimum order value 250; late up to 3 d",
+    "S4": "price break 50: 3.5 instead of 4 a unit; 10 beyond all requirements, held to the horizon end",
+}
+
+
+def test_lines_are_filtered_by_the_kind_of_reason_they_give(store):
+    with write_session(store) as s:
+        for row in s.exec(select(SuggestionRow)).all():
+            row.reason = REASON_TEXTS[row.suggestion_id]
+            s.add(row)
+    expected = {"order_multiple": ["S1"], "minimum_order": ["S2"], "buys_ahead": ["S2"],
+                "minimum_order_value": ["S3"], "late": ["S3"], "price_break": ["S4"], "surplus": ["S4"],
+                "net_requirement": [], "distributor_stock": []}
+    assert set(expected) == set(queries.REASONS)
+    for reason, ids in expected.items():
+        assert page_ids(store, SuggestionFilter(reason=reason))[1] == ids, reason
+    with pytest.raises(ValueError, match="no reason 'cheap'"):
+        page_ids(store, SuggestionFilter(reason="cheap"))
 
 
 def test_decisions_show_as_status_and_edited_values(store):

@@ -35,6 +35,23 @@ def expect_text(page, test_id: str, pattern: str) -> str:
     return locator.inner_text()
 
 
+def grid_rows(page):
+    """The rows the Buy page's grid shows (AG Grid draws each row's cells in its centre container)."""
+    rows = page.get_by_test_id("suggestions").locator(".ag-center-cols-container [role=row]")
+    rows.first.wait_for()
+    return rows
+
+
+def grid_ids(page) -> list[str]:
+    """The suggestion ids of the grid's rows, top to bottom."""
+    return [r for _index, r in sorted(grid_rows(page).evaluate_all(
+        "rows => rows.map(r => [Number(r.getAttribute('row-index')), r.getAttribute('row-id')])"))]
+
+
+def grid_row(page, suggestion_id: str):
+    return page.get_by_test_id("suggestions").locator(f'.ag-center-cols-container [row-id="{suggestion_id}"]')
+
+
 def choose(page, test_id: str, option: str) -> None:
     page.get_by_test_id(test_id).click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -86,19 +103,46 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     assert page.get_by_test_id("whoami").inner_text() == "anna · buyer"
     choose(page, "filter-supplier", supplier)
     expect_text(page, "page-label", rf"of {lines}$")
-    shown = page.get_by_test_id("suggestions").locator("tbody tr")
-    assert shown.count() == min(lines, 50)
-    assert all(supplier in row for row in shown.all_inner_texts())
+    by_receipt = [r[0] for r in server.query(
+        "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+        "ORDER BY receipt_date, suggestion_id LIMIT 50", supplier)]
+    receipt_first = by_receipt[0]
+    assert grid_ids(page) == by_receipt
+    assert all(supplier in row for row in grid_rows(page).all_inner_texts())
     screenshot(page, "buy")
+
+    # The reason filter: the lines whose reason names a price break (counted here from the stored text).
+    reasons = server.query("SELECT reason FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ?", supplier)
+    with_break = sum("price break " in (reason or "") for (reason,) in reasons)
+    choose(page, "filter-reason", "price break")
+    expect_text(page, "page-label", rf"of {with_break}$")
+    assert all("price break" in row for row in grid_rows(page).all_inner_texts())
+    choose(page, "filter-reason", "any reason")
+    expect_text(page, "page-label", rf"of {lines}$")
+
+    # Sorting a column asks the store: a click sorts by value ascending, a second click descending.
+    def by_value(order: str) -> list[str]:
+        return [r[0] for r in server.query(
+            "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+            f"ORDER BY quantity * unit_price {order}, suggestion_id LIMIT 50", supplier)]
+
+    for order in ("ASC", "DESC"):
+        page.get_by_test_id("suggestions").locator('.ag-header-cell[col-id="value"]').click()
+        expected = by_value(order)
+        grid_row(page, expected[0]).and_(page.locator('[row-index="0"]')).wait_for()
+        assert grid_ids(page) == expected
+    page.get_by_test_id("suggestions").locator('.ag-header-cell[col-id="receipt_date"]').click()
+    grid_row(page, receipt_first).and_(page.locator('[row-index="0"]')).wait_for()
 
     # An edit below the offer's MOQ is refused and nothing changes.
     sid, item, mpn = next(row for row in server.query(
         "SELECT suggestion_id, item_id, mpn FROM plan_purchase_suggestions WHERE run_id = 1 "
         "AND supplier_id = ? ORDER BY receipt_date, suggestion_id LIMIT 50", supplier) if _moq(row[1], supplier, row[2]) > 1)
     moq = _moq(item, supplier, mpn)
-    page.get_by_test_id(f"cell-quantity-{sid}").click()
-    page.get_by_test_id(f"edit-quantity-{sid}").fill("1")
-    page.get_by_role("button", name="Save").click()
+    cell = grid_row(page, sid).locator('[col-id="quantity"]')
+    cell.dblclick()
+    cell.locator("input").fill("1")
+    cell.locator("input").press("Enter")
     message = expect_text(page, "buy-message", "Refused")
     assert f"below the MOQ of {moq:g}" in message
     assert server.query("SELECT count(*) FROM suggestion_decisions WHERE suggestion_id = ?", sid) == [(0,)]
@@ -108,7 +152,7 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
         "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
         "ORDER BY receipt_date, suggestion_id LIMIT 2", supplier)]
     for sid in (first, second):
-        page.get_by_test_id("suggestions").locator("tr", has_text=sid).get_by_role("checkbox").click()
+        grid_row(page, sid).get_by_role("checkbox").click()
     page.get_by_test_id("approve").click()
     expect_text(page, "buy-message", f"Approved 2: {first} as RP-00001 line 1, {second} as RP-00001 line 2")
     assert server.query("SELECT suggestion_id, po_id, po_line, po_status, decided_by FROM suggestion_decisions "
@@ -121,7 +165,7 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     # A third approval, withdrawn from the approved orders: runs stop counting it.
     third = server.query("SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
                          "ORDER BY receipt_date, suggestion_id LIMIT 1 OFFSET 2", supplier)[0][0]
-    page.get_by_test_id("suggestions").locator("tr", has_text=third).get_by_role("checkbox").click()
+    grid_row(page, third).get_by_role("checkbox").click()
     page.get_by_test_id("approve").click()
     expect_text(page, "buy-message", f"Approved 1: {third} as RP-00001 line 3")
     page.get_by_test_id("approved-orders").click()
@@ -217,6 +261,60 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
     page.goto("/exceptions")
     page.get_by_test_id("exceptions").locator("tbody tr").first.wait_for()
     screenshot(page, "exceptions")
+
+
+def _rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_the_gantt_colours_jobs_by_clear_to_build_and_flags_tardy_jobs(page, server: Server):
+    [(run_id,)] = server.query("SELECT run_id FROM current_plan")
+    stored = {job: (clear, tardiness) for job, clear, tardiness in server.query(
+        "SELECT job_id, clear_to_build, tardiness_minutes FROM plan_schedule WHERE run_id = ?", run_id)}
+    sign_in(page, "bob")
+    page.wait_for_url("**/schedule")
+    page.get_by_test_id("gantt").wait_for()
+    shown = page.locator("[data-job]").evaluate_all("bars => bars.map(b => b.dataset.job)")
+    assert shown and set(shown) <= set(stored)
+    tardy = {job for job in shown if stored[job][1] > 0}
+    assert tardy, "the sample's schedule has tardy jobs in its window"
+    assert set(page.locator("[data-tardy]").evaluate_all("flags => flags.map(f => f.dataset.tardy)")) == tardy
+
+    page.get_by_test_id("gantt-colour").get_by_role("button", name="Clear to build").click()
+    page.get_by_test_id("gantt-legend").filter(has_text="clear to build").wait_for()
+    # Green: the material is there by the start; orange: it is not (the colours the legend shows).
+    expected = {job: _rgb("#2e7d32" if stored[job][0] == 1 else "#ef6c00") for job in shown}
+    drawn = dict(page.locator("[data-job]").evaluate_all(
+        "bars => bars.map(b => [b.dataset.job, getComputedStyle(b).backgroundColor])"))
+    assert drawn == expected
+    assert set(page.locator("[data-tardy]").evaluate_all("flags => flags.map(f => f.dataset.tardy)")) == tardy
+    screenshot(page, "schedule-clear-to-build")
+
+
+def test_the_schedule_draws_the_rough_cut_capacity_of_the_published_plan(page, server: Server):
+    [(run_id,)] = server.query("SELECT run_id FROM current_plan")
+    stored = server.query("SELECT line_id, week_start, utilisation_pct, load_hours, available_hours "
+                          "FROM plan_capacity_load WHERE run_id = ? ORDER BY row_no", run_id)
+    assert stored, "the sample's plan has a rough-cut capacity"
+    sign_in(page, "bob")
+    page.wait_for_url("**/schedule")
+    chart = page.get_by_test_id("capacity-chart")
+    chart.wait_for()
+    page.wait_for_function("el => getElement(el) && getElement(el).chart", arg=chart.element_handle())
+    options = chart.evaluate("el => getElement(el).chart.getOption()")
+    drawn = {(s["name"], p["value"][0]): p["value"][1] for s in options["series"] for p in s["data"] if p}
+    assert drawn == {(line, week): pct for line, week, pct, _load, _available in stored}
+    lines = [r[0] for r in server.query("SELECT line_id FROM smt_lines ORDER BY row_no")]
+    assert [s["name"] for s in options["series"]] == lines
+    assert options["xAxis"][0]["data"] == sorted({week for _line, week, *_ in stored})
+    # The sample loads no line beyond its hours: no red bar, and the page says so.
+    over = [(line, week) for line, week, _pct, load, available in stored if load > available]
+    red = [(s["name"], p["value"][0]) for s in options["series"] for p in s["data"] if p and "itemStyle" in p]
+    assert red == over == []
+    assert page.get_by_test_id("capacity-overloaded").inner_text() == "No line is loaded beyond its hours in any week."
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "capacity")
 
 
 def test_an_admin_sees_users_and_tokens(page, server: Server):

@@ -18,7 +18,7 @@ from tests.connectors.store.fixtures import SMALL
 
 AS_OF = "2026-11-23"
 PLAN_FILES = ("planned_orders.csv", "purchase_suggestions.csv", "schedule.csv", "exceptions.csv", "pegging.csv",
-              "mrp_records.csv")
+              "mrp_records.csv", "capacity_load.csv")
 
 
 def _reelplan(*args):
