@@ -32,6 +32,31 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
     Outputs of published runs older than the latest ``keep_plans`` are deleted; their run
     records stay, with status ``archived``.
     """
+    _store_tables(session, run, plan)
+    current = session.get(CurrentPlan, 1)
+    if current is None:
+        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
+    else:
+        current.run_id, current.published_at = run.id, now
+    run.status, run.stage = "published", "published"
+    run.finished_at = run.published_at = now
+    session.add(run)
+    session.flush()
+    _prune(session, keep_plans)
+
+
+def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime) -> None:
+    """Store ``plan`` under ``run`` and mark the run ``finished``, without publishing it: the
+    current plan stays as it is (a scenario run). The run records the summary, tables and
+    counts as :func:`publish_plan` does."""
+    _store_tables(session, run, plan)
+    run.status, run.stage = "finished", "finished"
+    run.finished_at = now
+    session.add(run)
+    session.flush()
+
+
+def _store_tables(session: Session, run: PlanningRun, plan: Plan) -> None:
     connection = session.connection()
     tables: list[str] = []
     for name, model in PLAN_MODELS.items():
@@ -41,19 +66,9 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         tables.append(name)
         columns = [c for c in stored_columns(name) if c in frame.columns]
         insert_frame(connection, frame, model.__table__, columns, run_id=run.id)
-    current = session.get(CurrentPlan, 1)
-    if current is None:
-        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
-    else:
-        current.run_id, current.published_at = run.id, now
     run.tables = tables
     run.summary = plain_json(plan.summary)
     run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
-    run.status, run.stage = "published", "published"
-    run.finished_at = run.published_at = now
-    session.add(run)
-    session.flush()
-    _prune(session, keep_plans)
 
 
 def current_run_id(session: Session) -> int | None:
@@ -78,14 +93,15 @@ def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
 
 
 def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
-    """The plan of ``run_id`` (default: the published one); None when there is none.
+    """The plan of ``run_id`` (default: the published one); None when there is none (a run
+    that is neither published nor a finished scenario run).
 
     Tables of stages the run skipped stay None, as in the pipeline's Plan; ``summary`` is
     the pipeline's summary as stored.
     """
     run_id = run_id if run_id is not None else current_run_id(session)
     run = session.get(PlanningRun, run_id) if run_id is not None else None
-    if run is None or run.status != "published":
+    if run is None or run.status not in ("published", "finished"):
         return None
     plan = Plan(summary=dict(run.summary))
     for name in run.tables:

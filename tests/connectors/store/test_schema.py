@@ -89,7 +89,7 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES - EMS_TABLES <= tables
+        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES - EMS_TABLES - SCENARIO_TABLES <= tables
         assert not WEB_TABLES & tables
     finally:
         engine.dispose()
@@ -120,6 +120,29 @@ def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_pat
 #: The web workspace's tables, added by revision 0004_web_users.
 WEB_TABLES = {"web_users", "web_secret"}
 EMS_TABLES = {"customers", "approved_mpns"}
+#: What-if scenarios, added by revision 0008_scenarios.
+SCENARIO_TABLES = {"scenarios"}
+
+
+def test_revision_0008_adds_the_scenarios_and_a_runs_scenario_and_token_and_removes_them(empty_store_url):
+    engine = create_store_engine(empty_store_url)
+    try:
+        migrate(engine, "0008_scenarios")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert SCENARIO_TABLES <= set(inspector.get_table_names())
+            assert {"scenario", "request_token"} <= {c["name"] for c in inspector.get_columns("planning_runs")}
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0005_ems_data")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert not SCENARIO_TABLES & set(inspector.get_table_names())
+            assert "scenario" not in {c["name"] for c in inspector.get_columns("planning_runs")}
+    finally:
+        engine.dispose()
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):
