@@ -65,7 +65,7 @@ DOWNTIME_COLUMNS = ("line_id", "start", "end")
 DEMAND_FILTER = {
     "customer": Param("str", help="customer_id"),
     "item": Param("str", help="item_id"),
-    "kind": Param("enum", choices=("order", "forecast"), help="order or forecast"),
+    "demand_kind": Param("enum", choices=("order", "forecast"), help="the demand's kind: order or forecast"),
     "from": Param("date", help="first due date (YYYY-MM-DD)"),
     "to": Param("date", help="last due date (YYYY-MM-DD)"),
 }
@@ -87,8 +87,8 @@ def _demand_rows(demand: pd.DataFrame, change: Mapping[str, Any]) -> pd.Series:
         hit &= demand["customer_id"] == change["customer"]
     if change.get("item"):
         hit &= demand["item_id"] == change["item"]
-    if change.get("kind"):
-        hit &= demand["kind"] == change["kind"]
+    if change.get("demand_kind"):
+        hit &= demand["kind"] == change["demand_kind"]
     if change.get("from"):
         hit &= demand["due_date"] >= pd.Timestamp(change["from"])
     if change.get("to"):
@@ -98,7 +98,7 @@ def _demand_rows(demand: pd.DataFrame, change: Mapping[str, Any]) -> pd.Series:
 
 def scale_demand(inputs: ScenarioInputs, change: Mapping[str, Any]) -> ScenarioInputs:
     """Scale demand: the quantity of every demand line the filter selects (customer, item,
-    kind, due dates from/to, all optional) is multiplied by ``factor``."""
+    demand_kind, due dates from/to, all optional) is multiplied by ``factor``."""
     demand = inputs.dataset.demand.copy()
     hit = _demand_rows(demand, change)
     demand.loc[hit, "quantity"] = demand.loc[hit, "quantity"] * float(change["factor"])
@@ -106,22 +106,22 @@ def scale_demand(inputs: ScenarioInputs, change: Mapping[str, Any]) -> ScenarioI
 
 
 def add_demand(inputs: ScenarioInputs, change: Mapping[str, Any]) -> ScenarioInputs:
-    """Add a demand line: ``quantity`` of ``item`` due on ``due`` for ``customer`` (kind
+    """Add a demand line: ``quantity`` of ``item`` due on ``due`` for ``customer`` (demand_kind
     ``order`` unless given, priority 100 unless given, id ``id`` or ``SCENARIO-<n>``)."""
     demand = inputs.dataset.demand
     demand_id = change.get("id") or free_id(set(demand["demand_id"]), "SCENARIO-")
     row = {
         "demand_id": demand_id, "customer_id": change["customer"], "item_id": change["item"],
         "due_date": pd.Timestamp(change["due"]), "quantity": float(change["quantity"]),
-        "kind": change.get("kind") or "order", "priority": int(change.get("priority", 100)),
+        "kind": change.get("demand_kind") or "order", "priority": int(change.get("priority", 100)),
     }
     added = pd.concat([demand, pd.DataFrame([row]).astype(demand.dtypes.to_dict())], ignore_index=True)
     return replace(inputs, dataset=replace(inputs.dataset, demand=added))
 
 
 def remove_demand(inputs: ScenarioInputs, change: Mapping[str, Any]) -> ScenarioInputs:
-    """Remove demand lines: every line the filter selects (id, customer, item, kind, due
-    dates from/to; at least one given) is taken out."""
+    """Remove demand lines: every line the filter selects (id, customer, item, demand_kind,
+    due dates from/to; at least one given) is taken out."""
     demand = inputs.dataset.demand
     kept = demand[~_demand_rows(demand, change)].reset_index(drop=True)
     return replace(inputs, dataset=replace(inputs.dataset, demand=kept))
@@ -186,6 +186,10 @@ def setting(inputs: ScenarioInputs, change: Mapping[str, Any]) -> ScenarioInputs
     return replace(inputs, dataset=replace(inputs.dataset, settings=replace(inputs.dataset.settings, **values)))
 
 
+def _type_of(name: str) -> type:
+    return type(getattr(PlanSettings(as_of=dt.date(2000, 1, 1)), name))
+
+
 CHANGE_KINDS: dict[str, ChangeKind] = {
     kind.name: kind
     for kind in (
@@ -197,7 +201,7 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
                     "customer": Param("str", required=True, help="customer_id"),
                     "quantity": Param("float", required=True, positive=True, help="quantity, > 0"),
                     "due": Param("date", required=True, help="due date (YYYY-MM-DD)"),
-                    "kind": DEMAND_FILTER["kind"],
+                    "demand_kind": DEMAND_FILTER["demand_kind"],
                     "priority": Param("int", help="priority (default 100)"),
                     "id": Param("str", help="demand_id (default SCENARIO-<n>)")},
                    "add a demand line"),
@@ -227,10 +231,6 @@ CHANGE_KINDS: dict[str, ChangeKind] = {
                    "change plan settings (horizon_days, budget_minutes, ...)"),
     )
 }
-
-
-def _type_of(name: str) -> type:
-    return type(getattr(PlanSettings(as_of=dt.date(2000, 1, 1)), name))
 
 
 # --- reading and checking changes ------------------------------------------------------------
