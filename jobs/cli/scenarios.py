@@ -46,8 +46,9 @@ def _kinds_help() -> str:
         "; setting: any plan setting (horizon_days, budget_minutes, ...)"
 
 
-def _fail(console: Console, message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def _fail(_console: Console, message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    """One message on stderr and the exit to raise."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -160,13 +161,16 @@ def run(
 
             check_cluster_store(db_url)
         engine = store_engine(db_url)
-        for name in dict.fromkeys(names):
-            check_scenario(engine, name, day)
-        requests = [RunRequest(as_of=day, scenario=name, options=options) for name in dict.fromkeys(names)]
-        where = f"on the Dask cluster at {address}" if address else "in this process"
-        if not as_json:
-            console.print(f"Planning {len(requests)} scenario(s) {where} as of {day}: {', '.join(names)}")
-        outcomes = run_requests(engine, db_url, requests, scheduler=address)
+        try:
+            for name in dict.fromkeys(names):
+                check_scenario(engine, name, day)
+            requests = [RunRequest(as_of=day, scenario=name, options=options) for name in dict.fromkeys(names)]
+            where = f"on the Dask cluster at {address}" if address else "in this process"
+            if not as_json:
+                console.print(f"Planning {len(requests)} scenario(s) {where} as of {day}: {', '.join(names)}")
+            outcomes = run_requests(engine, db_url, requests, scheduler=address)
+        finally:
+            engine.dispose()
     except (ScenarioError, ScenarioNotFound, EngineUnavailable) as exc:
         raise _fail(console, str(exc)) from None
     if as_json:
