@@ -193,3 +193,18 @@ def test_a_sqlite_store_is_refused_for_a_cluster_before_any_work(monkeypatch, ca
     assert code == 2
     assert "A Dask cluster needs a store every worker can reach: give a PostgreSQL --db" in err
     assert not db.exists()
+
+
+def test_run_now_on_the_cluster_publishes_one_run(monkeypatch, capsys, engine, db_url, cluster):
+    before = _published_state(engine)[0]
+    code, out, _ = _main(monkeypatch, capsys, "run-now", "--db", db_url, "--scheduler", cluster.address,
+                         "--as-of", AS_OF.isoformat(), "--skip-optimize")
+    assert code in (0, None), out
+    with read_snapshot(engine) as session:
+        published = current_run_id(session)
+        run = session.get(PlanningRun, published)
+        newer = session.exec(select(PlanningRun).where(PlanningRun.id > before, PlanningRun.scenario == "")).all()
+    assert published != before and run.status == "published" and run.request_token
+    assert [r.id for r in newer] == [published]
+    assert run.pid in cluster.worker_pids()
+    assert f"Run {published} published (as of {AS_OF}) on the cluster." in " ".join(out.split())
