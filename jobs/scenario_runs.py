@@ -181,6 +181,17 @@ def run_scenario(engine: Engine, name: str, *, as_of: dt.date, options: RunOptio
     return run
 
 
+def scenario_json(scenario: Scenario, run: PlanningRun | None) -> dict[str, Any]:
+    """A scenario and its last finished run as plain JSON values (``scenario list --json``, the API)."""
+    return {"name": scenario.name, "description": scenario.description, "changes": scenario.changes,
+            "created_by": scenario.created_by, "created_at": scenario.created_at.isoformat(),
+            "last_run": {"run_id": run.id, "as_of": run.as_of.isoformat(), "costs": run.costs} if run else None}
+
+
+def scenarios_json(session: Session) -> list[dict[str, Any]]:
+    return [scenario_json(s, latest_scenario_run(session, s.name)) for s in list_scenarios(session)]
+
+
 class NothingToCompare(LookupError):
     """A side of a comparison has no stored plan (a scenario never run, no published plan)."""
 

@@ -26,7 +26,7 @@ from jobs.nightly import NightlySettings, factory_today
 from jobs.runs import RunOptions
 from jobs.scenario_runs import (
     NothingToCompare, ScenarioError, ScenarioNotFound, check_scenario, compare_scenarios, create_scenario,
-    delete_scenario, get_scenario, latest_scenario_run, list_scenarios,
+    delete_scenario, get_scenario, latest_scenario_run, list_scenarios, scenario_json,
 )
 from jobs.scenarios import CHANGE_KINDS, describe, parse_change_text, read_changes_toml
 
@@ -87,7 +87,7 @@ def list_command(db: DbOption = None,
     with read_snapshot(store_engine(db)) as session:
         rows = [(s, latest_scenario_run(session, s.name)) for s in list_scenarios(session)]
     if as_json:
-        typer.echo(json.dumps([_scenario_json(s, run) for s, run in rows], indent=2))
+        typer.echo(json.dumps([scenario_json(s, run) for s, run in rows], indent=2))
         return
     table = Table(title="Scenarios")
     for column in ("name", "changes", "description", "created", "last run"):
@@ -110,7 +110,7 @@ def show(name: Annotated[str, typer.Argument(help="Scenario name.")], db: DbOpti
             raise _fail(console, str(exc)) from None
         run = latest_scenario_run(session, name)
     if as_json:
-        typer.echo(json.dumps(_scenario_json(scenario, run), indent=2))
+        typer.echo(json.dumps(scenario_json(scenario, run), indent=2))
         return
     console.print(f"[bold]{scenario.name}[/] {scenario.description}\ncreated {scenario.created_at:%Y-%m-%d %H:%M} "
                   f"UTC by {scenario.created_by}", highlight=False)
@@ -239,12 +239,6 @@ def _shown(value: Any, money: bool) -> str:
     if value is None:
         return "-"
     return f"{value:,.2f}" if money else f"{value:,}"
-
-
-def _scenario_json(scenario: Any, run: Any) -> dict[str, Any]:
-    return {"name": scenario.name, "description": scenario.description, "changes": scenario.changes,
-            "created_by": scenario.created_by, "created_at": scenario.created_at.isoformat(),
-            "last_run": {"run_id": run.id, "as_of": run.as_of.isoformat(), "costs": run.costs} if run else None}
 
 
 def _date(text: str) -> Any:
