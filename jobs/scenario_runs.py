@@ -37,6 +37,8 @@ from jobs.scenarios import ScenarioError, apply_changes, check_changes, free_id,
 
 #: The name ``scenario compare`` and the API give the published plan.
 PUBLISHED = "published"
+#: Finished runs of one scenario whose plans are kept (older ones are archived: record kept, rows deleted).
+SCENARIO_PLANS_KEPT = 3
 
 
 class ScenarioNotFound(LookupError):
@@ -162,7 +164,7 @@ def run_scenario(engine: Engine, name: str, *, as_of: dt.date, options: RunOptio
                     return stored
                 plan = keep_ids(session, plan, scenario.dataset, save=False)
                 stored.counts = {"inputs": {t: len(scenario.dataset.table(t)) for t in _INPUT_TABLES}}
-                store_plan(session, stored, plan, now=utc_now())
+                store_plan(session, stored, plan, now=utc_now(), keep_plans=SCENARIO_PLANS_KEPT)
                 costs = stored.summary.get("costs")
                 stored.costs = costs if isinstance(costs, dict) else {}
                 run = stored

@@ -45,15 +45,21 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
     _prune(session, keep_plans)
 
 
-def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime) -> None:
+def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
     """Store ``plan`` under ``run`` and mark the run ``finished``, without publishing it: the
     current plan stays as it is (a scenario run). The run records the summary, tables and
-    counts as :func:`publish_plan` does."""
+    counts as :func:`publish_plan` does.
+
+    Outputs of the same scenario's finished runs older than the latest ``keep_plans`` are
+    deleted; their run records stay, with status ``archived``."""
     _store_tables(session, run, plan)
     run.status, run.stage = "finished", "finished"
     run.finished_at = now
     session.add(run)
     session.flush()
+    older = session.exec(select(PlanningRun.id).where(
+        PlanningRun.status == "finished", PlanningRun.scenario == run.scenario).order_by(PlanningRun.id.desc())).all()
+    _archive(session, list(older[max(keep_plans, 1):]))
 
 
 def _store_tables(session: Session, run: PlanningRun, plan: Plan) -> None:
@@ -126,7 +132,11 @@ def _prune(session: Session, keep_plans: int) -> None:
     published = session.exec(
         select(PlanningRun.id).where(PlanningRun.status == "published").order_by(PlanningRun.id.desc())
     ).all()
-    old = list(published[max(keep_plans, 1):])
+    _archive(session, list(published[max(keep_plans, 1):]))
+
+
+def _archive(session: Session, old: list[int]) -> None:
+    """Delete the outputs of runs ``old`` and mark them ``archived``."""
     if not old:
         return
     connection = session.connection()
