@@ -46,6 +46,7 @@ def run_plan(
     budget: RunBudget | None = None,
     previous: pd.DataFrame | None = None,
     documents: bool = True,
+    downtime: pd.DataFrame | None = None,
 ) -> Plan:
     """Plan a validated dataset. Stages left out leave their tables as None; without
     ``pegging`` (classic MRP) there is no pegging table and suggestions name no customers.
@@ -53,6 +54,9 @@ def run_plan(
     sequencing keeps its jobs where they were unless tardiness gains by a move. Without
     ``documents`` the buyer workbook and the Gantt pictures are not drawn (a store run
     publishes tables; ``reelplan export-plan`` draws them from the store).
+
+    ``downtime`` (``line_id``, ``start``, ``end`` dates, inclusive: a scenario's lines down)
+    keeps those lines free of jobs on those days (:func:`line_down_blocks`).
 
     Each stage runs within its share of ``budget`` (by default the dataset's
     ``budget_minutes``, announced through ``progress``); ``optimize_time_limit_s`` and
@@ -93,11 +97,15 @@ def run_plan(
     if schedule:
         with budget.stage("sequencing", schedule_time_limit_s) as stage:
             jobs = _apply_pins(smt_jobs(dataset, mrp, purchasing.coverage if purchasing else None), pins)
+            blocks = line_down_blocks(downtime, dataset)
+            if not blocks.empty:
+                jobs = pd.concat([jobs, blocks], ignore_index=True)
             sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
                                                          time_limit_s=stage.wall_limit_s, previous=previous,
                                                          work_limit=DETERMINISTIC_UNITS_PER_SECOND * stage.share_s)
             stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs")
-        plan.schedule = sequencing.schedule
+        plan.schedule = sequencing.schedule[~sequencing.schedule["job_id"].isin(blocks["job_id"])] \
+            .reset_index(drop=True) if not blocks.empty else sequencing.schedule
         plan.capacity_load = sequencing.capacity_load
         exceptions.append(sequencing.exceptions)
         summary["sequencing"] = sequencing.summary
@@ -135,6 +143,38 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
             ["source", "ref_id", "demand_id", "quantity"]])
     return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
                           dataset.customers, dataset.settings.as_of)
+
+
+#: Job ids of the blocks that keep a line down (:func:`line_down_blocks`).
+LINE_DOWN_PREFIX = "LINE-DOWN-"
+
+
+def line_down_blocks(downtime: pd.DataFrame | None, dataset: Dataset) -> pd.DataFrame:
+    """Rule "line down": a line down from day A to day B (inclusive) holds a job pinned to it
+    at A's shift start that lasts every working minute of those days, so sequencing puts no
+    other job there; the block needs no feeders and is left out of the published schedule
+    (the changeovers into and out of it count as any changeover). Days before ``as_of`` are
+    past and dropped."""
+    columns = ["job_id", "item_id", "quantity", "due_date", "ready_date", "feeders", "line_ids",
+               "placements_per_board", "pinned", "line_id", "start_date", "released"]
+    if downtime is None or downtime.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    lines = dataset.smt_lines.set_index("line_id")
+    as_of = pd.Timestamp(dataset.settings.as_of)
+    rows = []
+    for n, down in enumerate(downtime.itertuples(index=False), start=1):
+        start, end = max(pd.Timestamp(down.start), as_of), pd.Timestamp(down.end)
+        if end < start:
+            continue
+        line = lines.loc[down.line_id]
+        days = (end - start).days + 1
+        minutes = days * float(line["hours_per_day"]) * 60
+        rows.append({"job_id": f"{LINE_DOWN_PREFIX}{n}", "item_id": f"{LINE_DOWN_PREFIX}{down.line_id}",
+                     "quantity": minutes, "due_date": end + pd.Timedelta(days=1), "ready_date": start,
+                     "feeders": (), "line_ids": (down.line_id,),
+                     "placements_per_board": float(line["placements_per_hour"]) / 60, "pinned": True,
+                     "line_id": down.line_id, "start_date": start, "released": True})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _not_reported_by_mrp(found: pd.DataFrame, mrp: pd.DataFrame) -> pd.DataFrame:

@@ -85,13 +85,16 @@ def default_planner() -> Planner:
 
 def execute_run(
     engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
-    planner: Planner | None = None, progress: Progress | None = None,
+    planner: Planner | None = None, progress: Progress | None = None, request_token: str | None = None,
 ) -> PlanningRun:
     """Plan the store's dataset as of ``as_of`` and publish the result; returns the published run.
 
     Each stage (read, mrp, purchasing, sequencing, publish) runs within its share of the
     dataset's ``budget_minutes`` and is recorded on the run as it starts; ``progress`` also
     hears of every stage starting and ending.
+
+    ``request_token`` names the request (a task of :mod:`jobs.engine`): a second attempt of
+    it takes up the run the first one recorded, and returns it unchanged once published.
 
     Raises :class:`RunInProgress` (nothing recorded) when another run is going, and
     :class:`RunFailed` after recording a failed run.
@@ -100,16 +103,18 @@ def execute_run(
     try:
         with exclusive_lock(engine, "planning"):
             return _run_locked(engine, as_of=as_of, trigger=trigger, options=options, planner=planner,
-                               progress=progress)
+                               progress=progress, request_token=request_token)
     except LockBusy:
         raise RunInProgress(_busy_message(engine)) from None
 
 
 def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOptions, planner: Planner,
-                progress: Progress | None) -> PlanningRun:
+                progress: Progress | None, request_token: str | None = None) -> PlanningRun:
     with write_session(engine) as session:
         recover_interrupted(session)
-        run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options))
+        run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options), request_token=request_token)
+    if run.status != "running":  # an earlier attempt of this request finished it
+        return run
     timer = _StageTimer(engine, run.id, progress)
     stages = ("read", *plan_stages(optimize=options.optimize, schedule=options.schedule), "publish")
     budget = RunBudget(30.0, stages, progress=timer.progress)

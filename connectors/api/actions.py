@@ -20,6 +20,26 @@ from connectors.erp.orders import PurchaseOrderSink
 
 
 @dataclass(frozen=True)
+class ScenarioActions:
+    """What-if scenarios (``jobs.scenario_runs``): each function as ``reelplan scenario`` calls it."""
+
+    #: ``list(session)``: the scenarios as JSON values (name, description, changes, created_by/at, last_run).
+    list: Callable[[Session], list[dict[str, Any]]]
+    #: ``create(engine, name, changes, description=, created_by=)``: the stored scenario as JSON values.
+    create: Callable[..., dict[str, Any]]
+    #: ``prepare_runs(engine, names, as_of)``: the run requests, checked (raises before any run starts).
+    prepare_runs: Callable[[Engine, list[str], dt.date | None], list[Any]]
+    #: ``run(engine, requests)``: carries them out (blocking; in this process or on the cluster).
+    run: Callable[[Engine, list[Any]], Any]
+    #: ``compare(session, names, top=)``: the comparison as JSON values.
+    compare: Callable[..., dict[str, Any]]
+    #: Raised for changes that do not apply or a cluster that cannot be used (answered 422).
+    error: tuple[type[Exception], ...] = (ValueError,)
+    #: Raised for an unknown scenario or one without a finished run (answered 404).
+    not_found: tuple[type[Exception], ...] = (LookupError,)
+
+
+@dataclass(frozen=True)
 class PlanningActions:
     #: ``run_now(engine, as_of)`` plans the store's dataset and publishes it (blocking); ``as_of``
     #: None plans as of today in the factory's zone.
@@ -39,6 +59,7 @@ class PlanningActions:
     offer_unit_price: Callable[..., float] | None = None
     #: Raised by the decision functions when a decision cannot be taken (answered 409).
     decision_error: type[Exception] = ValueError
+    scenarios: ScenarioActions | None = None
 
 
 @dataclass(frozen=True)

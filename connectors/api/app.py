@@ -11,7 +11,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from connectors.api.actions import Outbox, PlanningActions
 from connectors.api.errors import install_error_handlers
-from connectors.api.routes import audit_log, data, decisions, health, plan, runs
+from connectors.api.routes import audit_log, data, decisions, health, plan, runs, scenarios
 from connectors.api.settings import ApiSettings
 from connectors.store import open_store
 
@@ -45,6 +45,7 @@ def create_app(settings: ApiSettings | None = None, *, engine: Engine | None = N
         app.include_router(module.router)
     app.include_router(runs.build_action_router(actions))
     app.include_router(decisions.build_router(actions))
+    app.include_router(scenarios.build_router(actions.scenarios))
     return app
 
 

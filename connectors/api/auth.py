@@ -7,8 +7,8 @@ shown once, when ``reelplan token create`` makes it.
 
 Each role holds only the permissions its work needs (:data:`ROLE_PERMISSIONS`): an ERP
 pushes data, pulls the plan and may start a run; a buyer decides on purchase suggestions;
-a planner pins and freezes jobs and may start a run; an admin may do all of it and read
-the audit log.
+a planner pins and freezes jobs, may start a run and asks what-if questions (scenarios); an
+admin may do all of it and read the audit log.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Permission(StrEnum):
     DECIDE_PURCHASES = "purchases:decide"
     SCHEDULE_JOBS = "jobs:schedule"
     READ_AUDIT = "audit:read"
+    PLAN_SCENARIOS = "scenarios:plan"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -54,7 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                          Permission.TRIGGER_RUN}),
     Role.BUYER: frozenset({Permission.READ_PLAN, Permission.READ_RUNS, Permission.DECIDE_PURCHASES}),
     Role.PLANNER: frozenset({Permission.READ_PLAN, Permission.READ_RUNS, Permission.TRIGGER_RUN,
-                             Permission.SCHEDULE_JOBS}),
+                             Permission.SCHEDULE_JOBS, Permission.PLAN_SCENARIOS}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -89,6 +89,9 @@ class RunOut(BaseModel):
         "The run budget: budget_minutes, and per stage its seconds, share_seconds, stopped_by "
         "(null, work_limit or wall_clock) and, when a limit ended it, cut (what that means for the plan)."))
     tables: list[str]
+    scenario: str = Field("", description="the scenario the run planned (never published); empty for the store's data")
+    request_token: str | None = Field(None, description="the token of the request that started the run "
+                                                        "(POST /scenarios/run), if any")
     current: bool = Field(description="True for the run whose plan is published now.")
     decisions_gone: list[dict[str, Any]] = Field(
         default_factory=list, description="GET /runs/{id} only: edits made on earlier plans whose line is not in this "

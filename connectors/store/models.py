@@ -226,8 +226,8 @@ STORE_COLUMNS = ("row_no",)
 class PlanningRun(SQLModel, table=True):
     """One planning run: what it did, how long each stage took, and how it ended.
 
-    ``status`` is ``running``, ``published`` or ``failed``; ``stage`` is the stage running
-    (or the one that failed). Times are UTC.
+    ``status`` is ``running``, ``published`` or ``failed`` (a scenario run: ``finished``);
+    ``stage`` is the stage running (or the one that failed). Times are UTC.
     """
 
     __tablename__ = "planning_runs"
@@ -250,6 +250,26 @@ class PlanningRun(SQLModel, table=True):
     summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     #: Plan tables this run produced (a skipped stage leaves its tables out).
     tables: list[str] = Field(default_factory=list, sa_type=JSON)
+    #: The scenario this run planned ("" for a run of the store's dataset as it is); a scenario
+    #: run ends ``finished``, never ``published``.
+    scenario: str = Field(default="", index=True)
+    #: The submitter's token of a run handed to an engine: a task run again (its worker died)
+    #: finds its run by this token, so the run is recorded once.
+    request_token: str | None = Field(default=None, unique=True)
+
+
+class Scenario(SQLModel, table=True):
+    """A what-if question: the store's dataset with a list of changes (``jobs.scenarios``), not a copy of it."""
+
+    __tablename__ = "scenarios"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = Field(default="", sa_type=Text)
+    #: The changes in order, each ``{"kind": ..., <parameter>: <value>, ...}``.
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    created_by: str = ""
+    created_at: dt.datetime = Field(sa_type=DateTime)
 
 
 class CurrentPlan(SQLModel, table=True):

@@ -35,6 +35,37 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
     Outputs of published runs older than the latest ``keep_plans`` are deleted; their run
     records stay, with status ``archived``.
     """
+    _store_tables(session, run, plan)
+    current = session.get(CurrentPlan, 1)
+    if current is None:
+        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
+    else:
+        current.run_id, current.published_at = run.id, now
+    run.status, run.stage = "published", "published"
+    run.finished_at = run.published_at = now
+    session.add(run)
+    session.flush()
+    _prune(session, keep_plans)
+
+
+def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
+    """Store ``plan`` under ``run`` and mark the run ``finished``, without publishing it: the
+    current plan stays as it is (a scenario run). The run records the summary, tables and
+    counts as :func:`publish_plan` does.
+
+    Outputs of the same scenario's finished runs older than the latest ``keep_plans`` are
+    deleted; their run records stay, with status ``archived``."""
+    _store_tables(session, run, plan)
+    run.status, run.stage = "finished", "finished"
+    run.finished_at = now
+    session.add(run)
+    session.flush()
+    older = session.exec(select(PlanningRun.id).where(
+        PlanningRun.status == "finished", PlanningRun.scenario == run.scenario).order_by(PlanningRun.id.desc())).all()
+    _archive(session, list(older[max(keep_plans, 1):]))
+
+
+def _store_tables(session: Session, run: PlanningRun, plan: Plan) -> None:
     connection = session.connection()
     tables: list[str] = []
     for name, model in PLAN_MODELS.items():
@@ -44,20 +75,10 @@ def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.date
         tables.append(name)
         columns = [c for c in stored_columns(name) if c in frame.columns]
         insert_frame(connection, frame, model.__table__, columns, run_id=run.id)
-    current = session.get(CurrentPlan, 1)
-    if current is None:
-        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
-    else:
-        current.run_id, current.published_at = run.id, now
     _analyze(session, [PLAN_MODELS[name].__table__.name for name in tables])
     run.tables = tables
     run.summary = plain_json(plan.summary)
     run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
-    run.status, run.stage = "published", "published"
-    run.finished_at = run.published_at = now
-    session.add(run)
-    session.flush()
-    _prune(session, keep_plans)
 
 
 def current_run_id(session: Session) -> int | None:
@@ -82,14 +103,15 @@ def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
 
 
 def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
-    """The plan of ``run_id`` (default: the published one); None when there is none.
+    """The plan of ``run_id`` (default: the published one); None when there is none (a run
+    that is neither published nor a finished scenario run).
 
     Tables of stages the run skipped stay None, as in the pipeline's Plan; ``summary`` is
     the pipeline's summary as stored.
     """
     run_id = run_id if run_id is not None else current_run_id(session)
     run = session.get(PlanningRun, run_id) if run_id is not None else None
-    if run is None or run.status != "published":
+    if run is None or run.status not in ("published", "finished"):
         return None
     plan = Plan(summary=dict(run.summary))
     for name in run.tables:
@@ -123,7 +145,11 @@ def _prune(session: Session, keep_plans: int) -> None:
     published = session.exec(
         select(PlanningRun.id).where(PlanningRun.status == "published").order_by(PlanningRun.id.desc())
     ).all()
-    old = list(published[max(keep_plans, 1):])
+    _archive(session, list(published[max(keep_plans, 1):]))
+
+
+def _archive(session: Session, old: list[int]) -> None:
+    """Delete the outputs of runs ``old`` and mark them ``archived``."""
     if not old:
         return
     connection = session.connection()

@@ -27,10 +27,24 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[str, Any]) -> PlanningRun:
+def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[str, Any], scenario: str = "",
+              request_token: str | None = None) -> PlanningRun:
+    """Record a run starting now in this process. With ``request_token``, a run recorded
+    under that token before (an earlier attempt of the same task, whose worker died) is
+    taken up again instead: it restarts, on this host and pid; a finished one is returned as it is."""
+    if request_token is not None:
+        run = session.exec(select(PlanningRun).where(PlanningRun.request_token == request_token)
+                           .with_for_update()).first()
+        if run is not None:
+            if run.status == "running" or run.status == "failed" and run.error == INTERRUPTED:
+                run.status, run.stage, run.error, run.started_at = "running", "snapshot", "", utc_now()
+                run.host, run.pid, run.finished_at = socket.gethostname(), os.getpid(), None
+                session.add(run)
+                session.flush()
+            return run
     run = PlanningRun(
         trigger=trigger, status="running", stage="snapshot", as_of=as_of, started_at=utc_now(),
-        host=socket.gethostname(), pid=os.getpid(), options=options,
+        host=socket.gethostname(), pid=os.getpid(), options=options, scenario=scenario, request_token=request_token,
     )
     session.add(run)
     session.flush()
@@ -52,8 +66,10 @@ def record_failure(engine: Engine, run_id: int, *, stage: str, error: str, stage
 
 
 def recover_interrupted(session: Session) -> list[int]:
-    """Mark runs left ``running`` as failed; call only while holding the planning lock."""
-    runs = session.exec(select(PlanningRun).where(PlanningRun.status == "running")).all()
+    """Mark runs left ``running`` as failed; call only while holding the planning lock.
+    Scenario runs do not take that lock (several run at once) and are left alone."""
+    runs = session.exec(select(PlanningRun).where(PlanningRun.status == "running",
+                                                  PlanningRun.scenario == "")).all()
     for run in runs:
         run.status, run.error, run.finished_at = "failed", INTERRUPTED, utc_now()
         session.add(run)
@@ -61,9 +77,10 @@ def recover_interrupted(session: Session) -> list[int]:
 
 
 def running_run(session: Session) -> PlanningRun | None:
-    """The latest run marked ``running`` (the one holding the lock, if any holds it)."""
+    """The latest run of the store's dataset marked ``running`` (the one holding the lock, if any holds it)."""
     return session.exec(
-        select(PlanningRun).where(PlanningRun.status == "running").order_by(PlanningRun.id.desc())
+        select(PlanningRun).where(PlanningRun.status == "running", PlanningRun.scenario == "")
+        .order_by(PlanningRun.id.desc())
     ).first()
 
 

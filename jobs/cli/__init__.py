@@ -42,7 +42,7 @@ def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
     from jobs.cli import plan  # noqa: F401
     from jobs.cli import generate  # noqa: F401
-    from jobs.cli import runs, store  # noqa: F401
+    from jobs.cli import runs, scenarios, store  # noqa: F401
     from jobs.cli import serve, users  # noqa: F401
     from jobs.cli import validate  # noqa: F401
 

@@ -32,6 +32,7 @@ from jobs import decisions
 from jobs.cli import app
 from jobs.cli.options import DbOption
 from jobs.cli.store import store_engine
+from jobs.engine import EngineUnavailable, RunRequest, check_cluster_store, run_on_cluster, scheduler_address
 from jobs.nightly import NightlySettings, factory_today, serve
 from jobs.runs import (
     InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes, stored_plan,
@@ -89,6 +90,9 @@ def run_now(
     skip_schedule: Annotated[bool, typer.Option("--skip-schedule", help="Leave out SMT sequencing.")] = False,
     optimize_time_limit: Annotated[float | None, typer.Option(help="Seconds for the purchasing solver.")] = None,
     schedule_time_limit: Annotated[float | None, typer.Option(help="Seconds for the sequencing solver.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler to run on, e.g. tcp://host:8786 "
+                            "[default: $REELPLAN_DASK_SCHEDULER, else in this process].")] = None,
 ) -> None:
     """Plan the store's dataset now and publish the plan (refused while another run is going)."""
     console = Console()
@@ -100,6 +104,10 @@ def run_now(
         keep_plans=settings.keep_plans,
     )
     day = as_of.date() if as_of else factory_today(settings)
+    address = scheduler_address(scheduler)
+    if address is not None:
+        _run_on_cluster(console, address, resolve_db_url(db), RunRequest(as_of=day, options=options))
+        return
     engine = store_engine(db)
     try:
         run = execute_run(engine, as_of=day, trigger="manual", options=options,
@@ -113,6 +121,28 @@ def run_now(
                       f"The published plan is unchanged; details: reelplan runs show {exc.run_id}")
         raise typer.Exit(EXIT_BAD_DATA if isinstance(exc.__cause__, InvalidData) else EXIT_FAILED) from None
     console.print(f"Run {run.id} published (as of {day}) in {_total_seconds(run):.1f} s: {_outputs(run)}.")
+
+
+def _run_on_cluster(console: Console, address: str, db_url: str, request: RunRequest) -> None:
+    """``run-now --scheduler``: the run as a task of the Dask cluster at ``address``."""
+    try:
+        check_cluster_store(db_url)
+        store_engine(db_url).dispose()  # the store answers and has the current schema before the task goes out
+        console.print(f"Planning as of {request.as_of} on the Dask cluster at {address} ...")
+        [outcome] = run_on_cluster(address, db_url, [request])
+    except EngineUnavailable as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_DATA) from None
+    if outcome.status == "published":
+        console.print(f"Run {outcome.run_id} published (as of {request.as_of}) on the cluster.")
+        return
+    if outcome.code == EXIT_BUSY:
+        console.print(f"[bold yellow]Refused:[/] {outcome.error}")
+    else:
+        run = f"Run {outcome.run_id} " if outcome.run_id else "The run "
+        console.print(f"[bold red]{run}{outcome.status}[/]: {outcome.error}\nThe published plan is unchanged"
+                      + (f"; details: reelplan runs show {outcome.run_id}" if outcome.run_id else "."))
+    raise typer.Exit(outcome.code or EXIT_FAILED)
 
 
 @app.command("export-plan")

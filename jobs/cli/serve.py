@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from connectors.api.actions import Outbox, PlanningActions
+from connectors.api.actions import Outbox, PlanningActions, ScenarioActions
 from connectors.api.app import create_app
 from connectors.api.auth import Role, create_token, list_tokens, revoke_tokens
 from connectors.api.settings import ApiSettings
@@ -30,7 +30,8 @@ from connectors.erp.config import ErpSettings, build_connector
 from connectors.erp.outbox import deliver_pending
 from connectors.store import open_store, write_session
 from connectors.store.plans import load_plan_table
-from jobs import decisions
+from jobs import decisions, scenario_runs
+from jobs.engine import EngineUnavailable, RunRequest, check_cluster_store, run_requests, scheduler_address
 from jobs.cli import app
 from jobs.nightly import NightlySettings, factory_today
 from jobs.runs import (
@@ -72,6 +73,41 @@ def _run_now(engine: Engine, as_of: dt.date | None) -> object:
     return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options())
 
 
+def _create_scenario(engine: Engine, name: str, changes: list[dict[str, Any]], *, description: str = "",
+                     created_by: str = "") -> dict[str, Any]:
+    scenario = scenario_runs.create_scenario(engine, name, changes, description=description, created_by=created_by)
+    return scenario_runs.scenario_json(scenario, None)
+
+
+def _prepare_scenario_runs(engine: Engine, names: list[str], as_of: dt.date | None) -> list[RunRequest]:
+    """The scenario runs a request asks for, checked before any starts: the scenarios apply to
+    the data, and a configured cluster (``REELPLAN_DASK_SCHEDULER``) can share the store."""
+    settings = NightlySettings()
+    day = as_of or factory_today(settings)
+    if scheduler_address(None) is not None:
+        check_cluster_store(engine.url.render_as_string(hide_password=False))
+    for name in names:
+        scenario_runs.check_scenario(engine, name, day)
+    return [RunRequest(as_of=day, scenario=name, options=settings.run_options()) for name in names]
+
+
+def _run_scenarios(engine: Engine, requests: list[RunRequest]) -> None:
+    outcomes = run_requests(engine, engine.url.render_as_string(hide_password=False), requests)
+    for outcome in outcomes:
+        logging.getLogger(__name__).info("scenario %s: run %s %s %s", outcome.request.scenario, outcome.run_id,
+                                         outcome.status, outcome.error)
+
+
+def scenario_actions() -> ScenarioActions:
+    """What-if scenarios over HTTP: the functions ``reelplan scenario`` calls."""
+    return ScenarioActions(
+        list=scenario_runs.scenarios_json, create=_create_scenario, prepare_runs=_prepare_scenario_runs,
+        run=_run_scenarios, compare=scenario_runs.compare_scenarios,
+        error=(scenario_runs.ScenarioError, EngineUnavailable),
+        not_found=(scenario_runs.ScenarioNotFound, scenario_runs.NothingToCompare),
+    )
+
+
 def planning_actions() -> PlanningActions:
     """The jobs functions the API exposes (the same the CLI commands call)."""
     return PlanningActions(
@@ -87,6 +123,7 @@ def planning_actions() -> PlanningActions:
         freeze_schedule=decisions.freeze_schedule,
         offer_unit_price=decisions.offer_unit_price,
         decision_error=decisions.DecisionError,
+        scenarios=scenario_actions(),
     )
 
 

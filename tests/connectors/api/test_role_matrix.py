@@ -35,6 +35,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/jobs/{job_id}/unpin"): PLANNERS,
     ("POST", "/api/v1/schedule/freeze"): PLANNERS,
     ("GET", "/api/v1/audit"): {"admin"},
+    ("GET", "/api/v1/scenarios"): PLANNERS,
+    ("POST", "/api/v1/scenarios"): PLANNERS,
+    ("POST", "/api/v1/scenarios/run"): PLANNERS,
+    ("GET", "/api/v1/scenarios/compare"): PLANNERS,
 }
 PUBLIC = {("GET", "/health")}
 PATH_VALUES = {"{table}": "items", "{run_id}": "1", "{suggestion_id}": "S1", "{po_id}": "RP-1-S1", "{job_id}": "WO-1"}

@@ -140,3 +140,41 @@ def test_a_plan_table_missing_contract_columns_stores_what_it_has(engine, bad):
         back = load_plan(session, run_id).planned_orders
     assert back.loc[0, ["order_id", "item_id", "quantity"]].tolist() == ["P1", "X", 5.0]
     assert back.loc[0, "customer_id"] == "" and pd.isna(back.loc[0, "due_date"])
+
+
+def test_a_scenario_plan_is_stored_unpublished_and_only_its_latest_runs_keep_their_rows(engine):
+    published = _publish(engine, sample_plan("A"))
+    stored = []
+    for tag in "BCDE":
+        with write_session(engine) as session:
+            run = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="what_if",
+                            request_token=f"token-{tag}")
+            plans.store_plan(session, run, sample_plan(tag), now=utc_now(), keep_plans=3)
+            stored.append(run.id)
+    with read_snapshot(engine) as session:
+        assert current_run_id(session) == published
+        statuses = {r.id: r.status for r in session.exec(select(PlanningRun)).scalars()}
+        assert statuses == {published: "published", stored[0]: "archived",
+                            **{run_id: "finished" for run_id in stored[1:]}}
+        assert set(_rows_of(session, stored[0]).values()) == {0}
+        assert load_plan(session, stored[-1]).summary == sample_plan("E").summary
+        assert _rows_of(session, published) == {name: len(getattr(sample_plan("A"), name)) for name in PLAN_MODELS
+                                                if getattr(sample_plan("A"), name) is not None} | \
+            {name: 0 for name in PLAN_MODELS if getattr(sample_plan("A"), name) is None}
+
+
+def test_a_second_attempt_of_a_request_takes_up_its_run(engine):
+    with write_session(engine) as session:
+        first = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="s",
+                          request_token="same")
+    with write_session(engine) as session:
+        again = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="s",
+                          request_token="same")
+        assert again.id == first.id and again.status == "running"
+        plans.store_plan(session, again, sample_plan("B"), now=utc_now(), keep_plans=3)
+    with write_session(engine) as session:
+        done = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="s",
+                         request_token="same")
+        assert (done.id, done.status) == (first.id, "finished")
+    with read_snapshot(engine) as session:
+        assert session.exec(select(func.count()).select_from(PlanningRun)).scalar() == 1

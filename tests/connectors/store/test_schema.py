@@ -96,7 +96,7 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES | CAPACITY_TABLES
+        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES | CAPACITY_TABLES | SCENARIO_TABLES
         assert _our_tables(("connectors.store.models",)) - {"id_counters"} - later <= tables
         assert not WEB_TABLES & tables
     finally:
@@ -132,6 +132,29 @@ EMS_TABLES = {"customers", "approved_mpns"}
 EMS_PLAN_TABLES = {"plan_liability"}
 #: The rough-cut capacity by run, added by revision 0007_capacity_load.
 CAPACITY_TABLES = {"plan_capacity_load"}
+#: What-if scenarios, added by revision 0008_scenarios.
+SCENARIO_TABLES = {"scenarios"}
+
+
+def test_revision_0008_adds_the_scenarios_and_a_runs_scenario_and_token_and_removes_them(empty_store_url):
+    engine = create_store_engine(empty_store_url)
+    try:
+        migrate(engine, "0008_scenarios")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert SCENARIO_TABLES <= set(inspector.get_table_names())
+            assert {"scenario", "request_token"} <= {c["name"] for c in inspector.get_columns("planning_runs")}
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0007_capacity_load")
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            assert not SCENARIO_TABLES & set(inspector.get_table_names())
+            assert "scenario" not in {c["name"] for c in inspector.get_columns("planning_runs")}
+    finally:
+        engine.dispose()
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):
