@@ -1,0 +1,137 @@
+"""Several sites (factories) in one store: a ``site`` on every dataset table and run, keys per site.
+
+Revision ID: 0009_sites
+Revises: 0005_ems_data
+Create Date: 2026-12-07
+
+Mirrors :class:`connectors.store.models.Site`, the ``site`` column of the dataset tables,
+``plan_settings`` and ``planning_runs``, ``current_plan`` keyed by site and ``id_counters``
+keyed by site and kind. Every existing row goes to the site ``default``; the purchase order
+counter becomes store-wide (site ``''``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
+
+revision = "0009_sites"
+down_revision = "0005_ems_data"
+branch_labels = None
+depends_on = None
+
+DEFAULT_SITE = "default"
+STORE_WIDE = ""
+
+#: dataset table -> its primary key without the site, as in 0001..0005.
+KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("item_id",),
+    "bom": ("row_no",),
+    "demand": ("demand_id",),
+    "inventory": ("reel_id",),
+    "purchase_orders": ("po_id", "line"),
+    "work_orders": ("wo_id",),
+    "suppliers": ("supplier_id",),
+    "supplier_offers": ("supplier_id", "item_id", "mpn", "break_qty"),
+    "smt_lines": ("line_id",),
+    "smt_process": ("item_id",),
+    "customers": ("customer_id",),
+    "approved_mpns": ("customer_id", "item_id", "mpn"),
+    "plan_settings": ("key",),
+}
+
+
+def _postgresql() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def _set_key(name: str, columns: list[str], *, add_site: bool) -> None:
+    """Give table ``name`` the primary key ``columns``, adding the ``site`` column first if asked.
+
+    PostgreSQL alters the table in place (its key is named ``<table>_pkey``); SQLite copies it.
+    """
+    if _postgresql():
+        with op.batch_alter_table(name) as table:
+            if add_site:
+                table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
+            table.drop_constraint(f"{name}_pkey", type_="primary")
+            table.create_primary_key(f"{name}_pkey", columns)
+        return
+    with op.batch_alter_table(name, recreate="always") as table:
+        if add_site:
+            table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
+        table.create_primary_key(f"{name}_pkey", columns)
+
+
+def upgrade() -> None:
+    sites = op.create_table(
+        "sites",
+        sa.Column("name", AutoString(), primary_key=True),
+        sa.Column("imported_at", sa.DateTime(), nullable=True),
+    )
+    op.bulk_insert(sites, [{"name": DEFAULT_SITE, "imported_at": None}])
+    for name, key in KEYS.items():
+        _set_key(name, ["site", *key], add_site=True)
+
+    with op.batch_alter_table("planning_runs") as table:
+        table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
+        table.create_index("ix_planning_runs_site", ["site"])
+
+    connection = op.get_bind()
+    published = connection.execute(sa.text("SELECT run_id, published_at FROM current_plan")).all()
+    op.drop_table("current_plan")
+    current = op.create_table(
+        "current_plan",
+        sa.Column("site", AutoString(), primary_key=True),
+        sa.Column("run_id", sa.Integer(), sa.ForeignKey("planning_runs.id"), nullable=False),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
+    )
+    op.bulk_insert(current, [{"site": DEFAULT_SITE, "run_id": run_id, "published_at": at}
+                             for run_id, at in published[:1]])
+
+    counters = connection.execute(sa.text("SELECT kind, next_number FROM id_counters")).all()
+    op.drop_table("id_counters")
+    table = op.create_table(
+        "id_counters",
+        sa.Column("site", AutoString(), primary_key=True),
+        sa.Column("kind", AutoString(), primary_key=True),
+        sa.Column("next_number", sa.Integer(), nullable=False),
+    )
+    op.bulk_insert(table, [{"site": STORE_WIDE if kind == "purchase_order" else DEFAULT_SITE, "kind": kind,
+                            "next_number": number} for kind, number in counters])
+
+
+def downgrade() -> None:
+    connection = op.get_bind()
+    others = connection.execute(sa.text("SELECT name FROM sites WHERE name <> :d"), {"d": DEFAULT_SITE}).scalars().all()
+    if others:
+        raise RuntimeError(f"The store holds sites besides '{DEFAULT_SITE}' ({', '.join(others)}); "
+                           "a store before 0009_sites holds one factory only.")
+    counters = connection.execute(sa.text("SELECT kind, next_number FROM id_counters")).all()
+    op.drop_table("id_counters")
+    table = op.create_table(
+        "id_counters",
+        sa.Column("kind", AutoString(), primary_key=True),
+        sa.Column("next_number", sa.Integer(), nullable=False),
+    )
+    op.bulk_insert(table, [{"kind": kind, "next_number": number} for kind, number in counters])
+
+    published = connection.execute(sa.text("SELECT run_id, published_at FROM current_plan")).all()
+    op.drop_table("current_plan")
+    current = op.create_table(
+        "current_plan",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("run_id", sa.Integer(), sa.ForeignKey("planning_runs.id"), nullable=False),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
+    )
+    op.bulk_insert(current, [{"id": 1, "run_id": run_id, "published_at": at} for run_id, at in published[:1]])
+
+    with op.batch_alter_table("planning_runs") as table:
+        table.drop_index("ix_planning_runs_site")
+        table.drop_column("site")
+    for name, key in KEYS.items():
+        _set_key(name, list(key), add_site=False)
+        with op.batch_alter_table(name) as table:
+            table.drop_column("site")
+    op.drop_table("sites")
