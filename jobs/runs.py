@@ -30,7 +30,7 @@ from connectors.store.lock import LockBusy, exclusive_lock, planning_lock_name
 from connectors.store.models import DEFAULT_SITE, PlanningRun, SuggestionDecision
 from connectors.store.ids import next_numbers, save_numbers
 from connectors.store.plans import current_run_id, load_plan, load_plan_table, publish_plan, site_runs
-from connectors.store.sites import check_site, site_names
+from connectors.store.sites import check_site, sites_with_data
 from connectors.store.runs import (
     previous_published,
     record_failure,
@@ -146,9 +146,10 @@ def plan_all_sites(
     engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
     planner: Planner | None = None, progress: Callable[[str, StageEvent], None] | None = None,
 ) -> list[SiteOutcome]:
-    """Plan every site of the store, one after another in site order (:func:`plan_one_site` each)."""
+    """Plan every site of the store that has a dataset, one after another in site order
+    (:func:`plan_one_site` each)."""
     with read_snapshot(engine) as session:
-        sites = site_names(session)
+        sites = sites_with_data(session)
     return [
         plan_one_site(engine, site, as_of=as_of, trigger=trigger, options=options, planner=planner,
                       progress=(lambda event, site=site: progress(site, event)) if progress else None)

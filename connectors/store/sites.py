@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from connectors.store.models import DEFAULT_SITE, CurrentPlan, PlanningRun, Site
+from connectors.store.models import DEFAULT_SITE, CurrentPlan, PlanningRun, PlanSetting, Site
 
 #: A site's name: a letter or digit, then letters, digits, ``_`` or ``-`` (it names lock files).
 SITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
@@ -43,6 +43,13 @@ def site_names(session: Session) -> list[str]:
     return sorted(names, key=lambda n: (n != DEFAULT_SITE, n))
 
 
+def sites_with_data(session: Session) -> list[str]:
+    """The sites whose dataset has been imported (an import always stores the plan settings), in
+    the order of :func:`site_names`; ``default`` is left out until something is imported into it."""
+    imported = set(session.exec(select(PlanSetting.site).distinct()).all())
+    return [name for name in site_names(session) if name in imported]
+
+
 def check_site(session: Session, name: str) -> str:
     """``name`` if the store holds that site; else :class:`UnknownSite` listing the known ones."""
     known = site_names(session)
@@ -63,9 +70,10 @@ def add_site(session: Session, name: str, *, imported_at: dt.datetime) -> Site:
 
 @dataclass(frozen=True)
 class SiteStatus:
-    """A site, when its dataset was imported, its latest run and its published plan's run."""
+    """A site, whether and when its dataset was imported, its latest run and its published plan's run."""
 
     name: str
+    has_data: bool
     imported_at: dt.datetime | None
     last_run: PlanningRun | None
     published_run_id: int | None
@@ -76,8 +84,9 @@ def site_statuses(session: Session) -> list[SiteStatus]:
     imported = dict(session.exec(select(Site.name, Site.imported_at)).all())
     latest = dict(session.exec(select(PlanningRun.site, func.max(PlanningRun.id)).group_by(PlanningRun.site)).all())
     published = dict(session.exec(select(CurrentPlan.site, CurrentPlan.run_id)).all())
+    with_data = set(sites_with_data(session))
     return [
-        SiteStatus(name=name, imported_at=imported.get(name),
+        SiteStatus(name=name, has_data=name in with_data, imported_at=imported.get(name),
                    last_run=session.get(PlanningRun, latest[name]) if name in latest else None,
                    published_run_id=published.get(name))
         for name in site_names(session)

@@ -30,8 +30,9 @@ def sites(db: DbOption = None) -> None:
         table.add_column(column)
     for status in statuses:
         run = status.last_run
+        imported = _local(status.imported_at, zone) if status.imported_at else ("yes" if status.has_data else "no")
         table.add_row(
-            status.name, _local(status.imported_at, zone), str(run.id) if run else "-", run.status if run else "-",
+            status.name, imported, str(run.id) if run else "-", run.status if run else "-",
             str(run.as_of) if run else "-", _local(run.started_at, zone) if run else "-",
             f"run {status.published_run_id}" if status.published_run_id is not None else "-",
         )

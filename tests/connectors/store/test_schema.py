@@ -44,7 +44,7 @@ def test_store_table_agrees_with_the_dataset_schema_column_by_column(name):
         always = column.required or column.default is not None
         assert sql.nullable is not always, column.name
     key = schema.key or ("row_no",)
-    assert tuple(c.name for c in table.primary_key.columns) == key
+    assert tuple(c.name for c in table.primary_key.columns) == ("site", *key)  # keys are per site
 
 
 @pytest.mark.parametrize("name", list(PLAN_COLUMNS))
@@ -89,7 +89,7 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES - EMS_TABLES <= tables
+        assert _our_tables(("connectors.store.models",)) - {"id_counters"} - WEB_TABLES - EMS_TABLES - SITE_TABLES <= tables
         assert not WEB_TABLES & tables
     finally:
         engine.dispose()
@@ -120,6 +120,8 @@ def test_revision_0003_adds_the_id_counters_and_columns_and_removes_them(tmp_pat
 #: The web workspace's tables, added by revision 0004_web_users.
 WEB_TABLES = {"web_users", "web_secret"}
 EMS_TABLES = {"customers", "approved_mpns"}
+#: Tables later revisions add (0009_sites).
+SITE_TABLES = {"sites"}
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):

@@ -12,8 +12,11 @@ counter becomes store-wide (site ``''``).
 
 from __future__ import annotations
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.exc import SAWarning
 from sqlmodel.sql.sqltypes import AutoString
 
 revision = "0009_sites"
@@ -58,10 +61,15 @@ def _set_key(name: str, columns: list[str], *, add_site: bool) -> None:
             table.drop_constraint(f"{name}_pkey", type_="primary")
             table.create_primary_key(f"{name}_pkey", columns)
         return
-    with op.batch_alter_table(name, recreate="always") as table:
-        if add_site:
-            table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
-        table.create_primary_key(f"{name}_pkey", columns)
+    # The copy's reflected columns keep their old primary-key flag; SQLAlchemy warns that the
+    # named key given here replaces it, which is what this migration means.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*specifies columns .* as primary_key=True, not matching",
+                                category=SAWarning)
+        with op.batch_alter_table(name, recreate="always") as table:
+            if add_site:
+                table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
+            table.create_primary_key(f"{name}_pkey", columns)
 
 
 def upgrade() -> None:
