@@ -328,10 +328,11 @@ def _issues_text(errors: list[Any], limit: int = 20) -> str:
 def _busy_message(engine: Engine, site: str) -> str:
     with read_snapshot(engine) as session:
         run = running_run(session, site)
+    of_site = "" if site == DEFAULT_SITE else f" of site '{site}'"
     if run is None:
-        return f"A planning run of site '{site}' is already in progress on this database; try again when it has finished."
+        return f"A planning run{of_site} is already in progress on this database; try again when it has finished."
     return (
-        f"Planning run {run.id} ({run.trigger}) of site '{site}' is in progress since {run.started_at:%Y-%m-%d %H:%M} UTC "
+        f"Planning run {run.id} ({run.trigger}){of_site} is in progress since {run.started_at:%Y-%m-%d %H:%M} UTC "
         f"on {run.host} (pid {run.pid}), at stage '{run.stage}'; try again when it has finished."
     )
 
