@@ -72,6 +72,16 @@ def _set_key(name: str, columns: list[str], *, add_site: bool) -> None:
             table.create_primary_key(f"{name}_pkey", columns)
 
 
+def _published(connection: sa.Connection, site: str | None = None) -> list[tuple]:
+    """The rows (run_id, published_at) of ``current_plan`` (of ``site`` once it has sites), typed."""
+    columns = [sa.column("run_id", sa.Integer), sa.column("published_at", sa.DateTime)]
+    table = sa.table("current_plan", *columns, sa.column("site", AutoString))
+    query = sa.select(*columns).select_from(table)
+    if site is not None:
+        query = query.where(table.c.site == site)
+    return [tuple(row) for row in connection.execute(query)]
+
+
 def upgrade() -> None:
     sites = op.create_table(
         "sites",
@@ -87,7 +97,7 @@ def upgrade() -> None:
         table.create_index("ix_planning_runs_site", ["site"])
 
     connection = op.get_bind()
-    published = connection.execute(sa.text("SELECT run_id, published_at FROM current_plan")).all()
+    published = _published(connection)
     op.drop_table("current_plan")
     current = op.create_table(
         "current_plan",
@@ -125,7 +135,7 @@ def downgrade() -> None:
     )
     op.bulk_insert(table, [{"kind": kind, "next_number": number} for kind, number in counters])
 
-    published = connection.execute(sa.text("SELECT run_id, published_at FROM current_plan")).all()
+    published = _published(connection, site=DEFAULT_SITE)
     op.drop_table("current_plan")
     current = op.create_table(
         "current_plan",
@@ -135,9 +145,9 @@ def downgrade() -> None:
     )
     op.bulk_insert(current, [{"id": 1, "run_id": run_id, "published_at": at} for run_id, at in published[:1]])
 
-    with op.batch_alter_table("planning_runs") as table:
-        table.drop_index("ix_planning_runs_site")
-        table.drop_column("site")
+    # In place, also on SQLite: other tables refer to the runs, so the table is not copied.
+    op.drop_index("ix_planning_runs_site", table_name="planning_runs")
+    op.drop_column("planning_runs", "site")
     for name, key in KEYS.items():
         _set_key(name, list(key), add_site=False)
         with op.batch_alter_table(name) as table:
