@@ -25,6 +25,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from connectors.store.engine import create_store_engine, store_url
+from connectors.store.models import DEFAULT_SITE
+from connectors.store.sites import UnknownSite
 from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions
 
 SCHEDULER_ENV = "REELPLAN_DASK_SCHEDULER"
@@ -42,6 +44,7 @@ class RunRequest:
 
     as_of: dt.date
     scenario: str = ""
+    site: str = DEFAULT_SITE
     options: RunOptions = field(default_factory=RunOptions)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -76,8 +79,8 @@ def carry_out(engine: Engine, request: RunRequest, progress: Callable[..., None]
                                request_token=request.token, progress=progress)
         else:
             run = execute_run(engine, as_of=request.as_of, trigger="manual", options=request.options,
-                              request_token=request.token, progress=progress)
-    except (ScenarioError, ScenarioNotFound) as exc:
+                              site=request.site, request_token=request.token, progress=progress)
+    except (ScenarioError, ScenarioNotFound, UnknownSite) as exc:
         return RunOutcome(request, None, "refused", str(exc), 2)
     except RunInProgress as exc:
         return RunOutcome(request, None, "refused", str(exc), 3)

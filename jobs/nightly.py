@@ -10,6 +10,9 @@ Choices (see ``docs/nightly.md``):
   skipped (a stale plan of yesterday's data is better than a run in the middle of the day).
   ``max_instances=1``, and the store's planning lock refuses a run while another process
   (``reelplan run-now``) is planning.
+- Each firing plans every site of the store, one after another (``jobs.runs.plan_all_sites``):
+  each site's run has its own lock and run record, and one site's failure does not stop the
+  next site. A store of one factory has one site, ``default``.
 - Shutdown (SIGTERM, Ctrl-C) stops firing and waits for a run in progress to finish; a
   second signal abandons it (the next run records it as interrupted).
 """
@@ -30,7 +33,7 @@ from sqlalchemy import Engine
 from tzlocal import get_localzone_name
 
 from connectors.store.engine import open_store
-from jobs.runs import RunFailed, RunInProgress, RunOptions, execute_run
+from jobs.runs import RunOptions, plan_all_sites
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +79,18 @@ def factory_today(settings: NightlySettings | None = None) -> dt.date:
 
 
 def nightly_job(db_url: str, timezone: str, options: dict[str, float]) -> None:
-    """What the scheduler fires: one run planned as of today in the factory's time zone."""
+    """What the scheduler fires: a run of every site, planned as of today in the factory's time zone."""
     engine = open_store(db_url)
     as_of = today_in(ZoneInfo(timezone))
     try:
-        run = execute_run(engine, as_of=as_of, trigger="nightly", options=RunOptions(**options))
-        log.info("nightly run %s published (as of %s)", run.id, as_of)
-    except RunInProgress as exc:
-        log.warning("nightly run skipped: %s", exc)
-    except RunFailed as exc:
-        log.error("nightly %s; the published plan is unchanged", exc)
+        for outcome in plan_all_sites(engine, as_of=as_of, trigger="nightly", options=RunOptions(**options)):
+            if outcome.status == "published":
+                log.info("nightly run %s of site %s published (as of %s)", outcome.run_id, outcome.site, as_of)
+            elif outcome.status == "busy":
+                log.warning("nightly run of site %s skipped: %s", outcome.site, outcome.message)
+            else:
+                log.error("nightly run %s of site %s %s; its published plan is unchanged", outcome.run_id,
+                          outcome.site, outcome.message)
     finally:
         engine.dispose()
 

@@ -1,8 +1,9 @@
-"""One planning run on the store: snapshot -> validate -> plan -> publish, recorded as it goes.
+"""One planning run of a site on the store: snapshot -> validate -> plan -> publish, recorded as it goes.
 
-``execute_run`` is what ``reelplan run-now`` and the nightly scheduler call. It holds the
-store's planning lock for the whole run (a second run, from any process, is refused with
-:class:`RunInProgress`), records each stage as it starts, and publishes the plan in one
+``execute_run`` is what ``reelplan run-now`` and the nightly scheduler call; it plans one
+site (default ``default``). It holds the site's planning lock for the whole run (a second
+run of the same site, from any process, is refused with :class:`RunInProgress`; other sites
+plan meanwhile), records each stage as it starts, and publishes the plan in one
 transaction. Any failure — bad data, a solver error, a crash — is recorded on the run with
 its stage and error, and the published plan stays as it was.
 """
@@ -25,10 +26,11 @@ from sqlmodel import Session, select
 from connectors.dataset import validate_dataset
 from connectors.store.dataset_io import load_dataset
 from connectors.store.engine import read_snapshot, write_session
-from connectors.store.lock import LockBusy, exclusive_lock
-from connectors.store.models import PlanningRun, SuggestionDecision
+from connectors.store.lock import LockBusy, exclusive_lock, planning_lock_name
+from connectors.store.models import DEFAULT_SITE, PlanningRun, SuggestionDecision
 from connectors.store.ids import next_numbers, save_numbers
-from connectors.store.plans import current_run_id, load_plan, load_plan_table, publish_plan
+from connectors.store.plans import current_run_id, load_plan, load_plan_table, publish_plan, site_runs
+from connectors.store.sites import check_site, sites_with_data
 from connectors.store.runs import (
     previous_published,
     record_failure,
@@ -61,7 +63,7 @@ class RunOptions:
 
 
 class RunInProgress(RuntimeError):
-    """Another planning run holds the store's planning lock."""
+    """Another planning run holds the site's planning lock."""
 
 
 class RunFailed(RuntimeError):
@@ -85,9 +87,10 @@ def default_planner() -> Planner:
 
 def execute_run(
     engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
-    planner: Planner | None = None, progress: Progress | None = None, request_token: str | None = None,
+    planner: Planner | None = None, progress: Progress | None = None, site: str = DEFAULT_SITE,
+    request_token: str | None = None,
 ) -> PlanningRun:
-    """Plan the store's dataset as of ``as_of`` and publish the result; returns the published run.
+    """Plan the dataset of ``site`` as of ``as_of`` and publish the result; returns the published run.
 
     Each stage (read, mrp, purchasing, sequencing, publish) runs within its share of the
     dataset's ``budget_minutes`` and is recorded on the run as it starts; ``progress`` also
@@ -96,23 +99,74 @@ def execute_run(
     ``request_token`` names the request (a task of :mod:`jobs.engine`): a second attempt of
     it takes up the run the first one recorded, and returns it unchanged once published.
 
-    Raises :class:`RunInProgress` (nothing recorded) when another run is going, and
-    :class:`RunFailed` after recording a failed run.
+    Raises :class:`connectors.store.sites.UnknownSite` (nothing recorded) for a site the store
+    does not hold, :class:`RunInProgress` (nothing recorded) when another run of the site is
+    going, and :class:`RunFailed` after recording a failed run.
     """
+    with read_snapshot(engine) as session:
+        check_site(session, site)
     planner = planner or default_planner()
     try:
-        with exclusive_lock(engine, "planning"):
+        with exclusive_lock(engine, planning_lock_name(site)):
             return _run_locked(engine, as_of=as_of, trigger=trigger, options=options, planner=planner,
-                               progress=progress, request_token=request_token)
+                               progress=progress, site=site, request_token=request_token)
     except LockBusy:
-        raise RunInProgress(_busy_message(engine)) from None
+        raise RunInProgress(_busy_message(engine, site)) from None
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    """How one site's run ended: ``published``, ``failed``, ``invalid`` (its data does not
+    validate) or ``busy`` (another run of the site was going)."""
+
+    site: str
+    status: str
+    run_id: int | None = None
+    message: str = ""
+    run: PlanningRun | None = None
+
+
+def plan_one_site(
+    engine: Engine, site: str, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
+    planner: Planner | None = None, progress: Progress | None = None,
+) -> SiteOutcome:
+    """One site's planning run as a task of its own: its lock, its run record, its outcome.
+
+    The run's own troubles (busy, failed, bad data) are its outcome rather than an exception,
+    so that planning every site goes on to the next one.
+    """
+    try:
+        run = execute_run(engine, as_of=as_of, trigger=trigger, options=options, planner=planner,
+                          progress=progress, site=site)
+    except RunInProgress as exc:
+        return SiteOutcome(site=site, status="busy", message=str(exc))
+    except RunFailed as exc:
+        status = "invalid" if isinstance(exc.__cause__, InvalidData) else "failed"
+        return SiteOutcome(site=site, status=status, run_id=exc.run_id, message=f"failed at {exc.stage}: {exc.error}")
+    return SiteOutcome(site=site, status="published", run_id=run.id, run=run)
+
+
+def plan_all_sites(
+    engine: Engine, *, as_of: dt.date, trigger: str = "manual", options: RunOptions = RunOptions(),
+    planner: Planner | None = None, progress: Callable[[str, StageEvent], None] | None = None,
+) -> list[SiteOutcome]:
+    """Plan every site of the store that has a dataset, one after another in site order
+    (:func:`plan_one_site` each)."""
+    with read_snapshot(engine) as session:
+        sites = sites_with_data(session)
+    return [
+        plan_one_site(engine, site, as_of=as_of, trigger=trigger, options=options, planner=planner,
+                      progress=(lambda event, site=site: progress(site, event)) if progress else None)
+        for site in sites
+    ]
 
 
 def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOptions, planner: Planner,
-                progress: Progress | None, request_token: str | None = None) -> PlanningRun:
+                progress: Progress | None, site: str, request_token: str | None = None) -> PlanningRun:
     with write_session(engine) as session:
-        recover_interrupted(session)
-        run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options), request_token=request_token)
+        recover_interrupted(session, site)
+        run = start_run(session, trigger=trigger, as_of=as_of, options=asdict(options), site=site,
+                        request_token=request_token)
     if run.status != "running":  # an earlier attempt of this request finished it
         return run
     timer = _StageTimer(engine, run.id, progress)
@@ -122,8 +176,8 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
         with budget.stage("read") as read:
             with timer.stage("snapshot"):
                 with read_snapshot(engine) as session:
-                    inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
-                    previous = published_schedule(session)
+                    inputs = decision_inputs(session, load_dataset(session, as_of=as_of, site=site), site=site)
+                    previous = published_schedule(session, site)
             with timer.stage("validate"):
                 errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
                 if errors:
@@ -140,7 +194,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             )
         with budget.stage("publish") as publish, timer.stage("publish"):
             with write_session(engine) as session:
-                plan = keep_ids(session, plan, inputs.dataset, save=True)
+                plan = keep_ids(session, plan, inputs.dataset, save=True, site=site)
                 run = session.get(PlanningRun, run.id)
                 run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
                 publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
@@ -162,29 +216,30 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
     return run
 
 
-def published_schedule(session: Session) -> pd.DataFrame | None:
-    """The published plan's schedule (job_id, item_id, due, line_id, start), which sequencing
+def published_schedule(session: Session, site: str = DEFAULT_SITE) -> pd.DataFrame | None:
+    """The site's published plan's schedule (job_id, item_id, due, line_id, start), which sequencing
     keeps jobs close to; None before the first published schedule."""
-    published = current_run_id(session)
+    published = current_run_id(session, site)
     run = session.get(PlanningRun, published) if published is not None else None
     if run is None or "schedule" not in run.tables:
         return None
     return load_plan_table(session, "schedule", published)[["job_id", "item_id", "due", "line_id", "start"]]
 
 
-def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool) -> Plan:
-    """``plan`` with the ids of the published plan's lines kept (``jobs.identity``), its documents
-    rendered again; with ``save`` the store's id counters move past the ids handed out."""
-    published = current_run_id(session)
+def keep_ids(session: Session, plan: Plan, dataset: Dataset, *, save: bool, site: str = DEFAULT_SITE) -> Plan:
+    """``plan`` with the ids of the site's published plan's lines kept (``jobs.identity``), its
+    documents rendered again; with ``save`` the site's id counters move past the ids handed out."""
+    published = current_run_id(session, site)
     run = session.get(PlanningRun, published) if published is not None else None
     previous = {kind.table: load_plan_table(session, kind.table, published)
                 for kind in KINDS if run is not None and kind.table in run.tables}
     closed = session.exec(select(SuggestionDecision.suggestion_id).where(
+        SuggestionDecision.run_id.in_(site_runs(site)),
         SuggestionDecision.action.in_(("approved", "rejected")))).all()
-    counters = next_numbers(session, tuple(kind.name for kind in KINDS))
+    counters = next_numbers(session, tuple(kind.name for kind in KINDS), site)
     stable, counters = stable_plan(plan, previous, retired={"suggestion": set(closed)}, counters=counters)
     if save:
-        save_numbers(session, counters)
+        save_numbers(session, counters, site)
     if plan.files:  # the documents name the lines: render them with the kept ids
         from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when a run starts
 
@@ -196,10 +251,11 @@ class NoStoredPlan(LookupError):
     """The run asked for has no plan in the store (not published, or its outputs were archived)."""
 
 
-def stored_plan(session: Session, run_id: int | None = None) -> Plan:
-    """A published plan as the plan folder had it: its tables, summary, buyer workbook and Gantt
-    pictures (drawn on the store's SMT lines), for :func:`connectors.dataset.write_plan`."""
-    run_id = run_id if run_id is not None else current_run_id(session)
+def stored_plan(session: Session, run_id: int | None = None, *, site: str = DEFAULT_SITE) -> Plan:
+    """A published plan (``run_id``, default the published plan of ``site``) as the plan folder
+    had it: its tables, summary, buyer workbook and Gantt pictures (drawn on its site's SMT
+    lines), for :func:`connectors.dataset.write_plan`."""
+    run_id = run_id if run_id is not None else current_run_id(session, site)
     if run_id is None:
         raise NoStoredPlan("No plan is published yet; run `reelplan run-now` first.")
     run = session.get(PlanningRun, run_id)
@@ -209,7 +265,7 @@ def stored_plan(session: Session, run_id: int | None = None) -> Plan:
         raise NoStoredPlan(f"Run {run_id} has no stored plan ({state}); `reelplan runs` lists the published ones.")
     from jobs.pipeline import plan_files  # the pipeline's imports are heavy: loaded when needed
 
-    plan.files = plan_files(plan, load_dataset(session, as_of=run.as_of))
+    plan.files = plan_files(plan, load_dataset(session, as_of=run.as_of, site=run.site))
     return plan
 
 
@@ -276,13 +332,14 @@ def _issues_text(errors: list[Any], limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def _busy_message(engine: Engine) -> str:
+def _busy_message(engine: Engine, site: str) -> str:
     with read_snapshot(engine) as session:
-        run = running_run(session)
+        run = running_run(session, site)
+    of_site = "" if site == DEFAULT_SITE else f" of site '{site}'"
     if run is None:
-        return "A planning run is already in progress on this database; try again when it has finished."
+        return f"A planning run{of_site} is already in progress on this database; try again when it has finished."
     return (
-        f"Planning run {run.id} ({run.trigger}) is in progress since {run.started_at:%Y-%m-%d %H:%M} UTC "
+        f"Planning run {run.id} ({run.trigger}){of_site} is in progress since {run.started_at:%Y-%m-%d %H:%M} UTC "
         f"on {run.host} (pid {run.pid}), at stage '{run.stage}'; try again when it has finished."
     )
 

@@ -41,10 +41,10 @@ class ScenarioActions:
 
 @dataclass(frozen=True)
 class PlanningActions:
-    #: ``run_now(engine, as_of)`` plans the store's dataset and publishes it (blocking); ``as_of``
-    #: None plans as of today in the factory's zone.
-    run_now: Callable[[Engine, dt.date | None], Any] | None = None
-    #: Raised by ``run_now`` when another run holds the planning lock.
+    #: ``run_now(engine, as_of, site)`` plans the dataset of ``site`` and publishes it (blocking);
+    #: ``as_of`` None plans as of today in the factory's zone.
+    run_now: Callable[[Engine, dt.date | None, str], Any] | None = None
+    #: Raised by ``run_now`` when another run of the site holds its planning lock.
     run_in_progress: type[Exception] = RuntimeError
     #: ``changes_since(session, run_id, since_run)``: table name -> rows with a ``change`` column.
     changes_since: Callable[[Session, int, int], dict[str, pd.DataFrame]] | None = None
@@ -55,7 +55,7 @@ class PlanningActions:
     pin_job: Callable[..., Any] | None = None
     unpin_job: Callable[..., Any] | None = None
     freeze_schedule: Callable[..., Any] | None = None
-    #: ``offer_unit_price(session, item_id, supplier_id, mpn, quantity)``: the price an edit would pay.
+    #: ``offer_unit_price(session, item_id, supplier_id, mpn, quantity, site)``: the price an edit would pay.
     offer_unit_price: Callable[..., float] | None = None
     #: Raised by the decision functions when a decision cannot be taken (answered 409).
     decision_error: type[Exception] = ValueError

@@ -1,4 +1,4 @@
-"""Named dependencies of the routes: the store's sessions, the caller, paging."""
+"""Named dependencies of the routes: the store's sessions, the site, the caller, paging."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlmodel import Session
 from connectors.api.auth import Permission, Principal, require
 from connectors.api.settings import ApiSettings
 from connectors.store import read_snapshot, write_session
+from connectors.store.models import DEFAULT_SITE
+from connectors.store.sites import ACCEPTED_NAMES, BadSiteName, UnknownSite, check_site, check_site_name
 
 
 def get_engine(request: Request) -> Engine:
@@ -36,6 +38,31 @@ def writer(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
 
 ReadSession = Annotated[Session, Depends(snapshot)]
 WriteSession = Annotated[Session, Depends(writer)]
+
+_SITE_QUERY = Query(min_length=1, max_length=40, description=f"the site (factory): {ACCEPTED_NAMES}; "
+                                                             f"default '{DEFAULT_SITE}'")
+
+
+def known_site(engine: Annotated[Engine, Depends(get_engine)],
+               site: Annotated[str, _SITE_QUERY] = DEFAULT_SITE) -> str:
+    """The ``site`` query parameter, a site the store holds; 404 listing the known sites otherwise."""
+    with read_snapshot(engine) as session:
+        try:
+            return check_site(session, site)
+        except UnknownSite as exc:
+            raise HTTPException(404, detail=str(exc)) from None
+
+
+def site_to_import(site: Annotated[str, _SITE_QUERY] = DEFAULT_SITE) -> str:
+    """The ``site`` query parameter of a push: a valid name (a new site is added by its first push); 422 otherwise."""
+    try:
+        return check_site_name(site)
+    except BadSiteName as exc:
+        raise HTTPException(422, detail=str(exc)) from None
+
+
+KnownSite = Annotated[str, Depends(known_site)]
+ImportSite = Annotated[str, Depends(site_to_import)]
 
 
 class Page:

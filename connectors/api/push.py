@@ -31,6 +31,7 @@ from sqlmodel import Session
 from connectors.dataset import DatasetError, Issue, parse_tables
 from connectors.dataset.cells import format_cell, format_typed
 from connectors.store import import_dataset, load_dataset
+from connectors.store.models import DEFAULT_SITE
 from mrp.dataset import TABLES, Dataset
 
 Mode = Literal["upsert", "replace"]
@@ -103,9 +104,10 @@ def merge(current: pd.DataFrame, table: str, rows: Sequence[Mapping[str, Any]], 
 
 
 def push(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]]], *, mode: Mode = "upsert",
-         settings: Mapping[str, Any] | None = None) -> PushResult:
-    """Merge, validate and store within the session's transaction; raises :class:`PushRejected`."""
-    stored = load_dataset(session)
+         settings: Mapping[str, Any] | None = None, site: str = DEFAULT_SITE) -> PushResult:
+    """Merge into the dataset of ``site`` (added by its first push), validate and store within the
+    session's transaction; raises :class:`PushRejected`."""
+    stored = load_dataset(session, site=site)
     every = text_tables(stored)
     raw = {name: frame for name, frame in every.items() if len(frame)}
     kept_rows: dict[str, int] = {}
@@ -120,7 +122,7 @@ def push(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
         dataset, warnings = parse_tables(raw, raw_settings, source="API")
     except DatasetError as exc:
         raise PushRejected([locate(i, kept_rows) for i in exc.issues]) from exc
-    import_dataset(session, dataset)
+    import_dataset(session, dataset, site=site)
     return PushResult(results, warnings)
 
 

@@ -74,6 +74,7 @@ class PlanPageOut(PageOut):
 
 class RunOut(BaseModel):
     id: int
+    site: str = Field(description="The site (factory) the run planned.")
     trigger: str
     status: str
     stage: str

@@ -1,8 +1,10 @@
-"""The planning lock: at most one planning run at a time on a store, across processes.
+"""The planning lock: at most one planning run at a time per site of a store, across processes.
 
-PostgreSQL: a session-level advisory lock held on a dedicated connection. SQLite: an
-exclusive lock (``filelock``: ``flock`` on Unix, ``msvcrt`` locking on Windows) on a file
-beside the database (``reelplan.db.planning.lock``). Both are released by the system when
+Each site has its own lock (:func:`planning_lock_name`), so two sites plan at once and one
+site never twice. PostgreSQL: a session-level advisory lock held on a dedicated connection.
+SQLite: an exclusive lock (``filelock``: ``flock`` on Unix, ``msvcrt`` locking on Windows)
+on a file beside the database (``reelplan.db.planning.lock`` for the default site,
+``reelplan.db.planning-NAME.lock`` for site NAME). Both are released by the system when
 the holder dies, even by ``kill -9``, so a crashed run never blocks the next one.
 """
 
@@ -17,10 +19,16 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine, text
 
 from connectors.store.engine import is_sqlite
+from connectors.store.models import DEFAULT_SITE
 
 
 class LockBusy(RuntimeError):
     """Another process (or thread) holds the lock."""
+
+
+def planning_lock_name(site: str = DEFAULT_SITE) -> str:
+    """The name of the planning lock of ``site`` (the default site's is plain ``planning``)."""
+    return "planning" if site == DEFAULT_SITE else f"planning-{site}"
 
 
 def _advisory_key(name: str) -> int:

@@ -1,9 +1,11 @@
 """The store's tables (SQLModel): the dataset, its settings, plans by run, runs and decisions.
 
-Dataset tables mirror :data:`mrp.dataset.TABLES` column for column (same names, same
-meaning; a test holds them together). Each also has ``row_no``, the row's position in the
-dataset, so an export gives the rows back in the order they were imported. Tables with a key
-in the schema use it as primary key; ``bom`` has none and is keyed by ``row_no``.
+The store holds the datasets of several sites (factories) side by side. Dataset tables
+mirror :data:`mrp.dataset.TABLES` column for column (same names, same meaning; a test holds
+them together), plus ``site``, the site the row belongs to, and ``row_no``, the row's
+position in the dataset, so an export gives the rows back in the order they were imported.
+Tables with a key in the schema use ``site`` and that key as primary key; ``bom`` has none
+and is keyed by ``site`` and ``row_no``. A store of one factory has one site, ``default``.
 
 There are no foreign keys between dataset tables: the dataset is checked as a whole by the
 validation stage of every run (the same checks as the CSV reader), which reports every
@@ -11,7 +13,9 @@ problem at once instead of failing on the first insert.
 
 Plan tables hold the outputs of :data:`mrp.plan.PLAN_COLUMNS` and the rough-cut capacity
 (:data:`mrp.plan.CAPACITY_LOAD_COLUMNS`), one set per run (``run_id``);
-which run is the published plan is recorded in ``current_plan`` (one row).
+a run plans one site (``planning_runs.site``), and which run is a site's published plan is
+recorded in ``current_plan`` (one row per site). Decisions and pins belong to the run they
+were taken on, hence to its site.
 
 Datetimes are stored without a time zone: run and decision timestamps in UTC, schedule
 times (job starts, pins) in the factory's local time like the dataset's dates.
@@ -26,12 +30,35 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+#: The site of a store that holds one factory; commands plan it when no site is given.
+DEFAULT_SITE = "default"
+#: The ``site`` of store-wide rows (the purchase order counter); no site may be named so.
+STORE_WIDE = ""
+
+
+def _site_key() -> Any:
+    return Field(default=DEFAULT_SITE, primary_key=True)
+
+
+class Site(SQLModel, table=True):
+    """A site (factory) whose dataset the store holds; ``default`` is always there.
+
+    ``imported_at`` (UTC) is when its dataset was last imported (None: never).
+    """
+
+    __tablename__ = "sites"
+
+    name: str = Field(primary_key=True)
+    imported_at: dt.datetime | None = Field(default=None, sa_type=DateTime)
+
+
 # --- dataset -----------------------------------------------------------------------------
 
 
 class Item(SQLModel, table=True):
     __tablename__ = "items"
 
+    site: str = _site_key()
     item_id: str = Field(primary_key=True)
     row_no: int = 0
     description: str = ""
@@ -55,6 +82,7 @@ class Item(SQLModel, table=True):
 class BomLine(SQLModel, table=True):
     __tablename__ = "bom"
 
+    site: str = _site_key()
     row_no: int = Field(primary_key=True)
     parent_id: str = Field(index=True)
     child_id: str = Field(index=True)
@@ -70,6 +98,7 @@ class BomLine(SQLModel, table=True):
 class Demand(SQLModel, table=True):
     __tablename__ = "demand"
 
+    site: str = _site_key()
     demand_id: str = Field(primary_key=True)
     row_no: int = 0
     customer_id: str
@@ -85,6 +114,7 @@ class Reel(SQLModel, table=True):
 
     __tablename__ = "inventory"
 
+    site: str = _site_key()
     reel_id: str = Field(primary_key=True)
     row_no: int = 0
     item_id: str = Field(index=True)
@@ -101,6 +131,7 @@ class Reel(SQLModel, table=True):
 class PurchaseOrderLine(SQLModel, table=True):
     __tablename__ = "purchase_orders"
 
+    site: str = _site_key()
     po_id: str = Field(primary_key=True)
     line: str = Field(default="1", primary_key=True)
     row_no: int = 0
@@ -114,6 +145,7 @@ class PurchaseOrderLine(SQLModel, table=True):
 class WorkOrder(SQLModel, table=True):
     __tablename__ = "work_orders"
 
+    site: str = _site_key()
     wo_id: str = Field(primary_key=True)
     row_no: int = 0
     item_id: str = Field(index=True)
@@ -129,6 +161,7 @@ class WorkOrder(SQLModel, table=True):
 class Supplier(SQLModel, table=True):
     __tablename__ = "suppliers"
 
+    site: str = _site_key()
     supplier_id: str = Field(primary_key=True)
     row_no: int = 0
     name: str = ""
@@ -141,6 +174,7 @@ class OfferBreak(SQLModel, table=True):
 
     __tablename__ = "supplier_offers"
 
+    site: str = _site_key()
     supplier_id: str = Field(primary_key=True)
     item_id: str = Field(primary_key=True)
     mpn: str = Field(default="", primary_key=True)
@@ -160,6 +194,7 @@ class OfferBreak(SQLModel, table=True):
 class SmtLine(SQLModel, table=True):
     __tablename__ = "smt_lines"
 
+    site: str = _site_key()
     line_id: str = Field(primary_key=True)
     row_no: int = 0
     placements_per_hour: float
@@ -172,6 +207,7 @@ class SmtLine(SQLModel, table=True):
 class SmtProcess(SQLModel, table=True):
     __tablename__ = "smt_process"
 
+    site: str = _site_key()
     item_id: str = Field(primary_key=True)
     row_no: int = 0
     placements_per_board: float
@@ -183,6 +219,7 @@ class Customer(SQLModel, table=True):
 
     __tablename__ = "customers"
 
+    site: str = _site_key()
     customer_id: str = Field(primary_key=True)
     row_no: int = 0
     name: str = ""
@@ -194,6 +231,7 @@ class ApprovedMpn(SQLModel, table=True):
 
     __tablename__ = "approved_mpns"
 
+    site: str = _site_key()
     customer_id: str = Field(primary_key=True)
     item_id: str = Field(primary_key=True)
     mpn: str = Field(primary_key=True)
@@ -205,6 +243,7 @@ class PlanSetting(SQLModel, table=True):
 
     __tablename__ = "plan_settings"
 
+    site: str = _site_key()
     key: str = Field(primary_key=True)
     value: str
 
@@ -218,13 +257,13 @@ DATASET_MODELS: dict[str, type[SQLModel]] = {
     )
 }
 #: Columns the store adds to every dataset table.
-STORE_COLUMNS = ("row_no",)
+STORE_COLUMNS = ("site", "row_no")
 
 # --- runs ----------------------------------------------------------------------------------
 
 
 class PlanningRun(SQLModel, table=True):
-    """One planning run: what it did, how long each stage took, and how it ended.
+    """One planning run of one site: what it did, how long each stage took, and how it ended.
 
     ``status`` is ``running``, ``published`` or ``failed`` (a scenario run: ``finished``);
     ``stage`` is the stage running (or the one that failed). Times are UTC.
@@ -233,6 +272,7 @@ class PlanningRun(SQLModel, table=True):
     __tablename__ = "planning_runs"
 
     id: int | None = Field(default=None, primary_key=True)
+    site: str = Field(default=DEFAULT_SITE, index=True)
     trigger: str = "manual"
     status: str = Field(default="running", index=True)
     stage: str = ""
@@ -273,11 +313,11 @@ class Scenario(SQLModel, table=True):
 
 
 class CurrentPlan(SQLModel, table=True):
-    """The published plan: a single row (``id`` 1) pointing at a run; switched in one transaction."""
+    """A site's published plan: one row per site pointing at a run of it; switched in one transaction."""
 
     __tablename__ = "current_plan"
 
-    id: int = Field(default=1, primary_key=True)
+    site: str = Field(default=DEFAULT_SITE, primary_key=True)
     run_id: int = Field(foreign_key="planning_runs.id")
     published_at: dt.datetime = Field(sa_type=DateTime)
 
@@ -451,10 +491,15 @@ PLAN_EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
 
 class IdCounter(SQLModel, table=True):
     """The next free number of a kind of stable id (``suggestion``, ``planned_order``,
-    ``purchase_order``); it only grows, so no id is given twice."""
+    ``purchase_order``); it only grows, so no id is given twice.
+
+    Plan lines are numbered per site (``site``); purchase orders across the store
+    (``site`` :data:`STORE_WIDE`), as one ERP may take the orders of several sites.
+    """
 
     __tablename__ = "id_counters"
 
+    site: str = Field(default=DEFAULT_SITE, primary_key=True)
     kind: str = Field(primary_key=True)
     next_number: int = 1
 

@@ -1,6 +1,7 @@
-"""Plan outputs by run, and the published ("current") plan.
+"""Plan outputs by run, and each site's published ("current") plan.
 
-A run's outputs are written and the current-plan pointer switched in the caller's single
+A run plans one site (``PlanningRun.site``); each site has its own published plan and its
+own history of kept plans. A run's outputs are written and the current-plan pointer switched in the caller's single
 transaction (:func:`publish_plan`), so a reader sees the old plan or the new one, never a
 mix; a run that dies before committing leaves no rows and the published plan as it was.
 """
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 
 from connectors.store.frames import insert_frame, rows_to_frame
 from connectors.store.models import (
-    PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
+    DEFAULT_SITE, PLAN_EXTRA_COLUMNS, PLAN_MODELS, CurrentPlan, PlanningRun, SuggestionDecision, SuggestionRow,
 )
 from mrp.plan import CAPACITY_LOAD_COLUMNS, PLAN_COLUMNS, Plan
 
@@ -27,25 +28,25 @@ PLAN_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {**PLAN_COLUMNS, "capacity_load
 
 
 def publish_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
-    """Store ``plan`` under ``run``, make it the current plan and mark the run published.
+    """Store ``plan`` under ``run``, make it the current plan of the run's site and mark the run published.
 
     The run records the plan's summary (as JSON), the tables it has and their row counts
     (``counts["outputs"]``).
 
-    Outputs of published runs older than the latest ``keep_plans`` are deleted; their run
-    records stay, with status ``archived``.
+    Outputs of the site's published runs older than its latest ``keep_plans`` are deleted;
+    their run records stay, with status ``archived``.
     """
     _store_tables(session, run, plan)
-    current = session.get(CurrentPlan, 1)
+    current = session.get(CurrentPlan, run.site)
     if current is None:
-        session.add(CurrentPlan(id=1, run_id=run.id, published_at=now))
+        session.add(CurrentPlan(site=run.site, run_id=run.id, published_at=now))
     else:
         current.run_id, current.published_at = run.id, now
     run.status, run.stage = "published", "published"
     run.finished_at = run.published_at = now
     session.add(run)
     session.flush()
-    _prune(session, keep_plans)
+    _prune(session, run.site, keep_plans)
 
 
 def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.datetime, keep_plans: int) -> None:
@@ -61,7 +62,8 @@ def store_plan(session: Session, run: PlanningRun, plan: Plan, *, now: dt.dateti
     session.add(run)
     session.flush()
     older = session.exec(select(PlanningRun.id).where(
-        PlanningRun.status == "finished", PlanningRun.scenario == run.scenario).order_by(PlanningRun.id.desc())).all()
+        PlanningRun.status == "finished", PlanningRun.scenario == run.scenario,
+        PlanningRun.site == run.site).order_by(PlanningRun.id.desc())).all()
     _archive(session, list(older[max(keep_plans, 1):]))
 
 
@@ -81,9 +83,14 @@ def _store_tables(session: Session, run: PlanningRun, plan: Plan) -> None:
     run.counts = {**run.counts, "outputs": {name: len(getattr(plan, name)) for name in tables}}
 
 
-def current_run_id(session: Session) -> int | None:
-    """The run whose plan is published, or None before the first publish."""
-    return session.exec(select(CurrentPlan.run_id).where(CurrentPlan.id == 1)).first()
+def current_run_id(session: Session, site: str = DEFAULT_SITE) -> int | None:
+    """The run whose plan is the published plan of ``site``, or None before its first publish."""
+    return session.exec(select(CurrentPlan.run_id).where(CurrentPlan.site == site)).first()
+
+
+def site_runs(site: str) -> Any:
+    """The ids of the runs of ``site``, as a subquery (decisions and pins belong to a run, hence to its site)."""
+    return select(PlanningRun.id).where(PlanningRun.site == site)
 
 
 def stored_columns(name: str) -> tuple[str, ...]:
@@ -102,14 +109,14 @@ def load_plan_table(session: Session, name: str, run_id: int) -> pd.DataFrame:
     return rows_to_frame(rows, table, columns)
 
 
-def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
-    """The plan of ``run_id`` (default: the published one); None when there is none (a run
-    that is neither published nor a finished scenario run).
+def load_plan(session: Session, run_id: int | None = None, *, site: str = DEFAULT_SITE) -> Plan | None:
+    """The plan of ``run_id`` (default: the published one of ``site``); None when there is none
+    (a run that is neither published nor a finished scenario run).
 
     Tables of stages the run skipped stay None, as in the pipeline's Plan; ``summary`` is
     the pipeline's summary as stored.
     """
-    run_id = run_id if run_id is not None else current_run_id(session)
+    run_id = run_id if run_id is not None else current_run_id(session, site)
     run = session.get(PlanningRun, run_id) if run_id is not None else None
     if run is None or run.status not in ("published", "finished"):
         return None
@@ -120,14 +127,17 @@ def load_plan(session: Session, run_id: int | None = None) -> Plan | None:
 
 
 def gone_decisions(session: Session, run_id: int) -> list[SuggestionDecision]:
-    """Open decisions (edited, not yet approved or rejected) whose line is not in run ``run_id``'s plan.
+    """Open decisions (edited, not yet approved or rejected) of run ``run_id``'s site whose line
+    is not in its plan.
 
     A line keeps its id while it is the same line (``jobs.identity``), so such a decision has
     lost its line: the need went away, or changed enough (another item, supplier or MPN) to
     be a new line. The decision is kept, for the buyer to take again on the new line.
     """
     present = select(SuggestionRow.suggestion_id).where(SuggestionRow.run_id == run_id)
+    site = select(PlanningRun.site).where(PlanningRun.id == run_id).scalar_subquery()
     return list(session.exec(select(SuggestionDecision).where(
+        SuggestionDecision.run_id.in_(select(PlanningRun.id).where(PlanningRun.site == site)),
         SuggestionDecision.action.in_(("edited", "pending")),
         SuggestionDecision.suggestion_id.not_in(present)).order_by(SuggestionDecision.id)).all())
 
@@ -141,9 +151,10 @@ def _analyze(session: Session, table_names: list[str]) -> None:
     session.connection().execute(text(f"ANALYZE {', '.join(table_names)}"))
 
 
-def _prune(session: Session, keep_plans: int) -> None:
+def _prune(session: Session, site: str, keep_plans: int) -> None:
     published = session.exec(
-        select(PlanningRun.id).where(PlanningRun.status == "published").order_by(PlanningRun.id.desc())
+        select(PlanningRun.id).where(PlanningRun.status == "published", PlanningRun.site == site)
+        .order_by(PlanningRun.id.desc())
     ).all()
     _archive(session, list(published[max(keep_plans, 1):]))
 

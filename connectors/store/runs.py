@@ -1,9 +1,9 @@
-"""Run records: one row per planning run, written as the run goes so a crash leaves a trace.
+"""Run records: one row per planning run of a site, written as the run goes so a crash leaves a trace.
 
 ``status`` goes ``running`` -> ``published`` (or ``failed``); a published run whose
 outputs were pruned becomes ``archived``. A run still ``running`` when the next one takes
-the planning lock died without finishing (crash, ``kill -9``): :func:`recover_interrupted`
-marks it failed at the stage it had reached.
+the site's planning lock died without finishing (crash, ``kill -9``): :func:`recover_interrupted`
+marks it failed at the stage it had reached. Every query is about one site (default ``default``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.store.engine import write_session
-from connectors.store.models import PlanningRun
+from connectors.store.models import DEFAULT_SITE, PlanningRun
 
 INTERRUPTED = "interrupted: the process ended without finishing this stage (killed or crashed)"
 
@@ -27,7 +27,8 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[str, Any], scenario: str = "",
+def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[str, Any], site: str = DEFAULT_SITE,
+              scenario: str = "",
               request_token: str | None = None) -> PlanningRun:
     """Record a run starting now in this process. With ``request_token``, a run recorded
     under that token before (an earlier attempt of the same task, whose worker died) is
@@ -43,7 +44,7 @@ def start_run(session: Session, *, trigger: str, as_of: dt.date, options: dict[s
                 session.flush()
             return run
     run = PlanningRun(
-        trigger=trigger, status="running", stage="snapshot", as_of=as_of, started_at=utc_now(),
+        site=site, trigger=trigger, status="running", stage="snapshot", as_of=as_of, started_at=utc_now(),
         host=socket.gethostname(), pid=os.getpid(), options=options, scenario=scenario, request_token=request_token,
     )
     session.add(run)
@@ -65,10 +66,10 @@ def record_failure(engine: Engine, run_id: int, *, stage: str, error: str, stage
                stage_seconds=stage_seconds)
 
 
-def recover_interrupted(session: Session) -> list[int]:
-    """Mark runs left ``running`` as failed; call only while holding the planning lock.
-    Scenario runs do not take that lock (several run at once) and are left alone."""
-    runs = session.exec(select(PlanningRun).where(PlanningRun.status == "running",
+def recover_interrupted(session: Session, site: str = DEFAULT_SITE) -> list[int]:
+    """Mark the site's runs left ``running`` as failed; call only while holding the site's
+    planning lock. Scenario runs do not take that lock (several run at once) and are left alone."""
+    runs = session.exec(select(PlanningRun).where(PlanningRun.status == "running", PlanningRun.site == site,
                                                   PlanningRun.scenario == "")).all()
     for run in runs:
         run.status, run.error, run.finished_at = "failed", INTERRUPTED, utc_now()
@@ -76,23 +77,26 @@ def recover_interrupted(session: Session) -> list[int]:
     return [run.id for run in runs]
 
 
-def running_run(session: Session) -> PlanningRun | None:
-    """The latest run of the store's dataset marked ``running`` (the one holding the lock, if any holds it)."""
+def running_run(session: Session, site: str = DEFAULT_SITE) -> PlanningRun | None:
+    """The site's latest run of its dataset marked ``running`` (the one holding its lock, if any holds it)."""
     return session.exec(
-        select(PlanningRun).where(PlanningRun.status == "running", PlanningRun.scenario == "")
+        select(PlanningRun).where(PlanningRun.status == "running", PlanningRun.site == site,
+                                  PlanningRun.scenario == "")
         .order_by(PlanningRun.id.desc())
     ).first()
 
 
-def list_runs(session: Session, *, limit: int = 20) -> list[PlanningRun]:
-    """The latest runs, newest first."""
-    return list(session.exec(select(PlanningRun).order_by(PlanningRun.id.desc()).limit(limit)).all())
+def list_runs(session: Session, *, limit: int = 20, site: str = DEFAULT_SITE) -> list[PlanningRun]:
+    """The site's latest runs, newest first."""
+    return list(session.exec(select(PlanningRun).where(PlanningRun.site == site)
+                             .order_by(PlanningRun.id.desc()).limit(limit)).all())
 
 
 def previous_published(session: Session, run_id: int) -> PlanningRun | None:
-    """The last run published before ``run_id`` whose outputs are still stored."""
+    """The last run of the same site published before ``run_id`` whose outputs are still stored."""
+    site = select(PlanningRun.site).where(PlanningRun.id == run_id).scalar_subquery()
     return session.exec(
         select(PlanningRun)
-        .where(PlanningRun.id < run_id, PlanningRun.status == "published")
+        .where(PlanningRun.id < run_id, PlanningRun.status == "published", PlanningRun.site == site)
         .order_by(PlanningRun.id.desc())
     ).first()

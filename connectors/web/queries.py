@@ -1,7 +1,9 @@
 """The store reads behind the workspace pages: one page of rows at a time, filtered and
 sorted in SQL, so a plan of any size never travels to the browser whole.
 
-Every function takes an open session (a read snapshot) and returns plain values.
+Every function takes an open session (a read snapshot) and returns plain values. The
+workspace shows the default site of the store (:data:`SITE`); the CLI and the HTTP API
+reach every site.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from connectors.store.dataset_io import load_settings
+from connectors.store.plans import site_runs
 from connectors.store.models import (
+    DEFAULT_SITE,
     BomLine,
     CapacityLoadRow,
     CurrentPlan,
@@ -62,6 +66,8 @@ REASONS: dict[str, tuple[str, str, str | None]] = {
 }
 #: Columns a suggestion list may be sorted by.
 SUGGESTION_SORTS = ("receipt_date", "order_date", "supplier_id", "item_id", "value", "quantity")
+#: The site the workspace shows.
+SITE = DEFAULT_SITE
 
 
 def severity(exception_type: str) -> str:
@@ -70,7 +76,7 @@ def severity(exception_type: str) -> str:
 
 
 def published_run(session: Session) -> PlanningRun | None:
-    run_id = session.exec(select(CurrentPlan.run_id).where(CurrentPlan.id == 1)).first()
+    run_id = session.exec(select(CurrentPlan.run_id).where(CurrentPlan.site == SITE)).first()
     return session.get(PlanningRun, run_id) if run_id is not None else None
 
 
@@ -109,7 +115,8 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
     if where.item:
         pattern = f"%{where.item.lower()}%"
         query = query.where(or_(func.lower(s.item_id).like(pattern),
-                                s.item_id.in_(select(Item.item_id).where(func.lower(Item.description).like(pattern)))))
+                                s.item_id.in_(select(Item.item_id).where(Item.site == SITE,
+                                                                         func.lower(Item.description).like(pattern)))))
     if where.within_days is not None:
         query = query.where(receipt <= run.as_of + dt.timedelta(days=where.within_days))
     if where.status:
@@ -123,7 +130,7 @@ def _suggestion_query(run: PlanningRun, where: SuggestionFilter) -> Any:
             query = query.where(~s.reason.contains(excludes, autoescape=True))
     if where.customer_id:
         pegged = (select(PeggingRow.item_id).join(Demand, Demand.demand_id == PeggingRow.demand_id)
-                  .where(PeggingRow.run_id == run.id, Demand.customer_id == where.customer_id))
+                  .where(PeggingRow.run_id == run.id, Demand.site == SITE, Demand.customer_id == where.customer_id))
         query = query.where(s.item_id.in_(pegged))
     return query
 
@@ -155,7 +162,7 @@ def supplier_totals(session: Session, run: PlanningRun, where: SuggestionFilter)
     counted = func.sum(case((lines.c.status == "rejected", 0.0), else_=lines.c.value))
     rows = session.exec(
         select(supplier, func.count(), counted, Supplier.name, Supplier.min_order_value)
-        .select_from(lines).join(Supplier, Supplier.supplier_id == supplier, isouter=True)
+        .select_from(lines).join(Supplier, and_(Supplier.site == SITE, Supplier.supplier_id == supplier), isouter=True)
         .group_by(supplier, Supplier.name, Supplier.min_order_value).order_by(supplier)
     ).all()
     return [{"supplier_id": s, "name": name or "", "lines": n, "value": float(value or 0.0),
@@ -167,13 +174,15 @@ def filter_choices(session: Session, run: PlanningRun) -> dict[str, list[str]]:
     """The suppliers and customers the filters offer."""
     suppliers = session.exec(select(SuggestionRow.supplier_id).where(SuggestionRow.run_id == run.id)
                              .distinct().order_by(SuggestionRow.supplier_id)).all()
-    customers = session.exec(select(Demand.customer_id).distinct().order_by(Demand.customer_id)).all()
+    customers = session.exec(select(Demand.customer_id).where(Demand.site == SITE).distinct()
+                             .order_by(Demand.customer_id)).all()
     return {"suppliers": [s for s in suppliers if s], "customers": [c for c in customers if c]}
 
 
 def approved_orders(session: Session, *, limit: int = 200) -> list[dict]:
     """Purchase order lines approved in the workspace, the CLI or the API, newest first."""
-    rows = session.exec(select(SuggestionDecision).where(SuggestionDecision.action == "approved")
+    rows = session.exec(select(SuggestionDecision).where(SuggestionDecision.action == "approved",
+                                                         col(SuggestionDecision.run_id).in_(site_runs(SITE)))
                         .order_by(col(SuggestionDecision.id).desc()).limit(limit)).all()
     return [{"reference": f"{d.po_id}/{d.po_line}", "po_id": d.po_id, "po_line": d.po_line, "item_id": d.item_id, "supplier_id": d.po_supplier_id, "mpn": d.po_mpn,
              "quantity": d.po_quantity, "due_date": d.po_due_date, "unit_price": d.po_unit_price,
@@ -182,9 +191,10 @@ def approved_orders(session: Session, *, limit: int = 200) -> list[dict]:
 
 def order_rules(session: Session, item_id: str, supplier_id: str, mpn: str, quantity: float) -> list[str]:
     """The ordering rules ``quantity`` breaks: the offer's and the item's MOQ and order multiple."""
-    offer = session.exec(select(OfferBreak).where(OfferBreak.item_id == item_id, OfferBreak.supplier_id == supplier_id,
+    offer = session.exec(select(OfferBreak).where(OfferBreak.site == SITE, OfferBreak.item_id == item_id,
+                                                  OfferBreak.supplier_id == supplier_id,
                                                   OfferBreak.mpn == mpn).order_by(OfferBreak.break_qty)).first()
-    item = session.get(Item, item_id)
+    item = session.get(Item, (SITE, item_id))
     broken = []
     moq = max(offer.min_order_qty if offer else 0.0, item.min_order_qty if item else 0.0)
     if quantity < moq - 1e-9:
@@ -201,13 +211,13 @@ def order_rules(session: Session, item_id: str, supplier_id: str, mpn: str, quan
 
 def item_detail(session: Session, run: PlanningRun, item_id: str) -> dict | None:
     """Everything the item panel shows, or None when the item is unknown."""
-    item = session.get(Item, item_id)
+    item = session.get(Item, (SITE, item_id))
     if item is None:
         return None
     records = session.exec(select(MrpRecordRow.date, MrpRecordRow.projected_on_hand, MrpRecordRow.gross)
                            .where(MrpRecordRow.run_id == run.id, MrpRecordRow.item_id == item_id)
                            .order_by(MrpRecordRow.row_no)).all()
-    offers = session.exec(select(OfferBreak).where(OfferBreak.item_id == item_id)
+    offers = session.exec(select(OfferBreak).where(OfferBreak.site == SITE, OfferBreak.item_id == item_id)
                           .order_by(OfferBreak.supplier_id, OfferBreak.mpn, OfferBreak.break_qty)).all()
     chosen = set()
     for supplier_id, mpn, quantity in session.exec(select(SuggestionRow.supplier_id, SuggestionRow.mpn,
@@ -220,10 +230,11 @@ def item_detail(session: Session, run: PlanningRun, item_id: str) -> dict | None
     pegging = session.exec(
         select(PeggingRow.demand_id, Demand.customer_id, Demand.item_id, Demand.due_date, PeggingRow.supply_type,
                PeggingRow.supply_id, PeggingRow.quantity)
-        .join(Demand, Demand.demand_id == PeggingRow.demand_id, isouter=True)
+        .join(Demand, and_(Demand.site == SITE, Demand.demand_id == PeggingRow.demand_id), isouter=True)
         .where(PeggingRow.run_id == run.id, PeggingRow.item_id == item_id)
         .order_by(PeggingRow.row_no).limit(200)).all()
-    orders = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.item_id == item_id)
+    orders = session.exec(select(PurchaseOrderLine).where(PurchaseOrderLine.site == SITE,
+                                                          PurchaseOrderLine.item_id == item_id)
                           .order_by(PurchaseOrderLine.due_date, PurchaseOrderLine.po_id)).all()
     messages: dict[str, list[str]] = {}
     for kind, ref, date in session.exec(select(ExceptionRow.type, ExceptionRow.ref_id, ExceptionRow.date).where(
@@ -249,13 +260,14 @@ def item_detail(session: Session, run: PlanningRun, item_id: str) -> dict | None
 
 def schedule_window(session: Session, run: PlanningRun) -> dict:
     """The jobs of the detailed window (as_of .. as_of + schedule_horizon_days), line by line."""
-    settings = load_settings(session, as_of=run.as_of)
+    settings = load_settings(session, as_of=run.as_of, site=SITE)
     opening = dt.datetime.combine(run.as_of, settings.shift_start)
     until = dt.datetime.combine(run.as_of + dt.timedelta(days=settings.schedule_horizon_days), settings.shift_start)
-    customers = dict(session.exec(select(WorkOrder.wo_id, WorkOrder.customer_id)).all())
+    customers = dict(session.exec(select(WorkOrder.wo_id, WorkOrder.customer_id).where(WorkOrder.site == SITE)).all())
     customers.update(session.exec(select(PlannedOrderRow.order_id, PlannedOrderRow.customer_id)
                                   .where(PlannedOrderRow.run_id == run.id)).all())
-    pinned = {(p.item_id, p.due_date): p for p in session.exec(select(JobPin).where(JobPin.active)).all()}
+    pinned = {(p.item_id, p.due_date): p for p in session.exec(select(JobPin).where(
+        JobPin.active, col(JobPin.run_id).in_(site_runs(SITE)))).all()}
     pinned_ids = {p.job_id for p in pinned.values()}
     jobs = []
     for row in session.exec(select(ScheduleRow).where(ScheduleRow.run_id == run.id, ScheduleRow.start < until)
@@ -268,7 +280,7 @@ def schedule_window(session: Session, run: PlanningRun) -> dict:
             "customer_id": customers.get(row.job_id) or "", "clear_to_build": row.clear_to_build,
             "pinned": row.job_id in pinned_ids or (row.item_id, due_date) in pinned,
         })
-    lines = session.exec(select(SmtLine.line_id).order_by(SmtLine.row_no)).all()
+    lines = session.exec(select(SmtLine.line_id).where(SmtLine.site == SITE).order_by(SmtLine.row_no)).all()
     return {"opening": opening, "until": until, "horizon_days": settings.schedule_horizon_days,
             "lines": list(lines), "jobs": jobs}
 
@@ -285,8 +297,8 @@ def capacity_load(session: Session, run: PlanningRun) -> list[dict]:
 def job_material(session: Session, item_id: str) -> list[dict]:
     """The components of a job's item (one BOM level) with the feeders they take."""
     rows = session.exec(select(BomLine.child_id, BomLine.qty_per, BomLine.feeder, Item.description)
-                        .join(Item, Item.item_id == BomLine.child_id, isouter=True)
-                        .where(BomLine.parent_id == item_id).order_by(BomLine.row_no)).all()
+                        .join(Item, and_(Item.site == SITE, Item.item_id == BomLine.child_id), isouter=True)
+                        .where(BomLine.site == SITE, BomLine.parent_id == item_id).order_by(BomLine.row_no)).all()
     return [{"item_id": c, "qty_per": q, "feeder": bool(f), "description": d or ""} for c, q, f, d in rows]
 
 
@@ -317,10 +329,11 @@ def exception_types(session: Session, run: PlanningRun) -> list[str]:
 
 
 def runs(session: Session, *, limit: int = 50) -> list[PlanningRun]:
-    return list(session.exec(select(PlanningRun).order_by(col(PlanningRun.id).desc()).limit(limit)).all())
+    return list(session.exec(select(PlanningRun).where(PlanningRun.site == SITE)
+                             .order_by(col(PlanningRun.id).desc()).limit(limit)).all())
 
 
 def previous_published(session: Session, run_id: int) -> int | None:
     """The latest run before ``run_id`` whose plan is still stored."""
     return session.exec(select(func.max(PlanningRun.id)).where(
-        PlanningRun.id < run_id, col(PlanningRun.status).in_(("published",)))).one()
+        PlanningRun.id < run_id, PlanningRun.site == SITE, col(PlanningRun.status).in_(("published",)))).one()

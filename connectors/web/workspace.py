@@ -20,7 +20,7 @@ from connectors.api import audit
 from connectors.api.actions import Outbox, PlanningActions
 from connectors.api.auth import Permission, Role
 from connectors.store import read_snapshot, write_session
-from connectors.store.models import PlanningRun
+from connectors.store.models import DEFAULT_SITE, PlanningRun
 from connectors.web.sessions import Sessions, SignedIn
 from connectors.web.settings import WebSettings
 from connectors.web.users import LoginThrottle, active_user
@@ -145,7 +145,7 @@ class Workspace:
         deadline = time.monotonic() + RUN_STARTUP_WAIT_S
         while True:
             with read_snapshot(self.engine) as session:
-                run = session.exec(select(PlanningRun).where(PlanningRun.id > last)
+                run = session.exec(select(PlanningRun).where(PlanningRun.id > last, PlanningRun.site == DEFAULT_SITE)
                                    .order_by(col(PlanningRun.id))).first()
             if run is not None:
                 with write_session(self.engine) as session:

@@ -1,6 +1,6 @@
 """The ``reelplan`` command. Each sub-module registers its commands on :data:`app`.
 
-Failures a user can fix (a store that cannot be opened) are one line on stderr and exit 2;
+Failures a user can fix (a store that cannot be opened, an unknown site) are one line on stderr and exit 2;
 any other failure is one line and exit 1. ``reelplan --debug COMMAND`` shows the traceback.
 """
 
@@ -43,17 +43,18 @@ def _register() -> None:
     from jobs.cli import plan  # noqa: F401
     from jobs.cli import generate  # noqa: F401
     from jobs.cli import runs, scenarios, store  # noqa: F401
-    from jobs.cli import serve, users  # noqa: F401
+    from jobs.cli import serve, sites, users  # noqa: F401
     from jobs.cli import validate  # noqa: F401
 
 
 def main() -> None:
     _register()
     from connectors.store import StoreUnavailable
+    from connectors.store.sites import BadSiteName, UnknownSite
 
     try:
         app()
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, UnknownSite, BadSiteName) as exc:
         if state.debug:
             raise
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -18,3 +18,8 @@ DbOption = Annotated[
     typer.Option("--db", help="Store URL, e.g. sqlite:///reelplan.db or postgresql+psycopg://user@host/db "
                               "[default: $REELPLAN_DB_URL, else sqlite:///reelplan.db]."),
 ]
+SiteOption = Annotated[
+    str,
+    typer.Option("--site", envvar="REELPLAN_SITE",
+                 help="Site (factory) of the store [default: $REELPLAN_SITE, else 'default'; `reelplan sites` lists them]."),
+]

@@ -2,8 +2,8 @@
 
 Exit codes follow the dataset format: 0 planned, 2 bad input, 1 anything else. Without a
 dataset folder the command plans the store's dataset (``--db``, else ``REELPLAN_DB_URL``,
-else ``./reelplan.db``) with the standing decisions, as a run does, and the published
-plan's ids; it writes the plan folder and leaves the store as it was (the nightly run,
+else ``./reelplan.db``; one site: ``--site``, default ``default``) with the standing decisions,
+as a run does, and the published plan's ids; it writes the plan folder and leaves the store as it was (the nightly run,
 ``reelplan run-now``, is what publishes into the store).
 """
 
@@ -28,7 +28,9 @@ from connectors.dataset.report import render_issues
 from connectors.store import load_dataset, open_store, read_snapshot
 from jobs.cli import app
 from jobs.cli import state as cli_state
-from jobs.cli.options import AsOfOption, DbOption, HorizonOption
+from connectors.store.models import DEFAULT_SITE
+from connectors.store.sites import check_site
+from jobs.cli.options import AsOfOption, DbOption, HorizonOption, SiteOption
 from jobs.budget import RunBudget, StageEvent, plan_stages
 from jobs.decisions import decision_inputs
 from jobs.nightly import factory_today
@@ -70,6 +72,7 @@ def plan(
     schedule_time_limit: Annotated[float | None, typer.Option(
         help="Seconds for the sequencing stage (default: its share of the run budget).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+    site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Validate DATASET_DIR (or the store), plan it (MRP, purchasing, SMT sequencing) and write the plan folder OUT."""
     console = Console()
@@ -88,7 +91,7 @@ def plan(
     try:
         with budget.stage("read") as stage:
             if dataset_dir is None:
-                dataset, warnings, decided = _from_store(db, day, horizon_days)
+                dataset, warnings, decided = _from_store(db, day, horizon_days, site)
             else:
                 dataset, warnings = read_dataset(dataset_dir, as_of=day, horizon_days=horizon_days,
                                                  today=factory_today())
@@ -105,7 +108,7 @@ def plan(
                           budget=budget, **decided)
         with budget.stage("write") as stage:
             if dataset_dir is None:
-                result = _published_ids(db, result, dataset)
+                result = _published_ids(db, result, dataset, site)
             write_plan(result, out, format=format.value)
             stage.report(None, f"{sum(1 for _ in out.iterdir()):,} files")
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
@@ -123,25 +126,27 @@ def _show(console: Console, event: StageEvent) -> None:
     console.print(f"[{style}]{event.line()}[/]", highlight=False)
 
 
-def _from_store(db: str | None, as_of: date | None, horizon_days: int | None) -> tuple[Dataset, list[Issue], dict]:
-    """The store's dataset with the standing decisions applied, as the nightly run plans it
+def _from_store(db: str | None, as_of: date | None, horizon_days: int | None,
+                site: str = DEFAULT_SITE) -> tuple[Dataset, list[Issue], dict]:
+    """The site's dataset with its standing decisions applied, as the nightly run plans it
     (``jobs.decisions.decision_inputs``), checked again: the store may have changed since its import."""
     with read_snapshot(open_store(db)) as session:
-        dataset = load_dataset(session, as_of=as_of, today=factory_today())
+        check_site(session, site)
+        dataset = load_dataset(session, as_of=as_of, today=factory_today(), site=site)
         if horizon_days is not None:
             dataset.settings = dataclasses.replace(dataset.settings, horizon_days=horizon_days)
-        inputs = decision_inputs(session, dataset)
+        inputs = decision_inputs(session, dataset, site)
     issues = validate_dataset(inputs.dataset)
     if has_errors(issues):
         raise DatasetError(issues)
     return inputs.dataset, issues, {"pins": inputs.pins, "rejected": inputs.rejected}
 
 
-def _published_ids(db: str | None, result: Plan, dataset: Dataset) -> Plan:
-    """The plan with the published plan's ids on the lines it shares with it (new lines get ids the
-    store has not handed out; they are not reserved)."""
+def _published_ids(db: str | None, result: Plan, dataset: Dataset, site: str = DEFAULT_SITE) -> Plan:
+    """The plan with the site's published plan's ids on the lines it shares with it (new lines get
+    ids the store has not handed out; they are not reserved)."""
     with read_snapshot(open_store(db)) as session:
-        return keep_ids(session, result, dataset, save=False)
+        return keep_ids(session, result, dataset, save=False, site=site)
 
 
 def print_summary(result: Plan, out: Path, console: Console) -> None:

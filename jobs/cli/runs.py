@@ -1,9 +1,11 @@
 """Planning runs on the store: ``scheduler``, ``run-now``, ``runs`` and ``decisions``.
 
 Thin wrappers: the work is done by :mod:`jobs.runs`, :mod:`jobs.nightly` and
-:mod:`jobs.decisions`, which the HTTP API shares. Exit codes of ``run-now``: 0 published,
-1 failed (recorded; the published plan is unchanged), 2 the stored data does not validate,
-3 refused because another run is in progress.
+:mod:`jobs.decisions`, which the HTTP API shares. Every command works on one site
+(``--site``, default ``default``); ``run-now --all-sites`` plans every site, one after
+another. Exit codes of ``run-now``: 0 published, 1 failed (recorded; the published plan is
+unchanged), 2 the stored data does not validate or the site is unknown, 3 refused because
+another run of the site is in progress (with ``--all-sites``: the worst of the sites' codes).
 """
 
 from __future__ import annotations
@@ -25,17 +27,19 @@ from rich.table import Table
 from connectors.dataset import write_plan
 from connectors.store import read_snapshot, write_session
 from connectors.store.config import resolve_db_url
-from connectors.store.models import PlanningRun, SuggestionDecision
+from connectors.store.models import DEFAULT_SITE, PlanningRun, SuggestionDecision
 from connectors.store.plans import PLAN_TABLE_COLUMNS as PLAN_TABLES, current_run_id, load_plan_table
 from connectors.store.runs import list_runs
+from connectors.store.sites import UnknownSite, check_site, sites_with_data
 from jobs import decisions
 from jobs.cli import app
-from jobs.cli.options import DbOption
+from jobs.cli.options import DbOption, SiteOption
 from jobs.cli.store import store_engine
 from jobs.engine import EngineUnavailable, RunRequest, check_cluster_store, run_on_cluster, scheduler_address
 from jobs.nightly import NightlySettings, factory_today, serve
 from jobs.runs import (
-    InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_changes, stored_plan,
+    InvalidData, NoStoredPlan, RunFailed, RunInProgress, RunOptions, execute_run, plan_all_sites, plan_changes,
+    stored_plan,
 )
 
 EXIT_FAILED, EXIT_BAD_DATA, EXIT_BUSY = 1, 2, 3
@@ -93,8 +97,10 @@ def run_now(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler to run on, e.g. tcp://host:8786 "
                             "[default: $REELPLAN_DASK_SCHEDULER, else in this process].")] = None,
+    site: SiteOption = DEFAULT_SITE,
+    all_sites: Annotated[bool, typer.Option("--all-sites", help="Plan every site, one after another.")] = False,
 ) -> None:
-    """Plan the store's dataset now and publish the plan (refused while another run is going)."""
+    """Plan a site's dataset now and publish its plan (refused while another run of the site is going)."""
     console = Console()
     settings = NightlySettings()
     options = RunOptions(
@@ -106,11 +112,14 @@ def run_now(
     day = as_of.date() if as_of else factory_today(settings)
     address = scheduler_address(scheduler)
     if address is not None:
-        _run_on_cluster(console, address, resolve_db_url(db), RunRequest(as_of=day, options=options))
+        _run_on_cluster(console, address, resolve_db_url(db), db, day, options, [site] if not all_sites else None)
         return
     engine = store_engine(db)
+    if all_sites:
+        _run_all_sites(console, engine, day, options)
+        return
     try:
-        run = execute_run(engine, as_of=day, trigger="manual", options=options,
+        run = execute_run(engine, as_of=day, trigger="manual", options=options, site=site,
                           progress=lambda event: console.print(event.line(), highlight=False,
                                                                style="dim" if event.phase == "start" else "green"))
     except RunInProgress as exc:
@@ -123,26 +132,66 @@ def run_now(
     console.print(f"Run {run.id} published (as of {day}) in {_total_seconds(run):.1f} s: {_outputs(run)}.")
 
 
-def _run_on_cluster(console: Console, address: str, db_url: str, request: RunRequest) -> None:
-    """``run-now --scheduler``: the run as a task of the Dask cluster at ``address``."""
+def _run_on_cluster(console: Console, address: str, db_url: str, db: str | None, day: date, options: RunOptions,
+                    sites: list[str] | None) -> None:
+    """``run-now --scheduler``: each site's run (``sites`` None: every site with data) as a task
+    of the Dask cluster at ``address``; exits with the worst outcome's code."""
     try:
         check_cluster_store(db_url)
-        store_engine(db_url).dispose()  # the store answers and has the current schema before the task goes out
-        console.print(f"Planning as of {request.as_of} on the Dask cluster at {address} ...")
-        [outcome] = run_on_cluster(address, db_url, [request])
-    except EngineUnavailable as exc:
+        engine = store_engine(db_url)  # the store answers and has the current schema before the tasks go out
+        with read_snapshot(engine) as session:
+            for site in sites or ():
+                check_site(session, site)
+            sites = sites if sites is not None else sites_with_data(session)
+        engine.dispose()
+        console.print(f"Planning {', '.join(sites)} as of {day} on the Dask cluster at {address} ...")
+        outcomes = run_on_cluster(address, db_url, [RunRequest(as_of=day, options=options, site=s) for s in sites])
+    except (EngineUnavailable, UnknownSite) as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BAD_DATA) from None
-    if outcome.status == "published":
-        console.print(f"Run {outcome.run_id} published (as of {request.as_of}) on the cluster.")
-        return
-    if outcome.code == EXIT_BUSY:
-        console.print(f"[bold yellow]Refused:[/] {outcome.error}")
-    else:
-        run = f"Run {outcome.run_id} " if outcome.run_id else "The run "
-        console.print(f"[bold red]{run}{outcome.status}[/]: {outcome.error}\nThe published plan is unchanged"
-                      + (f"; details: reelplan runs show {outcome.run_id}" if outcome.run_id else "."))
-    raise typer.Exit(outcome.code or EXIT_FAILED)
+    worst = 0
+    for outcome in outcomes:
+        site = outcome.request.site
+        if outcome.status == "published":
+            console.print(f"{site}: run {outcome.run_id} published (as of {day}) on the cluster.", highlight=False)
+            continue
+        if outcome.code == EXIT_BUSY:
+            console.print(f"{site}: [bold yellow]refused:[/] {outcome.error}", highlight=False)
+        else:
+            run = f"run {outcome.run_id} " if outcome.run_id else "the run "
+            console.print(f"{site}: [bold red]{run}{outcome.status}[/]: {outcome.error}; the published plan is unchanged"
+                          + (f"; details: reelplan runs show {outcome.run_id} --site {site}" if outcome.run_id else "."),
+                          highlight=False)
+        worst = max(worst, outcome.code or EXIT_FAILED, key=lambda code: (code == EXIT_FAILED, code))
+    if worst:
+        raise typer.Exit(worst)
+
+
+#: ``run-now --all-sites``: exit code of each way a site's run can end (the worst one is the command's).
+_OUTCOME_EXIT = {"published": 0, "invalid": EXIT_BAD_DATA, "failed": EXIT_FAILED, "busy": EXIT_BUSY}
+
+
+def _run_all_sites(console: Console, engine: Any, day: date, options: RunOptions) -> None:
+    """Plan every site, one line per stage (prefixed by the site), then one line per site; exits
+    with the worst outcome's code."""
+    outcomes = plan_all_sites(
+        engine, as_of=day, trigger="manual", options=options,
+        progress=lambda site, event: console.print(f"[{site}] {event.line()}", highlight=False, markup=False,
+                                                   style="dim" if event.phase == "start" else "green"))
+    for outcome in outcomes:
+        if outcome.run is not None:
+            console.print(f"{outcome.site}: run {outcome.run_id} published (as of {day}) in "
+                          f"{_total_seconds(outcome.run):.1f} s: {_outputs(outcome.run)}.", highlight=False)
+        elif outcome.status == "busy":
+            console.print(f"{outcome.site}: [bold yellow]refused:[/] {outcome.message}", highlight=False)
+        else:
+            console.print(f"{outcome.site}: [bold red]run {outcome.run_id} {outcome.message}[/] (the published plan "
+                          f"is unchanged; details: reelplan runs show {outcome.run_id} --site {outcome.site})",
+                          highlight=False)
+    worst = max((_OUTCOME_EXIT[o.status] for o in outcomes if o.status != "published"),
+                key=lambda code: (code == EXIT_FAILED, code), default=0)
+    if worst:
+        raise typer.Exit(worst)
 
 
 @app.command("export-plan")
@@ -150,13 +199,16 @@ def export_plan(
     run_id: Annotated[int | None, typer.Argument(help="Run id [default: the published plan].")] = None,
     out: Annotated[Path, typer.Option("--out", help="Plan folder to write (replaced as a whole).")] = Path("plan_out"),
     db: DbOption = None,
+    site: SiteOption = DEFAULT_SITE,
 ) -> None:
-    """Write a published plan as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
+    """Write a published plan of a site as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
     console = Console()
     with read_snapshot(store_engine(db)) as session:
-        run_id = run_id if run_id is not None else current_run_id(session)
+        check_site(session, site)
+        run_id = run_id if run_id is not None else current_run_id(session, site)
         try:
-            plan = stored_plan(session, run_id)
+            _check_run_site(session, run_id, site)
+            plan = stored_plan(session, run_id, site=site)
         except NoStoredPlan as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(EXIT_FAILED) from None
@@ -170,14 +222,17 @@ def runs(
     ctx: typer.Context,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+    site: SiteOption = DEFAULT_SITE,
 ) -> None:
-    """List the latest planning runs (status, start, seconds per stage, counts, costs)."""
+    """List a site's latest planning runs (status, start, seconds per stage, counts, costs)."""
     if ctx.invoked_subcommand is not None:
         return
     with read_snapshot(store_engine(db)) as session:
-        rows, current = list_runs(session, limit=limit), current_run_id(session)
+        check_site(session, site)
+        rows, current = list_runs(session, limit=limit, site=site), current_run_id(session, site)
     zone = NightlySettings().zone()
-    table = Table(title="Planning runs (newest first; * = published plan)")
+    where = "" if site == DEFAULT_SITE else f" of site {site}"
+    table = Table(title=f"Planning runs{where} (newest first; * = published plan)")
     for column in ("run", "trigger", "status", "as of", "started", "seconds", "stages (s)", "outputs", "costs",
                    "schedule (min)"):
         table.add_column(column, overflow="fold")
@@ -196,11 +251,18 @@ def runs_show(
     run_id: Annotated[int, typer.Argument(help="Run id (see `reelplan runs`).")],
     db: DbOption = None,
     rows: Annotated[int, typer.Option(help="Rows shown per change table.")] = 30,
+    site: SiteOption = DEFAULT_SITE,
 ) -> None:
-    """One run in detail, and what its plan changed since the previous published plan."""
+    """One run of a site in detail, and what its plan changed since the site's previous published plan."""
     console = Console()
     with read_snapshot(store_engine(db)) as session:
+        check_site(session, site)
         run = session.get(PlanningRun, run_id)
+        try:
+            _check_run_site(session, run_id, site)
+        except NoStoredPlan as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(EXIT_FAILED) from None
         if run is None:
             console.print(f"[red]There is no run {run_id}.[/]")
             raise typer.Exit(EXIT_FAILED)
@@ -232,6 +294,13 @@ def runs_show(
             console.print(_frame_table(f"{title} ({len(frame)} changes)", frame[list(columns)].head(rows)))
 
 
+def _check_run_site(session: Any, run_id: int | None, site: str) -> None:
+    """A run named on the command line must be of the site asked for (run ids are store-wide)."""
+    run = session.get(PlanningRun, run_id) if run_id is not None else None
+    if run is not None and run.site != site:
+        raise NoStoredPlan(f"Run {run_id} is a run of site '{run.site}', not '{site}'; give --site {run.site}.")
+
+
 _SUGGESTION_CHANGE_COLUMNS = ("change", "suggestion_id", "item_id", "supplier_id", "mpn", "order_date", "quantity",
                               "previous_quantity", "receipt_date", "previous_receipt_date", "unit_price")
 _JOB_CHANGE_COLUMNS = ("change", "job_id", "item_id", "due", "quantity", "line_id", "previous_line_id", "start",
@@ -241,25 +310,26 @@ _JOB_CHANGE_COLUMNS = ("change", "job_id", "item_id", "due", "quantity", "line_i
 # --- decisions ------------------------------------------------------------------------------
 
 
-def _decide(db: str | None, action: Any, **kwargs: Any) -> Any:
+def _decide(db: str | None, action: Any, site: str, **kwargs: Any) -> Any:
     console = Console()
     try:
         with write_session(store_engine(db)) as session:
-            return action(session, **kwargs)
+            return action(session, site=check_site(session, site), **kwargs)
     except decisions.DecisionError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_FAILED) from None
 
 
 @decisions_app.command("list")
-def decisions_list(db: DbOption = None) -> None:
-    """The published plan's purchase suggestions with their decisions, then decisions on earlier plans and pins."""
+def decisions_list(db: DbOption = None, site: SiteOption = DEFAULT_SITE) -> None:
+    """A site's published plan's purchase suggestions with their decisions, then decisions on earlier plans and pins."""
     console = Console()
     with read_snapshot(store_engine(db)) as session:
-        run_id = current_run_id(session)
+        check_site(session, site)
+        run_id = current_run_id(session, site)
         suggestions = load_plan_table(session, "purchase_suggestions", run_id) if run_id else pd.DataFrame()
-        taken = decisions.list_decisions(session)
-        pins = decisions.active_pins(session)
+        taken = decisions.list_decisions(session, site)
+        pins = decisions.active_pins(session, site)
     by_id: dict[str, SuggestionDecision] = {}
     for d in taken:  # newest first: the standing decision on each line (ids are stable across plans)
         by_id.setdefault(d.suggestion_id, d)
@@ -311,10 +381,10 @@ EditExpedite = Annotated[bool, typer.Option(
 def decisions_approve(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
     supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
-    note: NoteOption = "",
+    note: NoteOption = "", site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Approve a suggestion (optionally edited): it becomes an open PO, status sent, counted by the next run."""
-    d = _decide(db, decisions.approve_suggestion, suggestion_id=suggestion_id, quantity=quantity,
+    d = _decide(db, decisions.approve_suggestion, site, suggestion_id=suggestion_id, quantity=quantity,
                 due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Approved {suggestion_id}: {_po(d)}")
 
@@ -323,18 +393,19 @@ def decisions_approve(
 def decisions_edit(
     suggestion_id: str, db: DbOption = None, quantity: EditQuantity = None, due_date: EditDue = None,
     supplier: EditSupplier = None, mpn: EditMpn = None, expedite: EditExpedite = False, by: ByOption = "",
-    note: NoteOption = "",
+    note: NoteOption = "", site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Edit a suggestion's quantity, date or offer before approving it (each edit is checked against the offer)."""
-    d = _decide(db, decisions.edit_suggestion, suggestion_id=suggestion_id, quantity=quantity,
+    d = _decide(db, decisions.edit_suggestion, site, suggestion_id=suggestion_id, quantity=quantity,
                 due_date=_date(due_date), supplier_id=supplier, mpn=mpn, expedite=expedite, by=_user(by), note=note)
     Console().print(f"Edited {suggestion_id}: {_po(d)}")
 
 
 @decisions_app.command("reject")
-def decisions_reject(suggestion_id: str, db: DbOption = None, by: ByOption = "", note: NoteOption = "") -> None:
+def decisions_reject(suggestion_id: str, db: DbOption = None, by: ByOption = "", note: NoteOption = "",
+                     site: SiteOption = DEFAULT_SITE) -> None:
     """Reject a suggestion: the same line is not suggested again."""
-    _decide(db, decisions.reject_suggestion, suggestion_id=suggestion_id, by=_user(by), note=note)
+    _decide(db, decisions.reject_suggestion, site, suggestion_id=suggestion_id, by=_user(by), note=note)
     Console().print(f"Rejected {suggestion_id}.")
 
 
@@ -342,10 +413,10 @@ def decisions_reject(suggestion_id: str, db: DbOption = None, by: ByOption = "",
 def decisions_cancel_po(
     po_id: str, db: DbOption = None,
     line: Annotated[str | None, typer.Option("--line", help="The line, when the order has several.")] = None,
-    by: ByOption = "", note: NoteOption = "",
+    by: ByOption = "", note: NoteOption = "", site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Withdraw a PO line reelplan sent (not yet confirmed by the ERP): runs stop counting it."""
-    d = _decide(db, decisions.cancel_po, po_id=po_id, line=line, by=_user(by), note=note)
+    d = _decide(db, decisions.cancel_po, site, po_id=po_id, line=line, by=_user(by), note=note)
     Console().print(f"Cancelled {po_id} line {d.po_line}.")
 
 
@@ -354,27 +425,27 @@ def decisions_pin(
     job_id: str,
     line: Annotated[str, typer.Option("--line", help="SMT line to run the job on.")],
     start: Annotated[str, typer.Option("--start", help="Start, local time, YYYY-MM-DDTHH:MM.")],
-    db: DbOption = None, by: ByOption = "",
+    db: DbOption = None, by: ByOption = "", site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Pin a job of the published schedule to a line and start; the next runs keep it there."""
-    pin = _decide(db, decisions.pin_job, job_id=job_id, line_id=line, start=start, by=_user(by))
+    pin = _decide(db, decisions.pin_job, site, job_id=job_id, line_id=line, start=start, by=_user(by))
     Console().print(f"Pinned {job_id} to {pin.line_id} at {pin.start:%Y-%m-%d %H:%M}.")
 
 
 @decisions_app.command("unpin")
-def decisions_unpin(job_id: str, db: DbOption = None, by: ByOption = "") -> None:
+def decisions_unpin(job_id: str, db: DbOption = None, by: ByOption = "", site: SiteOption = DEFAULT_SITE) -> None:
     """Remove a job's pin."""
-    count = _decide(db, decisions.unpin_job, job_id=job_id, by=_user(by))
+    count = _decide(db, decisions.unpin_job, site, job_id=job_id, by=_user(by))
     Console().print(f"Removed {count} pin(s) of {job_id}.")
 
 
 @decisions_app.command("freeze")
 def decisions_freeze(
     hours: Annotated[float, typer.Argument(help="Hours from the plan's first shift start.")],
-    db: DbOption = None, by: ByOption = "",
+    db: DbOption = None, by: ByOption = "", site: SiteOption = DEFAULT_SITE,
 ) -> None:
     """Freeze the first HOURS of the published schedule: every job starting in them is pinned where it is."""
-    pins = _decide(db, decisions.freeze_schedule, hours=hours, by=_user(by))
+    pins = _decide(db, decisions.freeze_schedule, site, hours=hours, by=_user(by))
     Console().print(f"Froze {len(pins)} job(s): " + ", ".join(p.job_id for p in pins))
 
 

@@ -29,6 +29,7 @@ from connectors.dataset.report import render_issues
 from connectors.erp.config import ErpSettings, build_connector
 from connectors.erp.outbox import deliver_pending
 from connectors.store import open_store, write_session
+from connectors.store.models import DEFAULT_SITE
 from connectors.store.plans import load_plan_table
 from jobs import decisions, scenario_runs
 from jobs.engine import EngineUnavailable, RunRequest, check_cluster_store, run_requests, scheduler_address
@@ -66,11 +67,12 @@ def changes_since(session: Session, run_id: int, since_run: int) -> dict[str, pd
     }
 
 
-def _run_now(engine: Engine, as_of: dt.date | None) -> object:
-    """A run started over HTTP (API or workspace): the nightly run's settings, as of the given date or today
-    in the factory's zone."""
+def _run_now(engine: Engine, as_of: dt.date | None, site: str = DEFAULT_SITE) -> object:
+    """A run of ``site`` started over HTTP (API or workspace): the nightly run's settings, as of the given
+    date or today in the factory's zone."""
     settings = NightlySettings()
-    return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options())
+    return execute_run(engine, as_of=as_of or factory_today(settings), trigger="api", options=settings.run_options(),
+                       site=site)
 
 
 def _create_scenario(engine: Engine, name: str, changes: list[dict[str, Any]], *, description: str = "",

@@ -186,7 +186,7 @@ def test_a_pin_on_an_unknown_line_or_job_is_refused(store):
 def test_a_pin_to_a_line_the_board_may_not_use_or_too_small_or_before_the_plan_is_refused(store):
     with write_session(store) as session:
         session.add(SmtLine(line_id="SMT3", placements_per_hour=9000, feeder_slots=200))
-        session.get(SmtLine, "SMT2").feeder_slots = 1
+        session.get(SmtLine, ("default", "SMT2")).feeder_slots = 1
     with pytest.raises(DecisionError) as refused:
         _decide(store, decisions.pin_job, "P7", line_id="SMT3", start=dt.datetime(2026, 12, 10, 7, 30))
     assert str(refused.value) == "PCB1 (job P7) may run only on SMT1, SMT2 (smt_process.line_ids), not on SMT3."

@@ -1,5 +1,7 @@
 """Buyers' decisions on purchase suggestions and planners' pins, through the jobs functions.
 
+Each acts on the published plan of one site (``?site=``, default ``default``).
+
 Each decision runs in one transaction with its audit entry (who, when, before, after). A
 decision the rules refuse (unknown suggestion, already approved, no such line…) is answered
 409 with the reason. With an ERP configured, an approved order is sent to it right after
@@ -19,9 +21,10 @@ from sqlmodel import Session, select
 from connectors.api import audit
 from connectors.api.actions import Outbox, PlanningActions
 from connectors.api.auth import Permission, Principal
-from connectors.api.deps import WriteSession, caller
+from connectors.api.deps import KnownSite, WriteSession, caller
 from connectors.erp.outbox import deliver_pending
 from connectors.store.models import JobPin, SuggestionDecision
+from connectors.store.plans import site_runs
 
 Id = Annotated[str, Path(min_length=1, max_length=200)]
 
@@ -57,9 +60,10 @@ class FreezeIn(BaseModel):
 CONFLICT = {409: {"description": "The decision cannot be taken; `detail` says why."}}
 
 
-def _decision_before(session: Session, suggestion_id: str) -> SuggestionDecision | None:
-    """The standing decision on a suggestion (ids are stable: it may come from an earlier plan)."""
-    return session.exec(select(SuggestionDecision).where(SuggestionDecision.suggestion_id == suggestion_id)
+def _decision_before(session: Session, suggestion_id: str, site: str) -> SuggestionDecision | None:
+    """The standing decision on a suggestion of ``site`` (ids are stable: it may come from an earlier plan)."""
+    return session.exec(select(SuggestionDecision).where(SuggestionDecision.suggestion_id == suggestion_id,
+                                                         SuggestionDecision.run_id.in_(site_runs(site)))
                         .order_by(SuggestionDecision.id.desc())).first()
 
 
@@ -85,12 +89,12 @@ def build_router(actions: PlanningActions) -> APIRouter:
 
     def suggestion_route(verb: str, function: Callable[..., Any], edits: bool) -> None:
         def endpoint(suggestion_id: Id, session: WriteSession, who: caller(Permission.DECIDE_PURCHASES),
-                     request: Request, background: BackgroundTasks,
+                     request: Request, background: BackgroundTasks, site: KnownSite,
                      body: Annotated[SuggestionChange, Body()] = SuggestionChange()) -> dict:
-            before = _decision_before(session, suggestion_id)
+            before = _decision_before(session, suggestion_id, site)
             kwargs = body.model_dump(exclude={"note"}) if edits else {}
             after = decide(session, who, f"suggestion.{verb}", f"suggestion:{suggestion_id}", before,
-                           lambda: function(session, suggestion_id, by=who.name, note=body.note, **kwargs))
+                           lambda: function(session, suggestion_id, by=who.name, note=body.note, site=site, **kwargs))
             outbox: Outbox | None = request.app.state.outbox
             if verb == "approve" and outbox is not None and outbox.send_on_approve:
                 session.commit()  # the order must be stored before it is sent
@@ -113,28 +117,31 @@ def build_router(actions: PlanningActions) -> APIRouter:
         @router.post("/purchase-orders/{po_id}/cancel", responses=CONFLICT,
                      summary="Withdraw a purchase order line reelplan sent")
         def cancel_purchase_order(po_id: Id, session: WriteSession, who: caller(Permission.DECIDE_PURCHASES),
-                                  body: Annotated[CancelIn, Body()] = CancelIn()) -> dict:
-            before = session.exec(select(SuggestionDecision).where(SuggestionDecision.po_id == po_id)).first()
+                                  site: KnownSite, body: Annotated[CancelIn, Body()] = CancelIn()) -> dict:
+            before = session.exec(select(SuggestionDecision).where(
+                SuggestionDecision.po_id == po_id, SuggestionDecision.run_id.in_(site_runs(site)))).first()
             return decide(session, who, "purchase_order.cancel", f"po:{po_id}", before,
-                          lambda: cancel_po(session, po_id, line=body.line, by=who.name, note=body.note))
+                          lambda: cancel_po(session, po_id, line=body.line, by=who.name, note=body.note, site=site))
 
     if actions.pin_job is not None:
         pin_job = actions.pin_job
 
         @router.post("/jobs/{job_id}/pin", responses=CONFLICT, summary="Pin a scheduled job to a line and a start")
-        def pin(job_id: Id, body: PinIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS)) -> dict:
-            before = _active_pins(session, job_id)
+        def pin(job_id: Id, body: PinIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS),
+                site: KnownSite) -> dict:
+            before = _active_pins(session, job_id, site)
             return decide(session, who, "job.pin", f"job:{job_id}", before,
-                          lambda: pin_job(session, job_id, line_id=body.line_id, start=body.start, by=who.name))
+                          lambda: pin_job(session, job_id, line_id=body.line_id, start=body.start, by=who.name,
+                                          site=site))
 
     if actions.unpin_job is not None:
         unpin_job = actions.unpin_job
 
         @router.post("/jobs/{job_id}/unpin", responses=CONFLICT, summary="Remove a job's pins")
-        def unpin(job_id: Id, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS)) -> dict:
-            before = _active_pins(session, job_id)
+        def unpin(job_id: Id, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS), site: KnownSite) -> dict:
+            before = _active_pins(session, job_id, site)
             removed = decide(session, who, "job.unpin", f"job:{job_id}", before,
-                             lambda: unpin_job(session, job_id, by=who.name))
+                             lambda: unpin_job(session, job_id, by=who.name, site=site))
             return {"job_id": job_id, "removed": removed}
 
     if actions.freeze_schedule is not None:
@@ -142,13 +149,15 @@ def build_router(actions: PlanningActions) -> APIRouter:
 
         @router.post("/schedule/freeze", responses=CONFLICT,
                      summary="Pin every job starting in the first hours of the published schedule")
-        def freeze(body: FreezeIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS)) -> dict:
+        def freeze(body: FreezeIn, session: WriteSession, who: caller(Permission.SCHEDULE_JOBS),
+                   site: KnownSite) -> dict:
             pins = decide(session, who, "schedule.freeze", f"hours:{body.hours:g}", None,
-                          lambda: freeze_schedule(session, body.hours, by=who.name))
+                          lambda: freeze_schedule(session, body.hours, by=who.name, site=site))
             return {"pinned": pins}
 
     return router
 
 
-def _active_pins(session: Session, job_id: str) -> list[JobPin]:
-    return list(session.exec(select(JobPin).where(JobPin.job_id == job_id, JobPin.active)))
+def _active_pins(session: Session, job_id: str, site: str) -> list[JobPin]:
+    return list(session.exec(select(JobPin).where(JobPin.job_id == job_id, JobPin.active,
+                                                  JobPin.run_id.in_(site_runs(site)))))

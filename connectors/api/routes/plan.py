@@ -1,4 +1,5 @@
-"""Pulling the published plan: every table paginated and filtered, each answer naming its run.
+"""Pulling the published plan of a site (``?site=``, default ``default``): every table paginated
+and filtered, each answer naming its run. A ``run_id`` must be a run of that site.
 
 (No ``from __future__ import annotations`` here: the per-table endpoints are built in a
 loop and FastAPI must see their real annotation objects.)
@@ -14,13 +15,14 @@ from sqlmodel import Session, col, select
 
 from connectors.api.audit import jsonable
 from connectors.api.auth import Permission
-from connectors.api.deps import PageDep, ReadSession, caller
+from connectors.api.deps import KnownSite, PageDep, ReadSession, caller
 from connectors.api.schemas import PlanPageOut
 from connectors.store.plans import load_plan_table
 from connectors.workbook import workbook_bytes
 from connectors.store.models import (
-    PLAN_MODELS, PLAN_STORE_COLUMNS, CurrentPlan, Demand, PlanningRun, SuggestionDecision,
+    DEFAULT_SITE, PLAN_MODELS, PLAN_STORE_COLUMNS, CurrentPlan, Demand, PlanningRun, SuggestionDecision,
 )
+from connectors.store.plans import site_runs
 
 router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,16 +57,19 @@ def _filter_model(name: str) -> type[_Filters]:
     return create_model(f"{name.title().replace('_', '')}Filters", __base__=base, **fields)
 
 
-def resolve_run(session: Session, run_id: int | None) -> PlanningRun:
-    """The run asked for, or the one whose plan is published; 404 when there is none."""
+def resolve_run(session: Session, run_id: int | None, site: str = DEFAULT_SITE) -> PlanningRun:
+    """The run of ``site`` asked for, or the one whose plan is the site's published plan; 404 when there is none."""
     if run_id is None:
-        current = session.get(CurrentPlan, 1)
+        current = session.get(CurrentPlan, site)
         if current is None:
-            raise HTTPException(404, detail="no plan has been published yet")
+            raise HTTPException(404, detail=f"no plan has been published yet for site '{site}'")
         run_id = current.run_id
     run = session.get(PlanningRun, run_id)
     if run is None:
         raise HTTPException(404, detail=f"no run {run_id}")
+    if run.site != site:
+        raise HTTPException(404, detail=f"run {run_id} is a run of site '{run.site}', not '{site}'; "
+                                        f"ask with site={run.site}")
     if run.status != "published":  # running, failed, or archived (its outputs pruned)
         raise HTTPException(404, detail=f"run {run_id} has no stored plan (it is {run.status})")
     return run
@@ -81,7 +86,8 @@ def plan_rows(session: Session, name: str, run: PlanningRun, filters: dict[str, 
         if value is None or field in ("run_id", "date_from", "date_to"):
             continue
         if field == "customer_id" and name == "pegging":
-            query = query.where(col(model.demand_id).in_(select(Demand.demand_id).where(Demand.customer_id == value)))
+            query = query.where(col(model.demand_id).in_(select(Demand.demand_id).where(
+                Demand.site == run.site, Demand.customer_id == value)))
         else:
             query = query.where(getattr(model, field) == value)
     if date_column is not None:
@@ -105,7 +111,7 @@ def _suggestion_context(session: Session, run: PlanningRun, rows: list[dict[str,
     items = sorted({r["item_id"] for r in rows if r.get("item_id")})
     decisions = {  # the newest decision on each line (ids are stable: an edit may come from an earlier plan)
         d.suggestion_id: d for d in session.exec(select(SuggestionDecision).where(
-            SuggestionDecision.run_id <= run.id,
+            SuggestionDecision.run_id <= run.id, col(SuggestionDecision.run_id).in_(site_runs(run.site)),
             col(SuggestionDecision.suggestion_id).in_([r["suggestion_id"] for r in rows]))
             .order_by(col(SuggestionDecision.id)))
     }
@@ -113,7 +119,7 @@ def _suggestion_context(session: Session, run: PlanningRun, rows: list[dict[str,
     if "pegging" in run.tables and items:
         peg = PLAN_MODELS["pegging"]
         query = (select(peg, Demand.customer_id, Demand.due_date)
-                 .join(Demand, col(Demand.demand_id) == col(peg.demand_id), isouter=True)
+                 .join(Demand, (col(Demand.demand_id) == col(peg.demand_id)) & (Demand.site == run.site), isouter=True)
                  .where(peg.run_id == run.id, col(peg.item_id).in_(items), peg.supply_type == "planned")
                  .order_by(col(peg.row_no)))
         for link, customer, due in session.exec(query):
@@ -139,8 +145,8 @@ def _register(name: str) -> None:
     path = "/" + name.replace("_", "-")
 
     def endpoint(session: ReadSession, page: PageDep, filters: Annotated[filters_model, Query()],
-                 who: caller(Permission.READ_PLAN)) -> dict:
-        run = resolve_run(session, filters.run_id)
+                 who: caller(Permission.READ_PLAN), site: KnownSite) -> dict:
+        run = resolve_run(session, filters.run_id, site)
         total, rows = plan_rows(session, name, run, filters.model_dump(), page.limit, page.offset)
         if name == "purchase_suggestions":
             _suggestion_context(session, run, rows)
@@ -158,10 +164,10 @@ for _name in PLAN_FILTERS:
 
 @router.get("/purchase-suggestions.xlsx", summary="The buyer workbook of a run (default: the published plan)",
             response_class=Response, responses={200: {"content": {XLSX: {}}}})
-def read_workbook(session: ReadSession, who: caller(Permission.READ_PLAN),
+def read_workbook(session: ReadSession, who: caller(Permission.READ_PLAN), site: KnownSite,
                   run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
     """The same workbook as ``purchase_suggestions.xlsx`` of the plan folder: one sheet per supplier."""
-    run = resolve_run(session, run_id)
+    run = resolve_run(session, run_id, site)
     if "purchase_suggestions" not in run.tables:
         raise HTTPException(404, detail=f"run {run.id} has no purchase_suggestions (its stage did not run)")
     book = workbook_bytes(load_plan_table(session, "purchase_suggestions", run.id), run.summary.get("purchasing") or {})
@@ -170,8 +176,8 @@ def read_workbook(session: ReadSession, who: caller(Permission.READ_PLAN),
 
 
 @router.get("/summary", summary="The plan summary: counts, costs, solver status, stage times")
-def read_summary(session: ReadSession, who: caller(Permission.READ_PLAN),
+def read_summary(session: ReadSession, who: caller(Permission.READ_PLAN), site: KnownSite,
                  run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict:
-    run = resolve_run(session, run_id)
+    run = resolve_run(session, run_id, site)
     return {"run_id": run.id, "published_at": jsonable(run.published_at), "as_of": jsonable(run.as_of),
             "summary": run.summary, "counts": run.counts, "costs": run.costs}

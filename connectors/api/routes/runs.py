@@ -1,4 +1,7 @@
-"""Run status and history; starting a run."""
+"""Run status and history; starting a run — per site (``?site=``, default ``default``).
+
+``GET /runs/{id}`` answers any run (run ids are store-wide; the run names its site).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from connectors.api import audit
 from connectors.api.actions import PlanningActions
 from connectors.api.audit import jsonable
 from connectors.api.auth import Permission
-from connectors.api.deps import PageDep, ReadSession, caller
+from connectors.api.deps import KnownSite, PageDep, ReadSession, caller
 from connectors.api.routes.plan import resolve_run
 from connectors.api.schemas import RunOut, RunsOut
 from connectors.store import read_snapshot, write_session
@@ -34,16 +37,17 @@ def run_out(run: PlanningRun, current_id: int | None) -> dict:
     return {**run.model_dump(), "budget": budget if isinstance(budget, dict) else {}, "current": run.id == current_id}
 
 
-def _current_id(session: Session) -> int | None:
-    current = session.get(CurrentPlan, 1)
+def _current_id(session: Session, site: str) -> int | None:
+    current = session.get(CurrentPlan, site)
     return current.run_id if current else None
 
 
-@router.get("", response_model=RunsOut, summary="Run history, newest first")
-def list_runs(session: ReadSession, page: PageDep, who: caller(Permission.READ_RUNS)) -> dict:
-    total = session.exec(select(func.count()).select_from(PlanningRun)).one()
-    runs = session.exec(select(PlanningRun).order_by(col(PlanningRun.id).desc()).offset(page.offset).limit(page.limit))
-    current = _current_id(session)
+@router.get("", response_model=RunsOut, summary="A site's run history, newest first")
+def list_runs(session: ReadSession, page: PageDep, who: caller(Permission.READ_RUNS), site: KnownSite) -> dict:
+    total = session.exec(select(func.count()).select_from(PlanningRun).where(PlanningRun.site == site)).one()
+    runs = session.exec(select(PlanningRun).where(PlanningRun.site == site).order_by(col(PlanningRun.id).desc())
+                        .offset(page.offset).limit(page.limit))
+    current = _current_id(session, site)
     return {"total": total, "limit": page.limit, "offset": page.offset, "items": [run_out(r, current) for r in runs]}
 
 
@@ -54,7 +58,7 @@ def read_run(run_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: ReadSess
     if run is None:
         raise HTTPException(404, detail=f"no run {run_id}")
     gone = gone_decisions(session, run.id) if run.status == "published" else []
-    return {**run_out(run, _current_id(session)), "decisions_gone": [jsonable(d.model_dump(include=GONE_FIELDS))
+    return {**run_out(run, _current_id(session, run.site)), "decisions_gone": [jsonable(d.model_dump(include=GONE_FIELDS))
                                                                     for d in gone]}
 
 
@@ -104,7 +108,7 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
         @router.post("/runs", status_code=202, response_model=RunOut,
                      responses={409: {"description": "A run is already in progress."}},
                      summary="Start a planning run now (answers once it is recorded; poll /runs/{id})")
-        def trigger_run(request: Request, who: caller(Permission.TRIGGER_RUN),
+        def trigger_run(request: Request, who: caller(Permission.TRIGGER_RUN), site: KnownSite,
                         body: Annotated[RunIn, Body()] = RunIn()) -> dict:
             engine = request.app.state.engine
             with read_snapshot(engine) as session:
@@ -113,7 +117,7 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
 
             def work() -> None:
                 try:
-                    run_now(engine, body.as_of)
+                    run_now(engine, body.as_of, site)
                 except BaseException as exc:  # recorded on the run by jobs.runs; kept here for the caller
                     outcome["error"] = exc
 
@@ -122,13 +126,13 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
             deadline = time.monotonic() + STARTUP_WAIT_S
             while True:
                 with read_snapshot(engine) as session:
-                    run = session.exec(select(PlanningRun).where(PlanningRun.id > last)
+                    run = session.exec(select(PlanningRun).where(PlanningRun.id > last, PlanningRun.site == site)
                                        .order_by(col(PlanningRun.id))).first()
                     if run is not None:
                         with write_session(engine) as audit_session:
                             audit.record(audit_session, who, "run.trigger", f"run:{run.id}",
-                                         after={"as_of": run.as_of})
-                        return run_out(run, _current_id(session))
+                                         after={"as_of": run.as_of, "site": site})
+                        return run_out(run, _current_id(session, site))
                 if isinstance(outcome.get("error"), actions.run_in_progress):
                     raise HTTPException(409, detail=str(outcome["error"]))
                 if not worker.is_alive() or time.monotonic() > deadline:
@@ -140,13 +144,13 @@ def build_action_router(actions: PlanningActions) -> APIRouter:
 
         @router.get("/plan/changes", summary="What changed in the plan since an earlier run",
                     tags=["plan"])
-        def read_changes(session: ReadSession, who: caller(Permission.READ_PLAN),
+        def read_changes(session: ReadSession, who: caller(Permission.READ_PLAN), site: KnownSite,
                          since_run: Annotated[int, Query(ge=1, le=2**31 - 1, description="the earlier run")],
                          run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1,
                                                              description="the later run; default: the published plan")
                                            ] = None) -> dict:
-            run = resolve_run(session, run_id)
-            before = resolve_run(session, since_run)
+            run = resolve_run(session, run_id, site)
+            before = resolve_run(session, since_run, site)
             tables = changes_since(session, run.id, before.id)
             return {"run_id": run.id, "since_run": before.id,
                     "changes": {name: plan_records(name, frame) for name, frame in tables.items()}}

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from connectors.api.auth import Permission
 from connectors.store.models import JobPin, PlanningRun
+from connectors.store.plans import site_runs
 from connectors.web import queries
 from connectors.web.sessions import SignedIn
 from connectors.web.workspace import Workspace, day, number
@@ -283,7 +284,8 @@ class SchedulePage:
                         else "on time")).classes("text-negative" if job["tardiness_minutes"] > 0 else "")
             with self.ws.read() as session:
                 material = queries.job_material(session, job["item_id"])
-                pins = session.exec(select(JobPin).where(JobPin.active, JobPin.item_id == job["item_id"])).all()
+                pins = session.exec(select(JobPin).where(JobPin.active, JobPin.item_id == job["item_id"],
+                                                         JobPin.run_id.in_(site_runs(queries.SITE)))).all()
             ui.label("Material (one BOM level; feeder = takes a feeder slot)").classes("text-subtitle1")
             ui.table(columns=[{"name": k, "label": k.replace("_", " "), "field": k, "align": "left"}
                               for k in ("item_id", "description", "qty_per", "feeder")],
@@ -378,4 +380,5 @@ def watch_run(ws: Workspace, run_id: int, label: Any, on_done: Any) -> None:
 
 
 def _pins(session: Any, job_id: str) -> list[JobPin]:
-    return list(session.exec(select(JobPin).where(JobPin.job_id == job_id, JobPin.active)).all())
+    return list(session.exec(select(JobPin).where(JobPin.job_id == job_id, JobPin.active,
+                                                  JobPin.run_id.in_(site_runs(queries.SITE)))).all())

@@ -44,7 +44,7 @@ def test_store_table_agrees_with_the_dataset_schema_column_by_column(name):
         always = column.required or column.default is not None
         assert sql.nullable is not always, column.name
     key = schema.key or ("row_no",)
-    assert tuple(c.name for c in table.primary_key.columns) == key
+    assert tuple(c.name for c in table.primary_key.columns) == ("site", *key)  # keys are per site
 
 
 PLAN_FILES = {**PLAN_COLUMNS, "capacity_load": CAPACITY_LOAD_COLUMNS}
@@ -96,7 +96,7 @@ def test_the_initial_revision_is_0001_initial(empty_store_url):
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == "0001_initial"
             tables = set(sa.inspect(connection).get_table_names())
-        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES | CAPACITY_TABLES | SCENARIO_TABLES
+        later = WEB_TABLES | EMS_TABLES | EMS_PLAN_TABLES | CAPACITY_TABLES | SCENARIO_TABLES | SITE_TABLES
         assert _our_tables(("connectors.store.models",)) - {"id_counters"} - later <= tables
         assert not WEB_TABLES & tables
     finally:
@@ -155,6 +155,10 @@ def test_revision_0008_adds_the_scenarios_and_a_runs_scenario_and_token_and_remo
             assert "scenario" not in {c["name"] for c in inspector.get_columns("planning_runs")}
     finally:
         engine.dispose()
+
+
+#: Tables later revisions add (0009_sites).
+SITE_TABLES = {"sites"}
 
 
 def test_revision_0004_adds_the_web_users(empty_store_url):
