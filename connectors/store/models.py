@@ -295,7 +295,7 @@ class PlanningRun(SQLModel, table=True):
     scenario: str = Field(default="", index=True)
     #: The submitter's token of a run handed to an engine: a task run again (its worker died)
     #: finds its run by this token, so the run is recorded once.
-    request_token: str | None = Field(default=None, unique=True)
+    request_token: str | None = Field(default=None, unique=True, index=True)
 
 
 class Scenario(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """Rough-cut SMT capacity by run: hours loaded per line and week beyond the detailed window.
 
 Revision ID: 0007_capacity_load
-Revises: 0005_ems_data
+Revises: 0006_ems_plan
 Create Date: 2026-12-07
 
 Mirrors :class:`connectors.store.models.CapacityLoadRow` (``capacity_load.csv`` of the plan folder).

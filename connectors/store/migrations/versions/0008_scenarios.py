@@ -1,7 +1,7 @@
 """What-if scenarios: the scenarios table, and a run's scenario and request token.
 
 Revision ID: 0008_scenarios
-Revises: 0005_ems_data
+Revises: 0007_capacity_load
 Create Date: 2026-12-07
 
 Mirrors :class:`connectors.store.models.Scenario` and ``PlanningRun.scenario`` and
@@ -30,17 +30,17 @@ def upgrade() -> None:
         sa.Column("created_by", AutoString(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
-    with op.batch_alter_table("planning_runs") as table:
-        table.add_column(sa.Column("scenario", AutoString(), nullable=False, server_default=""))
-        table.add_column(sa.Column("request_token", AutoString(), nullable=True))
-        table.create_index("ix_planning_runs_scenario", ["scenario"])
-        table.create_unique_constraint("uq_planning_runs_request_token", ["request_token"])
+    # In place, also on SQLite (a unique index, not a constraint): other tables refer to the
+    # runs, so the table is not copied.
+    op.add_column("planning_runs", sa.Column("scenario", AutoString(), nullable=False, server_default=""))
+    op.add_column("planning_runs", sa.Column("request_token", AutoString(), nullable=True))
+    op.create_index("ix_planning_runs_scenario", "planning_runs", ["scenario"])
+    op.create_index("ix_planning_runs_request_token", "planning_runs", ["request_token"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("planning_runs") as table:
-        table.drop_constraint("uq_planning_runs_request_token", type_="unique")
-        table.drop_index("ix_planning_runs_scenario")
-        table.drop_column("request_token")
-        table.drop_column("scenario")
+    op.drop_index("ix_planning_runs_request_token", table_name="planning_runs")
+    op.drop_index("ix_planning_runs_scenario", table_name="planning_runs")
+    op.drop_column("planning_runs", "request_token")
+    op.drop_column("planning_runs", "scenario")
     op.drop_table("scenarios")

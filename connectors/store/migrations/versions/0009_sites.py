@@ -1,7 +1,7 @@
 """Several sites (factories) in one store: a ``site`` on every dataset table and run, keys per site.
 
 Revision ID: 0009_sites
-Revises: 0005_ems_data
+Revises: 0008_scenarios
 Create Date: 2026-12-07
 
 Mirrors :class:`connectors.store.models.Site`, the ``site`` column of the dataset tables,
@@ -92,9 +92,9 @@ def upgrade() -> None:
     for name, key in KEYS.items():
         _set_key(name, ["site", *key], add_site=True)
 
-    with op.batch_alter_table("planning_runs") as table:
-        table.add_column(sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
-        table.create_index("ix_planning_runs_site", ["site"])
+    # In place, also on SQLite: other tables refer to the runs, so the table is not copied.
+    op.add_column("planning_runs", sa.Column("site", AutoString(), nullable=False, server_default=DEFAULT_SITE))
+    op.create_index("ix_planning_runs_site", "planning_runs", ["site"])
 
     connection = op.get_bind()
     published = _published(connection)
