@@ -140,6 +140,8 @@ def _summary_sheet(sheet: Worksheet, suggestions: pd.DataFrame, summary: dict) -
         ("Lines", len(suggestions), "0"),
         ("Shortage (units no offer can deliver)", summary.get("shortage_qty"), "#,##0.###"),
     ]
+    if "unauthorised_value" in suggestions.columns:
+        rows.append(("Unauthorised NCNR value", float(suggestions.unauthorised_value.sum()), MONEY))
     for r, (label, value, fmt) in enumerate(rows, start=3):
         sheet.cell(row=r, column=1, value=label).font = Font(bold=True)
         cell = sheet.cell(row=r, column=2, value=value)

@@ -22,7 +22,7 @@ from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
 from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
 from optimizer.purchasing.liability import (
-    liability_totals, ncnr_liability, po_lines, suggestion_lines, unauthorised_value,
+    LINE_COLUMNS, PEG_COLUMNS, liability_totals, ncnr_liability, po_lines, suggestion_lines, unauthorised_value,
 )
 from optimizer.sequencing import SequencingResult, sequence_jobs
 from optimizer.sequencing.model import DETERMINISTIC_UNITS_PER_SECOND
@@ -132,7 +132,10 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     purchasing); None without pegging (classic MRP), which says whom a line serves."""
     if mrp.pegging is None:
         return None
-    po = mrp.pegging.loc[mrp.pegging["supply_type"].astype(str).to_numpy() == "po"]
+    if not dataset.supplier_offers["ncnr"].any() and dataset.customers["material_authorisation_days"].isna().all():
+        return ncnr_liability(pd.DataFrame(columns=list(LINE_COLUMNS)), pd.DataFrame(columns=list(PEG_COLUMNS)),
+                              dataset.demand, dataset.customers, dataset.settings.as_of)  # nothing NCNR or unauthorised
+    po = mrp.pegging.loc[(mrp.pegging["supply_type"] == "po").to_numpy(dtype=bool)]
     pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
                           "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
                           "quantity": po["quantity"].to_numpy(dtype=float)})]
@@ -140,7 +143,7 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     if purchasing is not None:
         lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
         pegs.append(purchasing.pegs.assign(source="suggestion", ref_id=purchasing.pegs["suggestion_id"])[
-            ["source", "ref_id", "demand_id", "quantity"]])
+            list(PEG_COLUMNS)])
     return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
                           dataset.customers, dataset.settings.as_of)
 

@@ -414,11 +414,12 @@ def build() -> Dataset:
 #: Days of forecast each customer authorises material for (customers.csv, in that order):
 #: Cardia's medical programme covers half a year; Drivetek 60 days, Nordlink 90.
 AUTHORISATION_DAYS = [180, 60, 90]
-#: The customers' AMLs: Cardia (Class 3, medical) has qualified only the Murata 100 nF
-#: capacitor; Nordlink approves the Samsung second source as well. Drivetek lists none, so
-#: it accepts every MPN.
+#: The customers' AMLs: Cardia (Class 3, medical) has qualified only the Murata parts of
+#: the two workhorse capacitors, not the Samsung second sources; Nordlink approves both for
+#: the 100 nF. Drivetek lists none, so it accepts every MPN.
 APPROVED_MPNS = [
     (CARDIA, "CAP-0402-100N-16V", "GRM155R71C104KA88D"),
+    (CARDIA, "CAP-0402-1U-16V", "GRM155R61C105KA88D"),
     (NORDLINK, "CAP-0402-100N-16V", "CL05B104KO5NNNC"),
     (NORDLINK, "CAP-0402-100N-16V", "GRM155R71C104KA88D"),
 ]

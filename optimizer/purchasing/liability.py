@@ -45,7 +45,8 @@ def po_lines(purchase_orders: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFram
     fallback = keyed["ref_id"].map(offer_price).to_numpy(dtype=float)
     price = np.where(np.isnan(own), np.nan_to_num(fallback, nan=0.0), own)
     return pd.DataFrame({
-        "source": "po", "ref_id": keyed["ref_id"].to_numpy(dtype=object), "item_id": keyed["item_id"].to_numpy(dtype=object),
+        "source": "po", "ref_id": keyed["ref_id"].to_numpy(dtype=object),
+        "item_id": keyed["item_id"].to_numpy(dtype=object),
         "unit_price": price, "ncnr": keyed["ref_id"].isin(ncnr_ref).to_numpy(dtype=bool),
     }, columns=list(LINE_COLUMNS))
 
@@ -54,7 +55,8 @@ def suggestion_lines(suggestions: pd.DataFrame, offers: pd.DataFrame) -> pd.Data
     """Suggested lines as purchase lines: NCNR when their offer (supplier, item, MPN) is."""
     ncnr = offers.loc[offers["ncnr"].astype(bool)]
     ncnr_keys = set(zip(ncnr["supplier_id"].astype(str), ncnr["item_id"].astype(str), ncnr["mpn"].astype(str)))
-    keys = zip(suggestions["supplier_id"].astype(str), suggestions["item_id"].astype(str), suggestions["mpn"].astype(str))
+    keys = zip(suggestions["supplier_id"].astype(str), suggestions["item_id"].astype(str),
+               suggestions["mpn"].astype(str))
     return pd.DataFrame({
         "source": "suggestion", "ref_id": suggestions["suggestion_id"].astype(str).to_numpy(dtype=object),
         "item_id": suggestions["item_id"].astype(str).to_numpy(dtype=object),
@@ -93,11 +95,13 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
     empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
     if pegs.empty or lines.empty or demand.empty:
         return empty
-    customer_of = pd.Series(demand["customer_id"].astype(str).to_numpy(), index=demand["demand_id"].astype(str).to_numpy())
+    customer_of = pd.Series(demand["customer_id"].astype(str).to_numpy(),
+                            index=demand["demand_id"].astype(str).to_numpy())
     authorised = authorised_demand(demand, customers, as_of)
     peg = pegs.assign(demand_id=pegs["demand_id"].astype(str), ref_id=pegs["ref_id"].astype(str))
     peg = peg.loc[peg["demand_id"].isin(customer_of.index)]
-    peg = peg.assign(customer_id=peg["demand_id"].map(customer_of), authorised=peg["demand_id"].map(authorised).astype(bool))
+    peg = peg.assign(customer_id=peg["demand_id"].map(customer_of),
+                     authorised=peg["demand_id"].map(authorised).astype(bool))
     line = lines.assign(ref_id=lines["ref_id"].astype(str))
     parts = peg.merge(line, on=["source", "ref_id"], how="inner")
     parts = parts.loc[parts["ncnr"] | ~parts["authorised"]]

@@ -69,3 +69,6 @@ def test_a_lines_unauthorised_ncnr_value_is_shown_beside_it(tmp_path):
     column = header.index("Unauthorised NCNR value") + 1
     assert [dist.cell(row=r, column=column).value for r in (2, 3)] == [72.0, 0.0]  # MCU first: by order date
     assert dist.cell(row=2, column=column).number_format == "#,##0.00"
+    summary = load_workbook(path)["Summary"]
+    labels = {summary.cell(row=r, column=1).value: summary.cell(row=r, column=2).value for r in range(1, 13)}
+    assert labels["Unauthorised NCNR value"] == 72.0

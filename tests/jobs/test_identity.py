@@ -75,6 +75,19 @@ def test_renaming_a_planned_order_renames_its_job_pegging_and_exceptions():
     assert counters == {"planned_order": 42}
 
 
+def test_renaming_a_suggestion_renames_it_in_the_liability_but_not_a_po_of_the_same_name():
+    previous = _suggestions(("PS00009", "MCU", "S1", "M-1", "2027-01-10"))
+    plan = Plan(
+        purchase_suggestions=_suggestions(("PS00001", "MCU", "S1", "M-1", "2027-01-12"),
+                                          ("PS00002", "MCU", "S2", "M-2", "2027-01-12")),
+        liability=pd.DataFrame({"customer_id": ["ACME", "ACME", "BETA"], "source": ["suggestion", "po", "suggestion"],
+                                "ref_id": ["PS00001", "PS00001", "PS00002"], "quantity": [5.0, 6.0, 7.0]}),
+    )
+    stable, _ = stable_plan(plan, {"purchase_suggestions": previous}, retired={}, counters={"suggestion": 10})
+    assert list(stable.purchase_suggestions["suggestion_id"]) == ["PS00009", "PS00010"]
+    assert list(stable.liability["ref_id"]) == ["PS00009", "PS00001", "PS00010"]
+
+
 lines = st.lists(st.tuples(st.sampled_from(["R1", "R2"]), st.sampled_from(["S1", "S2"]), st.integers(0, 40)),
                  max_size=12)
 

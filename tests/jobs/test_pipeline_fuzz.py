@@ -50,6 +50,23 @@ def test_a_generated_factory_plans_within_the_invariants(factory):
     check_planned_orders_are_not_released_before_as_of(planned)
     check_pegging_adds_up_to_each_demand(planned)
     check_scheduled_jobs_do_not_overlap_and_run_on_lines_they_may_use(planned)
+    check_liability_never_exceeds_its_lines(planned)
+
+
+def check_liability_never_exceeds_its_lines(planned):
+    """A line's liability rows add up to at most the line (what it buys for no demand is not
+    listed), each at the line's price; a suggestion's unauthorised value is its exposure rows'."""
+    ds, plan = planned
+    table = plan.liability
+    suggestions = plan.purchase_suggestions.set_index("suggestion_id")
+    pos = ds.purchase_orders.assign(ref_id=ds.purchase_orders["po_id"] + "/" + ds.purchase_orders["line"])
+    size = pd.concat([suggestions["quantity"], pos.set_index("ref_id")["quantity_open"]])
+    listed = table.groupby("ref_id")["quantity"].sum()
+    assert (listed <= size.reindex(listed.index) * (1 + EPS) + EPS).all()
+    rows = table.loc[table["source"] == "suggestion"]
+    assert np.allclose(rows["value"], rows["quantity"] * suggestions.loc[rows["ref_id"], "unit_price"].to_numpy())
+    exposed = rows.loc[rows["ncnr"] & ~rows["authorised"]].groupby("ref_id")["value"].sum()
+    assert np.allclose(suggestions["unauthorised_value"], exposed.reindex(suggestions.index, fill_value=0.0))
 
 
 def _as_of(ds: Dataset) -> pd.Timestamp:

@@ -148,3 +148,31 @@ def test_lines_are_sized_unless_their_number_is_given():
     def capacity(ds):
         return float((ds.smt_lines["placements_per_hour"] * ds.smt_lines["hours_per_day"]).sum())
     assert capacity(fixed) == pytest.approx(capacity(sized), rel=0.05)
+
+
+def test_ems_buying_data_customers_second_sources_ncnr_and_end_of_life():
+    from connectors.dataset import validate_dataset
+
+    ds = generate_dataset(2000, 1500, levels=3, seed=4)
+    assert set(ds.demand.customer_id) <= set(ds.customers.customer_id)
+    first = ds.supplier_offers.drop_duplicates(["supplier_id", "item_id", "mpn"])
+    assert first.ncnr.any() and (first.loc[first.ncnr, "lead_time_days"] >= 112).all()
+    aml = ds.approved_mpns
+    assert len(aml) >= 1
+    for row in aml.itertuples(index=False):
+        mpns = set(first.loc[first.item_id == row.item_id, "mpn"])
+        assert row.mpn in mpns and len(mpns) == 2 and any(m.endswith("-ALT") for m in mpns)
+        boards = ds.bom.loc[ds.bom.child_id == row.item_id, "parent_id"]
+        owners = ds.demand.loc[ds.demand.item_id.isin(ds.bom.loc[ds.bom.child_id.isin(boards), "parent_id"])
+                               | ds.demand.item_id.isin(boards), "customer_id"]
+        assert owners.empty or row.customer_id in set(owners)
+    eol = ds.items.loc[ds.items.lifecycle == "eol"]
+    assert len(eol) >= 1 and eol.last_time_buy_date.notna().all() and (ds.items.type[eol.index] == "buy").all()
+    assert (ds.items.loc[ds.items.lifecycle != "eol", "last_time_buy_date"].isna()).all()
+    assert validate_dataset(ds) == []
+
+
+def test_only_second_sources_of_items_with_an_aml_carry_another_mpn(small):
+    offers = small.supplier_offers
+    assert (offers.mpn.str.endswith("-ALT") == offers.item_id.isin(small.approved_mpns.item_id)
+            & ~offers.mpn.isin(small.approved_mpns.mpn)).all()

@@ -42,7 +42,8 @@ def store(tmp_path: Path):
         for no, (sid, item, supplier, qty, days, price) in enumerate(LINES):
             s.add(SuggestionRow(run_id=1, row_no=no, suggestion_id=sid, item_id=item, supplier_id=supplier,
                                 mpn="M1", quantity=qty, order_date=AS_OF, receipt_date=AS_OF + dt.timedelta(days=days),
-                                unit_price=price, extended_price=qty * price))
+                                unit_price=price, extended_price=qty * price,
+                                unauthorised_value=36.0 if sid == "S3" else 0.0))
         s.add(Demand(demand_id="D1", customer_id="CARDIA", item_id="PCBA", due_date=AS_OF, quantity=10))
         s.add(PeggingRow(run_id=1, row_no=0, demand_id="D1", item_id="IC-MCU", supply_type="planned", quantity=10))
         for no, kind in enumerate(("shortage", "expedite", "defer", "stranded_stock")):
@@ -91,6 +92,12 @@ def test_lines_are_filtered_by_the_kind_of_reason_they_give(store):
         assert page_ids(store, SuggestionFilter(reason=reason))[1] == ids, reason
     with pytest.raises(ValueError, match="no reason 'cheap'"):
         page_ids(store, SuggestionFilter(reason="cheap"))
+
+
+def test_a_line_carries_its_unauthorised_ncnr_value_for_the_buy_page(store):
+    with read_snapshot(store) as s:
+        _, rows = queries.suggestion_page(s, queries.published_run(s), SuggestionFilter(item="mcu"))
+    assert {r["suggestion_id"]: r["unauthorised_value"] for r in rows} == {"S3": 36.0, "S4": 0.0}
 
 
 def test_decisions_show_as_status_and_edited_values(store):

@@ -18,7 +18,7 @@ from tests.connectors.store.fixtures import SMALL
 
 AS_OF = "2026-11-23"
 PLAN_FILES = ("planned_orders.csv", "purchase_suggestions.csv", "schedule.csv", "exceptions.csv", "pegging.csv",
-              "mrp_records.csv", "capacity_load.csv")
+              "mrp_records.csv", "capacity_load.csv", "liability.csv")
 
 
 def _reelplan(*args):
@@ -44,7 +44,7 @@ def test_export_plan_writes_the_published_plan_as_plan_out_from_the_store_does(d
     for name in PLAN_FILES:
         assert (exported / name).read_text() == (planned / name).read_text(), name
     suggestions = pd.read_csv(exported / "purchase_suggestions.csv")
-    assert {"reason", "days_late", "alternative"} <= set(suggestions.columns)
+    assert {"reason", "days_late", "alternative", "unauthorised_value"} <= set(suggestions.columns)
     assert "clear_to_build" in pd.read_csv(exported / "schedule.csv").columns
     assert (exported / "purchase_suggestions.xlsx").stat().st_size > 0 and (exported / "schedule_gantt.svg").exists()
 

@@ -20,7 +20,7 @@ from mrp.engine import plan_mrp
 
 DATA = Path(__file__).parents[2] / "data"
 SAMPLE = Path(__file__).parents[3] / "sample_data" / "ems_factory"
-MRP_FILES = {"planned_orders.csv", "exceptions.csv", "pegging.csv", "mrp_records.csv", "summary.json"}
+MRP_FILES = {"planned_orders.csv", "exceptions.csv", "pegging.csv", "mrp_records.csv", "liability.csv", "summary.json"}
 
 
 def reelplan(*args: str):
@@ -186,7 +186,7 @@ def test_no_pegging_writes_the_same_plan_without_pegging_csv(tmp_path):
         result = reelplan("plan", DATA / "valid" / "gateway", "--out", out, "--skip-optimize", "--skip-schedule",
                           *extra)
         assert result.exit_code == 0, result.output
-    assert {p.name for p in classic.iterdir()} == MRP_FILES - {"pegging.csv"}
+    assert {p.name for p in classic.iterdir()} == MRP_FILES - {"pegging.csv", "liability.csv"}  # no pegging, no liability
     for name in ("planned_orders.csv", "exceptions.csv", "mrp_records.csv"):
         assert (classic / name).read_bytes() == (pegged / name).read_bytes(), name
     assert json.loads((classic / "summary.json").read_text())["pegging"] is False

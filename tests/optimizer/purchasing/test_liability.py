@@ -88,7 +88,8 @@ def test_a_po_without_a_price_is_valued_at_its_ncnr_offers_price_for_its_quantit
 
 
 def test_without_customers_or_ncnr_offers_nothing_is_listed():
-    lines = pd.DataFrame([("suggestion", "PS1", "R1", 1.0, False)], columns=["source", "ref_id", "item_id", "unit_price", "ncnr"])
+    lines = pd.DataFrame([("suggestion", "PS1", "R1", 1.0, False)],
+                         columns=["source", "ref_id", "item_id", "unit_price", "ncnr"])
     pegs = pd.DataFrame([("suggestion", "PS1", "D2", 10.0)], columns=["source", "ref_id", "demand_id", "quantity"])
     assert ncnr_liability(lines, pegs, DEMAND, _customers([]), AS_OF).empty
 
