@@ -6,9 +6,9 @@ Applied to MRP's finished plan (the walk plans every item as if it could always 
   after D is released on D instead; its due date, quantity and pegging stay (purchasing
   covers all of them with one line, docs/purchasing.md).
 - D before ``as_of``: the item's planned orders are removed, with their pegging; what stock
-  and open orders do not cover is short, one ``no_supply_after_eol`` exception per day of
-  net requirement; the SMT orders that drew on those orders wait for material that never
-  comes, and the optimiser gets no requirement of the item.
+  and open orders received by a day do not cover of that day's requirement is short, one
+  ``no_supply_after_eol`` exception per such day; the SMT orders that drew on those orders
+  wait for material that never comes, and the optimiser gets no requirement of the item.
 
 ``mrp_records`` follow: moved releases are booked on D, removed receipts leave the projected
 on hand that much lower from their day on.
@@ -143,19 +143,27 @@ def _records_removed(records: pd.DataFrame, removed: pd.DataFrame, as_of: pd.Tim
 
 def _no_supply_after_eol(exceptions: pd.DataFrame, records: pd.DataFrame, ended: set[str],
                          cutoff: dict[str, pd.Timestamp]) -> pd.DataFrame:
-    """One ``no_supply_after_eol`` per day an ended item lacks after stock and open orders."""
+    """One ``no_supply_after_eol`` per day an ended item's stock and open orders received by then
+    (all pools) fall short of that day's gross requirement, for the part they fall short."""
     if not ended:
         return exceptions
-    short = records.loc[records["item_id"].astype(str).isin(ended).to_numpy() & (records["net"] > 1e-9).to_numpy()]
-    rows = pd.DataFrame({
-        "type": "no_supply_after_eol",
-        "item_id": short["item_id"].astype(str).to_numpy(),
-        "ref_id": "",
-        "date": pd.to_datetime(short["date"]).to_numpy(dtype="datetime64[ns]"),
-        "quantity": short["net"].astype(float).to_numpy(),
-        "message": [f"short {q:g}: the last-time-buy date {cutoff[i]:%Y-%m-%d} has passed and stock and open "
-                    f"orders do not cover this day" for i, q in zip(short["item_id"].astype(str), short["net"])],
-    })
+    rows = []
+    for item_id, mine in records.loc[records["item_id"].astype(str).isin(ended).to_numpy()].groupby(
+            records["item_id"].astype(str), sort=True):
+        first = mine.iloc[0]
+        left = float(first.projected_on_hand - first.scheduled_receipts - first.planned_receipts + first.gross)
+        for day, gross, received in zip(pd.to_datetime(mine["date"]), mine["gross"].astype(float),
+                                        mine["scheduled_receipts"].astype(float)):
+            left += received
+            short = max(gross - left, 0.0)
+            left = max(left - gross, 0.0)
+            if short > 1e-9:
+                rows.append({"type": "no_supply_after_eol", "item_id": item_id, "ref_id": "", "date": day,
+                             "quantity": short,
+                             "message": f"short {short:g}: the last-time-buy date {cutoff[item_id]:%Y-%m-%d} has "
+                                        f"passed and stock and open orders do not cover this day"})
+    frame = pd.DataFrame(rows, columns=list(exceptions.columns))
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     if exceptions.empty:
-        return rows[list(exceptions.columns)].reset_index(drop=True)
-    return pd.concat([exceptions, rows[list(exceptions.columns)]], ignore_index=True)
+        return frame
+    return pd.concat([exceptions, frame], ignore_index=True)

@@ -189,19 +189,18 @@ def _pegged_by_customer(pegs: pd.DataFrame | None, items: set[str],
     return out
 
 
-def split_pegs(pegs: pd.DataFrame | None, parts: dict[str, list[Part]], settings: PlanSettings) -> pd.DataFrame | None:
+def split_pegs(pegs: pd.DataFrame | None, parts: dict[str, list[Part]]) -> pd.DataFrame | None:
     """The requirement pegs with a split item's rows renamed to the part their customer belongs to."""
     split = {item_id: ps for item_id, ps in parts.items() if len(ps) > 1}
     if pegs is None or pegs.empty or not split:
         return pegs
     item = pegs.item_id.astype(str).to_numpy(dtype=object).copy()
-    customer = pegs.customer_id.astype(object).where(pegs.customer_id.notna(), "").astype(str).to_numpy()
-    for item_id, ps in split.items():
-        rows = np.flatnonzero(item == item_id)
-        key_of = {c: p.key for p in ps for c in p.customers}
-        unrestricted = next((p.key for p in ps if not p.restricted), ps[0].key)
-        for r in rows.tolist():
-            item[r] = key_of.get(customer[r], unrestricted)
+    rows = np.flatnonzero(pd.Series(item).isin(list(split)).to_numpy())
+    found = pegs.customer_id.iloc[rows]
+    customer = found.astype(object).where(found.notna(), "").astype(str).tolist()
+    key_of = {(p.item_id, c): p.key for ps in split.values() for p in ps for c in p.customers}
+    unrestricted = {item_id: next((p.key for p in ps if not p.restricted), ps[0].key) for item_id, ps in split.items()}
+    item[rows] = [key_of.get((item[r], c), unrestricted[item[r]]) for r, c in zip(rows.tolist(), customer)]
     return pegs.assign(item_id=item)
 
 

@@ -83,7 +83,7 @@ def optimize_purchasing(requirements: pd.DataFrame, planned_orders: pd.DataFrame
     counted = {str(r.item_id): is_counted(r.uom) for r in items.itertuples()}
     parts = aml_parts(needs, offers_by_item, approved_mpns, requirement_pegs, counted, settings)
     planned_orders = split_orders(planned_orders, parts, counted, settings)
-    requirement_pegs = split_pegs(requirement_pegs, parts, settings)
+    requirement_pegs = split_pegs(requirement_pegs, parts)
     ltb = last_time_buys(parts, items, offers, rates, settings, refused)
     planned_orders = ltb.planned_orders(planned_orders, settings)
     requirement_pegs = ltb.pegs(requirement_pegs, settings)

@@ -7,7 +7,13 @@ orders released 2026-12-13 and 2027-01-12 without a last-time buy.
 
 from __future__ import annotations
 
-from tests.mrp.builders import exceptions, orders, pegged, plan
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mrp.engine import plan_mrp
+from tests.mrp.builders import AS_OF, exceptions, factories, orders, pegged, plan
 
 DEMAND = """
     demand_id,customer_id,item_id,due_date,quantity
@@ -56,3 +62,31 @@ def test_a_passed_date_leaves_what_stock_does_not_cover_short():
     grid = records(result, "X")
     assert grid["2026-12-23"][1] == -30.0 and grid["2027-01-22"][1] == -70.0
     assert result.net_requirements.empty or "X" not in set(result.net_requirements["item_id"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(factories(), st.data())
+def test_no_buy_order_is_released_after_its_last_time_buy_date(ds, data):
+    free = plan_mrp(ds)
+    buy = ds.items.loc[ds.items["type"] == "buy", "item_id"].tolist()
+    days = {i: data.draw(st.one_of(st.none(), st.integers(-10, 60)), label=i) for i in buy}
+    dates = {i: pd.Timestamp(AS_OF) + pd.Timedelta(days=d) for i, d in days.items() if d is not None}
+    ds.items["last_time_buy_date"] = pd.to_datetime(ds.items["item_id"].map(dates)).astype("datetime64[ns]")
+    bound = plan_mrp(ds)
+    as_of = pd.Timestamp(AS_OF)
+    for item_id in buy:
+        mine = bound.planned_orders.loc[bound.planned_orders["item_id"] == item_id]
+        before = free.planned_orders.loc[free.planned_orders["item_id"] == item_id]
+        if item_id in dates and dates[item_id] < as_of:
+            assert mine.empty
+            continue
+        # Same orders, due dates and quantities; released no later than the date.
+        assert mine[["order_id", "quantity", "due_date"]].values.tolist() == \
+            before[["order_id", "quantity", "due_date"]].values.tolist()
+        if item_id in dates:
+            assert (mine["release_date"] <= dates[item_id]).all()
+        records = bound.mrp_records.loc[bound.mrp_records["item_id"] == item_id]
+        assert records["planned_releases"].sum() == pytest.approx(before["quantity"].sum())
+        free_records = free.mrp_records.loc[free.mrp_records["item_id"] == item_id]
+        on_hand = dict(zip(free_records["date"], free_records["projected_on_hand"]))
+        assert all(on_hand.get(d, p) == pytest.approx(p) for d, p in zip(records["date"], records["projected_on_hand"]))

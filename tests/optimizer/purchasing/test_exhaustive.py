@@ -45,7 +45,7 @@ def _brute_force(inst: dict) -> float:
         largest = max(n1 + n2, o["breaks"][-1][0]) + o["step"]
         quantities = [q for q in np.arange(o["step"], largest + o["step"], o["step"]) if q >= smallest - 1e-9]
         modes = [(False, o["lead"])] + ([(True, 2)] if not math.isnan(o["stock"]) else [])
-        for (from_stock, lead), order_day, q in itertools.product(modes, range(0, d2 + 3), quantities):
+        for (from_stock, lead), order_day, q in itertools.product(modes, range(0, HORIZON_DAYS + 1), quantities):
             if from_stock and q > o["stock"]:
                 continue
             price = [p for b, p in o["breaks"] if b <= q + 1e-9][-1]
