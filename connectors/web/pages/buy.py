@@ -23,7 +23,8 @@ from connectors.web.workspace import Workspace, day, money, number
 #
 # One page of lines at a time, read from the store; sorting a column asks the store again (the
 # grid's own comparator keeps the store's order), the filters above the grid narrow the query.
-# A column is one dict here: add a column by adding a dict (and the field to the rows).
+# A column is one dict here: a new column is one more dict whose ``field`` names a column of
+# ``queries.suggestion_page``'s rows.
 
 #: Value formatters (JavaScript, run in the browser on the raw values the rows carry).
 NUMBER = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
@@ -205,8 +206,7 @@ class BuyPage:
             totals = queries.supplier_totals(session, self.plan, where)
             approved = queries.approved_orders(session)
         self.grid.options.update(self._grid_options([{
-            **{k: r[k] for k in ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "unit_price", "value",
-                                 "reason")},
+            **{column["field"]: r.get(column["field"]) for column in SUGGESTION_COLUMNS},
             "order_date": day(r["order_date"]), "receipt_date": day(r["receipt_date"]),
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
