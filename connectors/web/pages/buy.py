@@ -98,6 +98,7 @@ class BuyPage:
         self.may_decide = user.can(Permission.DECIDE_PURCHASES)
         self.offset, self.total = 0, 0
         self.sort, self.descending = "receipt_date", False
+        self.drawn = False
         with ui.column().classes("w-full q-pa-md gap-2"):
             ui.label(f"Purchase suggestions · plan of run {plan.id}, as of {plan.as_of}").classes("text-h6")
             with ui.row().classes("items-end gap-3 w-full"):
@@ -205,13 +206,16 @@ class BuyPage:
                                                        descending=self.descending, offset=self.offset, limit=size)
             totals = queries.supplier_totals(session, self.plan, where)
             approved = queries.approved_orders(session)
-        self.grid.options.update(self._grid_options([{
+        options = self._grid_options([{
             **{column["field"]: r.get(column["field"]) for column in SUGGESTION_COLUMNS},
             "order_date": day(r["order_date"]), "receipt_date": day(r["receipt_date"]),
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
-        } for r in rows]))
-        self.grid.update()
+        } for r in rows])
+        self.grid.options.update(options)  # what the page is drawn with (first, or after a reconnect)
+        if self.drawn:  # the grid in the browser keeps its columns, sort and ticks; only its rows change
+            self.grid.run_grid_method("setGridOption", "rowData", options["rowData"])
+        self.drawn = True
         self.page_label.set_text(f"lines {self.offset + 1 if self.total else 0}–{self.offset + len(rows)} of {self.total}")
         self.totals.clear()
         with self.totals:
@@ -286,9 +290,12 @@ class BuyPage:
         self.refresh()
 
     async def _each(self, verb: str, function: Any) -> list[str]:
-        """Apply ``verb`` to every line ticked in the grid; the purchase orders approvals went into."""
+        """Apply ``verb`` to every line ticked in the grid (and untick them); the purchase orders
+        approvals went into."""
         done, refused, orders = [], [], []
-        for row in await self.grid.get_selected_rows():
+        selected = await self.grid.get_selected_rows()
+        self.grid.run_grid_method("deselectAll")
+        for row in selected:
             suggestion_id = row["suggestion_id"]
             try:
                 after = self.ws.decide(self.user, Permission.DECIDE_PURCHASES, f"suggestion.{verb}",
