@@ -257,6 +257,10 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
         assert "sent" in row.inner_text()
     page.goto("/runs")
     page.get_by_test_id("runs").wait_for()
+    # What changed since the plan before: the pinned job moved, so the schedule has a changed job.
+    page.get_by_test_id("runs").locator("tbody tr").first.click()
+    page.get_by_text("Changes from run 1 to run 2").wait_for()
+    assert re.search(r"schedule: .*\d+ changed", page.get_by_test_id("run-changes").inner_text())
     screenshot(page, "runs")
     page.goto("/exceptions")
     page.get_by_test_id("exceptions").locator("tbody tr").first.wait_for()
