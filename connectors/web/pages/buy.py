@@ -40,6 +40,9 @@ ITEM_LINK = {":cellRenderer": "p => { const a = document.createElement('a'); a.h
              "a.className = 'text-primary'; a.dataset.testid = 'item-' + p.data.suggestion_id; "
              "a.textContent = p.value ?? ''; a.onclick = e => e.preventDefault(); return a; }"}
 
+#: How long the page waits for the browser's grid to answer (its sort, its ticked lines).
+BROWSER_WAIT_S = 10.0
+
 SUGGESTION_COLUMNS: list[dict[str, Any]] = [
     {"field": "suggestion_id", "headerName": "Line", "minWidth": 95},
     {"field": "item_id", "headerName": "Item", "minWidth": 120, **ITEM_LINK},
@@ -184,7 +187,7 @@ class BuyPage:
 
     async def sorted(self) -> None:
         """A column title was clicked: ask the store for the page in that order."""
-        state = await self.grid.run_grid_method("getColumnState")
+        state = await self.grid.run_grid_method("getColumnState", timeout=BROWSER_WAIT_S)
         sort = next(((c["colId"], c["sort"]) for c in state or [] if c.get("sort")), ("receipt_date", "asc"))
         if sort != (self.sort, "desc" if self.descending else "asc"):
             self.sort, self.descending = sort[0], sort[1] == "desc"
@@ -293,7 +296,7 @@ class BuyPage:
         """Apply ``verb`` to every line ticked in the grid (and untick them); the purchase orders
         approvals went into."""
         done, refused, orders = [], [], []
-        selected = await self.grid.get_selected_rows()
+        selected = await self.grid.run_grid_method("getSelectedRows", timeout=BROWSER_WAIT_S) or []
         self.grid.run_grid_method("deselectAll")
         for row in selected:
             suggestion_id = row["suggestion_id"]
