@@ -23,7 +23,8 @@ from connectors.web.workspace import Workspace, day, money, number
 #
 # One page of lines at a time, read from the store; sorting a column asks the store again (the
 # grid's own comparator keeps the store's order), the filters above the grid narrow the query.
-# A column is one dict here: add a column by adding a dict (and the field to the rows).
+# A column is one dict here: a new column is one more dict whose ``field`` names a column of
+# ``queries.suggestion_page``'s rows.
 
 #: Value formatters (JavaScript, run in the browser on the raw values the rows carry).
 NUMBER = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
@@ -38,6 +39,9 @@ EDITABLE = {":editable": "p => p.data.editable", "cellClass": "reelplan-editable
 ITEM_LINK = {":cellRenderer": "p => { const a = document.createElement('a'); a.href = '#'; "
              "a.className = 'text-primary'; a.dataset.testid = 'item-' + p.data.suggestion_id; "
              "a.textContent = p.value ?? ''; a.onclick = e => e.preventDefault(); return a; }"}
+
+#: How long the page waits for the browser's grid to answer (its sort, its ticked lines).
+BROWSER_WAIT_S = 10.0
 
 SUGGESTION_COLUMNS: list[dict[str, Any]] = [
     {"field": "suggestion_id", "headerName": "Line", "minWidth": 95},
@@ -98,6 +102,7 @@ class BuyPage:
         self.may_decide = user.can(Permission.DECIDE_PURCHASES)
         self.offset, self.total = 0, 0
         self.sort, self.descending = "receipt_date", False
+        self.drawn = False
         with ui.column().classes("w-full q-pa-md gap-2"):
             ui.label(f"Purchase suggestions · plan of run {plan.id}, as of {plan.as_of}").classes("text-h6")
             with ui.row().classes("items-end gap-3 w-full"):
@@ -183,7 +188,7 @@ class BuyPage:
 
     async def sorted(self) -> None:
         """A column title was clicked: ask the store for the page in that order."""
-        state = await self.grid.run_grid_method("getColumnState")
+        state = await self.grid.run_grid_method("getColumnState", timeout=BROWSER_WAIT_S)
         sort = next(((c["colId"], c["sort"]) for c in state or [] if c.get("sort")), ("receipt_date", "asc"))
         if sort != (self.sort, "desc" if self.descending else "asc"):
             self.sort, self.descending = sort[0], sort[1] == "desc"
@@ -205,14 +210,16 @@ class BuyPage:
                                                        descending=self.descending, offset=self.offset, limit=size)
             totals = queries.supplier_totals(session, self.plan, where)
             approved = queries.approved_orders(session)
-        self.grid.options.update(self._grid_options([{
-            **{k: r[k] for k in ("suggestion_id", "item_id", "supplier_id", "mpn", "quantity", "unit_price", "value",
-                                 "unauthorised_value", "reason")},
+        options = self._grid_options([{
+            **{column["field"]: r.get(column["field"]) for column in SUGGESTION_COLUMNS},
             "order_date": day(r["order_date"]), "receipt_date": day(r["receipt_date"]),
             "status": r["status"] + (f" · {r['po_id']}" if r["po_id"] else ""),
             "editable": self.may_decide and r["status"] in ("pending", "edited"),
-        } for r in rows]))
-        self.grid.update()
+        } for r in rows])
+        self.grid.options.update(options)  # what the page is drawn with (first, or after a reconnect)
+        if self.drawn:  # the grid in the browser keeps its columns, sort and ticks; only its rows change
+            self.grid.run_grid_method("setGridOption", "rowData", options["rowData"])
+        self.drawn = True
         self.page_label.set_text(f"lines {self.offset + 1 if self.total else 0}–{self.offset + len(rows)} of {self.total}")
         self.totals.clear()
         with self.totals:
@@ -287,9 +294,12 @@ class BuyPage:
         self.refresh()
 
     async def _each(self, verb: str, function: Any) -> list[str]:
-        """Apply ``verb`` to every line ticked in the grid; the purchase orders approvals went into."""
+        """Apply ``verb`` to every line ticked in the grid (and untick them); the purchase orders
+        approvals went into."""
         done, refused, orders = [], [], []
-        for row in await self.grid.get_selected_rows():
+        selected = await self.grid.run_grid_method("getSelectedRows", timeout=BROWSER_WAIT_S) or []
+        self.grid.run_grid_method("deselectAll")
+        for row in selected:
             suggestion_id = row["suggestion_id"]
             try:
                 after = self.ws.decide(self.user, Permission.DECIDE_PURCHASES, f"suggestion.{verb}",

@@ -55,7 +55,7 @@ def register(ws: Workspace) -> None:
                 'flat bordered dense data-testid="runs"').classes("w-full")
             table.on("rowClick", lambda e: show_changes(e.args[1]["id"]))
             ui.label("Click a run to see what changed since the plan before it.").classes("text-caption text-grey-7")
-            changes = ui.column().classes("w-full")
+            changes = ui.column().classes("w-full").props('data-testid="run-changes"')
             running = next((r for r in history if r.status == "running"), None)
             if running is not None:
                 watch_run(ws, running.id or 0, progress or message,

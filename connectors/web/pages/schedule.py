@@ -15,6 +15,7 @@ from sqlmodel import select
 from connectors.api.auth import Permission
 from connectors.store.models import JobPin, PlanningRun
 from connectors.store.plans import site_runs
+from connectors.store.runs import utc_now
 from connectors.web import queries
 from connectors.web.sessions import SignedIn
 from connectors.web.workspace import Workspace, day, number
@@ -360,14 +361,25 @@ class SchedulePage:
         watch_run(self.ws, run_id, self.progress, on_done=lambda: ui.navigate.reload())
 
 
+def run_progress(run_record: PlanningRun, now: dt.datetime) -> str:
+    """What a watcher sees of a run: its status and stage, how long it has been going (``now``
+    and the run's start are UTC), and the stages it has finished with their seconds."""
+    elapsed = max(0.0, (now - run_record.started_at).total_seconds())
+    done = [f"{stage} {float(seconds):.1f} s" for stage, seconds in (run_record.stage_seconds or {}).items()
+            if isinstance(seconds, (int, float))]
+    return (f"run {run_record.id}: {run_record.status} · {run_record.stage} · {elapsed:,.0f} s"
+            + (f" · done: {', '.join(done)}" if done else ""))
+
+
 def watch_run(ws: Workspace, run_id: int, label: Any, on_done: Any) -> None:
-    """Show a run's stage every second; call ``on_done`` once it is published (or say why it failed)."""
+    """Show a run's stage, time and finished stages every second; call ``on_done`` once it is
+    published (or say why it failed)."""
     def tick() -> None:
         with ws.read() as session:
             current = session.get(PlanningRun, run_id)
         if current is None:
             return
-        label.set_text(f"run {run_id}: {current.status} · {current.stage}")
+        label.set_text(run_progress(current, utc_now()))
         if current.status == "published":
             timer.cancel()
             on_done()

@@ -42,10 +42,16 @@ def grid_rows(page):
     return rows
 
 
-def grid_ids(page) -> list[str]:
-    """The suggestion ids of the grid's rows, top to bottom."""
-    return [r for _index, r in sorted(grid_rows(page).evaluate_all(
-        "rows => rows.map(r => [Number(r.getAttribute('row-index')), r.getAttribute('row-id')])"))]
+def wait_for_ids(page, expected: list[str]) -> None:
+    """Wait until the grid shows exactly the lines ``expected``, top to bottom (the page's rows
+    arrive after its other changes)."""
+    page.wait_for_function(
+        """([grid, expected]) => {
+            const rows = [...grid.querySelectorAll('.ag-center-cols-container [role=row]')];
+            const ids = rows.sort((a, b) => a.getAttribute('row-index') - b.getAttribute('row-index'))
+                            .map(r => r.getAttribute('row-id'));
+            return JSON.stringify(ids) === JSON.stringify(expected);
+        }""", arg=[page.get_by_test_id("suggestions").element_handle(), expected])
 
 
 def grid_row(page, suggestion_id: str):
@@ -106,19 +112,21 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     by_receipt = [r[0] for r in server.query(
         "SELECT suggestion_id FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
         "ORDER BY receipt_date, suggestion_id LIMIT 50", supplier)]
-    receipt_first = by_receipt[0]
-    assert grid_ids(page) == by_receipt
+    wait_for_ids(page, by_receipt)
     assert all(supplier in row for row in grid_rows(page).all_inner_texts())
     screenshot(page, "buy")
 
     # The reason filter: the lines whose reason names a price break (counted here from the stored text).
-    reasons = server.query("SELECT reason FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ?", supplier)
-    with_break = sum("price break " in (reason or "") for (reason,) in reasons)
+    with_break = [sid for sid, reason in server.query(
+        "SELECT suggestion_id, reason FROM plan_purchase_suggestions WHERE run_id = 1 AND supplier_id = ? "
+        "ORDER BY receipt_date, suggestion_id", supplier) if "price break " in (reason or "")]
     choose(page, "filter-reason", "price break")
-    expect_text(page, "page-label", rf"of {with_break}$")
+    expect_text(page, "page-label", rf"of {len(with_break)}$")
+    wait_for_ids(page, with_break[:50])
     assert all("price break" in row for row in grid_rows(page).all_inner_texts())
     choose(page, "filter-reason", "any reason")
     expect_text(page, "page-label", rf"of {lines}$")
+    wait_for_ids(page, by_receipt)
 
     # Sorting a column asks the store: a click sorts by value ascending, a second click descending.
     def by_value(order: str) -> list[str]:
@@ -128,11 +136,9 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
 
     for order in ("ASC", "DESC"):
         page.get_by_test_id("suggestions").locator('.ag-header-cell[col-id="value"]').click()
-        expected = by_value(order)
-        grid_row(page, expected[0]).and_(page.locator('[row-index="0"]')).wait_for()
-        assert grid_ids(page) == expected
+        wait_for_ids(page, by_value(order))
     page.get_by_test_id("suggestions").locator('.ag-header-cell[col-id="receipt_date"]').click()
-    grid_row(page, receipt_first).and_(page.locator('[row-index="0"]')).wait_for()
+    wait_for_ids(page, by_receipt)
 
     # An edit below the offer's MOQ is refused and nothing changes.
     sid, item, mpn = next(row for row in server.query(
@@ -257,6 +263,10 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
         assert "sent" in row.inner_text()
     page.goto("/runs")
     page.get_by_test_id("runs").wait_for()
+    # What changed since the plan before: the pinned job moved, so the schedule has a changed job.
+    page.get_by_test_id("runs").locator("tbody tr").first.click()
+    page.get_by_text("Changes from run 1 to run 2").wait_for()
+    assert re.search(r"schedule: .*\d+ changed", page.get_by_test_id("run-changes").inner_text())
     screenshot(page, "runs")
     page.goto("/exceptions")
     page.get_by_test_id("exceptions").locator("tbody tr").first.wait_for()

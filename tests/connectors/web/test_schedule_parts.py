@@ -1,4 +1,5 @@
-"""The rough-cut capacity chart of the Schedule page, on hand-made rows (no browser)."""
+"""The Schedule page's parts that need no browser: the rough-cut capacity chart on hand-made rows, and
+what a watcher of a run sees."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def test_one_series_per_line_in_the_lines_order_with_overloaded_weeks_red():
 
 def test_the_scale_shows_the_100_percent_mark_when_every_line_is_light():
     assert capacity_chart([row("SMT1", MON1, 8.0, 80.0)], ["SMT1"])["yAxis"]["max"] == 100
+
+
+def test_a_running_run_shows_its_stage_time_and_finished_stages():
+    from connectors.store.models import PlanningRun
+    from connectors.web.pages.schedule import run_progress
+
+    started = dt.datetime(2026, 11, 23, 2, 0, 0)
+    running = PlanningRun(id=7, status="running", stage="plan: purchasing (4/6)", as_of=MON1, started_at=started,
+                          stage_seconds={"snapshot": 0.42, "validate": 1.06, "mrp": 3.0})
+    assert run_progress(running, started + dt.timedelta(seconds=12.4)) == (
+        "run 7: running · plan: purchasing (4/6) · 12 s · done: snapshot 0.4 s, validate 1.1 s, mrp 3.0 s")
+    fresh = PlanningRun(id=8, status="running", stage="snapshot", as_of=MON1, started_at=started)
+    assert run_progress(fresh, started) == "run 8: running · snapshot · 0 s"
