@@ -103,7 +103,8 @@ def run_plan(
             sequencing: SequencingResult = sequence_jobs(jobs, dataset.smt_lines, dataset.settings,
                                                          time_limit_s=stage.wall_limit_s, previous=previous,
                                                          work_limit=DETERMINISTIC_UNITS_PER_SECOND * stage.share_s)
-            stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs")
+            stopped = sequencing.summary.get("stop_reason")
+            stage.report(sequencing.summary, f"{len(sequencing.schedule):,} jobs" + (f", {stopped}" if stopped else ""))
         plan.schedule = sequencing.schedule[~sequencing.schedule["job_id"].isin(blocks["job_id"])] \
             .reset_index(drop=True) if not blocks.empty else sequencing.schedule
         plan.capacity_load = sequencing.capacity_load

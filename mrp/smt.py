@@ -92,21 +92,24 @@ def _ready_dates(mrp: MrpResult, coverage: pd.DataFrame | None) -> pd.Series:
 
 
 def _with_purchasing(material: pd.DataFrame, mrp: MrpResult, coverage: pd.DataFrame) -> pd.Series:
-    """Arrival of planned buy supply taken from the purchasing plan's coverage of that day's need."""
+    """Arrival of planned buy supply taken from the purchasing plan's coverage of that day's need:
+    the latest receipt covering the (component, need date)'s net requirement, NaT when the
+    purchasing plan covers less than it; other rows keep their arrival."""
     net = mrp.net_requirements.groupby(["item_id", "date"])["quantity"].sum()
     covered = coverage.groupby(["item_id", "need_date"]).agg(quantity=("quantity", "sum"),
                                                              receipt=("receipt_date", "max"))
-    dates = material["available_date"].to_numpy(copy=True)
     orders = mrp.planned_orders
-    buy_orders = set(orders.loc[orders["type"] == "buy", "order_id"])
-    for i in np.flatnonzero(material["supply_id"].isin(buy_orders).to_numpy()):
-        key = (material.at[i, "component_id"], material.at[i, "need_date"])
-        if key not in net.index:
-            continue
-        if key not in covered.index or covered.at[key, "quantity"] < net.at[key] - 1e-6:
-            dates[i] = np.datetime64("NaT")
-        else:
-            dates[i] = covered.at[key, "receipt"]
+    buy = material["supply_id"].isin(orders.loc[orders["type"] == "buy", "order_id"]).to_numpy()
+    keys = pd.MultiIndex.from_arrays([material["component_id"].astype(str).to_numpy(dtype=object),
+                                      pd.to_datetime(material["need_date"]).to_numpy()])
+    need = net.reindex(keys).to_numpy(dtype=float)
+    cover = covered.reindex(keys)
+    quantity = cover["quantity"].to_numpy(dtype=float)
+    taken = buy & ~np.isnan(need)
+    short = taken & (np.isnan(quantity) | (quantity < need - 1e-6))
+    dates = material["available_date"].to_numpy(copy=True)
+    dates[short] = np.datetime64("NaT")
+    dates[taken & ~short] = cover["receipt"].to_numpy(dtype=dates.dtype)[taken & ~short]
     return pd.Series(dates, index=material.index)
 
 

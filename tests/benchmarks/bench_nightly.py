@@ -112,12 +112,13 @@ def drop_postgres(name: str) -> None:
 
 def print_table(rows: list[Row]) -> None:
     header = ("size", "db", "import s", "import MB", "run s", "run MB", "stages (s)", "rows published",
-              "gap", "saving", "tardiness min", "exit", "load before/after")
+              "gap", "saving", "tardiness min", "sequencing stop", "exit", "load before/after")
     lines = [header]
     for row in rows:
         imp, run = row.commands.get("import"), row.commands.get("run-now")
         purchasing = row.run.get("summary", {}).get("purchasing", {})
         schedule = row.run.get("summary", {}).get("schedule", {})
+        sequencing = row.run.get("summary", {}).get("sequencing", {})
         outputs = row.run.get("counts", {}).get("outputs", {})
         lines.append((
             row.size, row.db,
@@ -125,9 +126,10 @@ def print_table(rows: list[Row]) -> None:
             f"{run.seconds:.1f}" if run else "-", f"{run.peak_rss_mb:.0f}" if run else "-",
             " ".join(f"{k} {v:.1f}" for k, v in row.run.get("stage_seconds", {}).items()) or "-",
             f"{sum(outputs.values()):,}" if outputs else "-",
-            f"{purchasing['gap']:.4%}" if "gap" in purchasing else "-",
+            f"{purchasing['gap']:.4%}" if purchasing.get("gap") is not None else "-",
             f"{purchasing['saving']:,.0f} ({purchasing.get('saving_pct', 0):.1f} %)" if "saving" in purchasing else "-",
             f"{schedule['total_tardiness_minutes']:,}" if "total_tardiness_minutes" in schedule else "-",
+            f"{sequencing.get('stop_reason')} ({sequencing.get('lns_steps')} steps)" if sequencing else "-",
             "/".join(str(c.exit_status) for c in row.commands.values()),
             f"{row.load_before:.1f}/{row.load_after:.1f}",
         ))

@@ -19,14 +19,14 @@ from tests.optimizer.sequencing.upmsp import BENCHMARKS, published_optima, read_
 
 def bench_workloads(sizes: list[tuple[int, int]], time_limit_s: float) -> None:
     print(f"{'jobs':>5} {'lines':>5} {'greedy T':>9} {'greedy C':>9} {'final T':>8} {'final C':>8} "
-          f"{'T bound':>8} {'method':>10} {'steps':>6} {'dtime':>6} {'wall s':>7} {'stopped by':>10}")
+          f"{'T bound':>8} {'method':>10} {'steps':>6} {'dtime':>6} {'wall s':>7} {'stop':>10}")
     for num_jobs, num_lines in sizes:
         jobs, lines = random_instance(num_jobs, num_lines, seed=2025, pin_share=0.02)
         s = sequence_jobs(jobs, lines, SETTINGS, time_limit_s=time_limit_s).summary
         print(f"{num_jobs:>5} {num_lines:>5} {s['greedy_tardiness_minutes']:>9} {s['greedy_changeover_minutes']:>9} "
               f"{s['total_tardiness_minutes']:>8} {s['total_changeover_minutes']:>8} {s['tardiness_bound_minutes']:>8} "
               f"{s['method']:>10} {s.get('lns_steps', '-'):>6} {s['deterministic_time']:>6} {s['solve_seconds']:>7} "
-              f"{s['stopped_by']!s:>10}", flush=True)
+              f"{s['stop_reason']!s:>10}", flush=True)
 
 
 def bench_upmsp(sample: int) -> None:

@@ -1,9 +1,15 @@
 """SMT jobs from the MRP plan: feeders, material-ready dates, work orders."""
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
+import sample_data
+from connectors.dataset import read_dataset
 from mrp.engine import plan_mrp
-from mrp.smt import smt_jobs
+from mrp.smt import _with_purchasing, smt_jobs
+from optimizer.purchasing import optimize_purchasing
 from tests.mrp.builders import dataset
 
 FACTORY = dict(
@@ -85,3 +91,29 @@ def test_the_purchasing_plan_decides_when_bought_material_arrives():
     assert jobs(covered).loc["PL-BOARD-0001", "ready_date"] == pd.Timestamp("2026-12-15")
     short = covered.assign(quantity=40.0)
     assert pd.isna(jobs(short).loc["PL-BOARD-0001", "ready_date"])
+
+
+def test_on_the_sample_factory_every_bought_draw_takes_the_arrival_the_purchasing_plan_gives():
+    """The joined arrival dates against a row-by-row reading of the rule."""
+    ds, _ = read_dataset(Path(sample_data.__file__).parent / "ems_factory")
+    mrp = plan_mrp(ds)
+    buy = mrp.planned_orders[mrp.planned_orders["type"] == "buy"]
+    coverage = optimize_purchasing(mrp.net_requirements, buy, ds.supplier_offers, ds.suppliers, ds.items, ds.settings,
+                                   requirement_pegs=mrp.requirement_pegs, time_limit_s=60).coverage
+    material = mrp.material.copy()
+    got = _with_purchasing(material, mrp, coverage)
+    bought = set(buy["order_id"])
+    expected = []
+    for row in material.itertuples():
+        key = (str(row.component_id), pd.Timestamp(row.need_date))
+        need = mrp.net_requirements[(mrp.net_requirements["item_id"] == key[0])
+                                    & (mrp.net_requirements["date"] == key[1])]["quantity"]
+        if row.supply_id not in bought or need.empty:
+            expected.append(row.available_date)
+            continue
+        cover = coverage[(coverage["item_id"] == key[0]) & (coverage["need_date"] == key[1])]
+        enough = not cover.empty and cover["quantity"].sum() >= need.sum() - 1e-6
+        expected.append(cover["receipt_date"].max() if enough else pd.NaT)
+    expected = pd.Series(pd.to_datetime(expected), index=material.index)
+    assert got.isna().sum() > 0 and (got != material["available_date"]).sum() > 0  # both cases occur
+    assert np.array_equal(got.to_numpy(), expected.to_numpy().astype(got.dtype), equal_nan=True)
