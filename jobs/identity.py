@@ -271,6 +271,7 @@ def stable_plan(plan: Plan, previous: dict[str, pd.DataFrame | None], *, retired
             _rename_planned_orders(renamed, dict(zip(old_ids, ids)))
         if kind is SUGGESTIONS:
             _rename_liability(renamed, dict(zip(old_ids, ids)))
+            _rename_exceptions(renamed, dict(zip(old_ids, ids)), types=SUGGESTION_EXCEPTIONS)
     return renamed, counters
 
 
@@ -294,11 +295,20 @@ def _rename_planned_orders(plan: Plan, names: dict[str, str]) -> None:
     _rename_exceptions(plan, names)
 
 
-def _rename_exceptions(plan: Plan, names: dict[str, str]) -> None:
-    if plan.exceptions is None or plan.exceptions.empty:
+#: Exception types whose ``ref_id`` names a suggested line.
+SUGGESTION_EXCEPTIONS = ("last_time_buy",)
+
+
+def _rename_exceptions(plan: Plan, names: dict[str, str], types: tuple[str, ...] | None = None) -> None:
+    """Exceptions' ``ref_id`` (and the id in their message) renamed by ``names``; only those of
+    ``types`` when given."""
+    names = {old: new for old, new in names.items() if old != new}
+    if plan.exceptions is None or plan.exceptions.empty or not names:
         return
     ref = plan.exceptions["ref_id"].astype(str)
     hit = ref.isin(names.keys())
+    if types is not None:
+        hit &= plan.exceptions["type"].astype(str).isin(types)
     if not hit.any():
         return
     exceptions = plan.exceptions.copy()

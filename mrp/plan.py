@@ -59,7 +59,7 @@ class Plan:
     exceptions: pd.DataFrame | None = None
     pegging: pd.DataFrame | None = None
     mrp_records: pd.DataFrame | None = None
-    capacity_load: pd.DataFrame | None = None  # written by the plan writer; not a store table
+    capacity_load: pd.DataFrame | None = None  # rough-cut SMT capacity beyond the detailed window
     liability: pd.DataFrame | None = None  # NCNR liability of purchase lines (optimizer.purchasing.liability)
     summary: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)

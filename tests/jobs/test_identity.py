@@ -88,6 +88,19 @@ def test_renaming_a_suggestion_renames_it_in_the_liability_but_not_a_po_of_the_s
     assert list(stable.liability["ref_id"]) == ["PS00009", "PS00001", "PS00010"]
 
 
+def test_renaming_a_suggestion_renames_its_last_time_buy_exception_but_not_another_exception_of_that_id():
+    previous = _suggestions(("PS00004", "RES", "S1", "R-1", "2027-02-01"))
+    plan = Plan(
+        purchase_suggestions=_suggestions(("PS00001", "RES", "S1", "R-1", "2027-02-03")),
+        exceptions=pd.DataFrame({"type": ["last_time_buy", "shortage"], "item_id": ["RES", "RES"],
+                                 "ref_id": ["PS00001", "PS00001"],
+                                 "message": ["one line PS00001 by 2027-01-20", "short"]}),
+    )
+    stable, _ = stable_plan(plan, {"purchase_suggestions": previous}, retired={}, counters={"suggestion": 5})
+    assert list(stable.exceptions["ref_id"]) == ["PS00004", "PS00001"]
+    assert stable.exceptions["message"].iloc[0] == "one line PS00004 by 2027-01-20"
+
+
 lines = st.lists(st.tuples(st.sampled_from(["R1", "R2"]), st.sampled_from(["S1", "S2"]), st.integers(0, 40)),
                  max_size=12)
 

@@ -11,6 +11,9 @@ from connectors.web import queries
 from connectors.web.queries import SEVERITIES
 from connectors.web.workspace import Workspace, day, number
 
+#: Exceptions about buying an item: each links to the item's lines on Buy.
+BUY_TYPES = ("no_offer", "shortage", "late_release", "no_approved_offer", "last_time_buy", "no_supply_after_eol")
+
 COLUMNS = [
     {"name": "severity", "label": "Severity", "field": "severity", "align": "left"},
     {"name": "type", "label": "Type", "field": "type", "align": "left"},
@@ -65,7 +68,7 @@ def register(ws: Workspace) -> None:
                 **r, "date": day(r["date"]), "quantity": number(r["quantity"]),
                 "item_href": f"/item/{r['item_id']}" if r["item_id"] else "",
                 "ref_href": (f"/schedule?job={r['ref_id']}" if r["ref_id"] in jobs
-                             else f"/buy?item={r['item_id']}" if r["type"] in ("no_offer", "shortage", "late_release")
+                             else f"/buy?item={r['item_id']}" if r["type"] in BUY_TYPES
                              and r["item_id"] else ""),
             } for r in rows]
             table.update()
