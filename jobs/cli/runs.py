@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from connectors.dataset import write_plan
@@ -132,7 +133,7 @@ def _run_on_cluster(console: Console, address: str, db_url: str, request: RunReq
         console.print(f"Planning as of {request.as_of} on the Dask cluster at {address} ...")
         [outcome] = run_on_cluster(address, db_url, [request])
     except EngineUnavailable as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BAD_DATA) from None
     if outcome.status == "published":
         console.print(f"Run {outcome.run_id} published (as of {request.as_of}) on the cluster.")
@@ -141,7 +142,7 @@ def _run_on_cluster(console: Console, address: str, db_url: str, request: RunReq
         console.print(f"[bold yellow]Refused:[/] {outcome.error}")
     else:
         run = f"Run {outcome.run_id} " if outcome.run_id else "The run "
-        console.print(f"[bold red]{run}{outcome.status}[/]: {outcome.error}\nThe published plan is unchanged"
+        console.print(f"[bold red]{run}{outcome.status}[/]: {escape(outcome.error)}\nThe published plan is unchanged"
                       + (f"; details: reelplan runs show {outcome.run_id}" if outcome.run_id else "."))
     raise typer.Exit(outcome.code or EXIT_FAILED)
 
