@@ -185,7 +185,8 @@ def runs(
         table.add_column(column, overflow="fold")
     for run in rows:
         table.add_row(
-            f"{run.id}{'*' if run.id == current else ''}", run.trigger, _status(run), str(run.as_of),
+            f"{run.id}{'*' if run.id == current else ''}", f"{run.trigger} {run.scenario}".strip(), _status(run),
+            str(run.as_of),
             _local(run.started_at, zone), f"{_total_seconds(run):.1f}",
             " ".join(f"{k} {v:g}" for k, v in run.stage_seconds.items()), _outputs(run), _costs(run.costs),
             _costs(run.summary.get("schedule") or {}),
