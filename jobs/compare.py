@@ -56,7 +56,7 @@ def late_demands(plan: Plan) -> set[str]:
     if suggestions is not None and "days_late" in suggestions.columns:
         for demands in suggestions.loc[suggestions["days_late"].fillna(0) > 0, "demands"].dropna():
             late |= set(_names(demands))
-    return late
+    return late - {""}  # pegging's "" is surplus, not a demand
 
 
 def short_demands(plan: Plan) -> set[str]:
@@ -65,7 +65,7 @@ def short_demands(plan: Plan) -> set[str]:
     if plan.exceptions is None or plan.pegging is None:
         return set()
     items = set(plan.exceptions.loc[plan.exceptions["type"].isin(SHORT_TYPES), "item_id"].astype(str))
-    return set(plan.pegging.loc[plan.pegging["item_id"].astype(str).isin(items), "demand_id"].astype(str))
+    return set(plan.pegging.loc[plan.pegging["item_id"].astype(str).isin(items), "demand_id"].astype(str)) - {""}
 
 
 def bought(plan: Plan) -> pd.Series:
@@ -123,8 +123,9 @@ def compare_plans(sides: list[Side], *, top: int = 10) -> dict[str, Any]:
 
 
 def _names(text: str) -> list[str]:
-    return [part.split(" ")[0].split(":")[0].strip() for part in str(text).replace(",", ";").split(";")
-            if part.strip()]
+    """The demand ids a suggestion's ``demands`` names: ``CUSTOMER/DEMAND qty; ...; +N more``."""
+    parts = (part.strip().split(" ")[0] for part in str(text).split(";"))
+    return [part.split("/", 1)[-1] for part in parts if part and not part.startswith("+")]
 
 
 def _number(value: Any) -> float:

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -27,7 +27,8 @@ from sqlalchemy import Engine
 from connectors.store.engine import create_store_engine, store_url
 from connectors.store.models import DEFAULT_SITE
 from connectors.store.sites import UnknownSite
-from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions
+from jobs.runs import InvalidData, RunFailed, RunInProgress, RunOptions, execute_run
+from jobs.scenario_runs import ScenarioError, ScenarioNotFound, run_scenario
 
 SCHEDULER_ENV = "REELPLAN_DASK_SCHEDULER"
 #: Seconds to wait for the scheduler to answer before the command gives up.
@@ -70,9 +71,6 @@ def scheduler_address(given: str | None) -> str | None:
 
 def carry_out(engine: Engine, request: RunRequest, progress: Callable[..., None] | None = None) -> RunOutcome:
     """Carry out one request on the store ``engine``; failures are outcomes, not exceptions."""
-    from jobs.scenario_runs import ScenarioError, ScenarioNotFound, run_scenario
-    from jobs.runs import execute_run
-
     try:
         if request.scenario:
             run = run_scenario(engine, request.scenario, as_of=request.as_of, options=request.options,
@@ -162,7 +160,5 @@ def _first_line(exc: BaseException) -> str:
 
 def outcome_json(outcome: RunOutcome) -> dict[str, Any]:
     """An outcome as plain JSON values."""
-    request = asdict(outcome.request)
-    request["as_of"] = outcome.request.as_of.isoformat()
     return {"scenario": outcome.request.scenario, "run_id": outcome.run_id, "status": outcome.status,
-            "error": outcome.error, "token": outcome.request.token, "as_of": request["as_of"]}
+            "error": outcome.error, "token": outcome.request.token, "as_of": outcome.request.as_of.isoformat()}

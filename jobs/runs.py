@@ -48,7 +48,7 @@ from mrp.plan import Plan
 
 Planner = Callable[..., Plan]
 #: Input tables whose row counts a run records.
-_INPUT_TABLES = ("items", "bom", "demand", "inventory", "purchase_orders", "work_orders", "supplier_offers")
+INPUT_TABLES = ("items", "bom", "demand", "inventory", "purchase_orders", "work_orders", "supplier_offers")
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
                         request_token=request_token)
     if run.status != "running":  # an earlier attempt of this request finished it
         return run
-    timer = _StageTimer(engine, run.id, progress)
+    timer = StageTimer(engine, run.id, progress)
     stages = ("read", *plan_stages(optimize=options.optimize, schedule=options.schedule), "publish")
     budget = RunBudget(30.0, stages, progress=timer.progress)
     try:
@@ -181,7 +181,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             with timer.stage("validate"):
                 errors = [i for i in validate_dataset(inputs.dataset) if i.is_error]
                 if errors:
-                    raise InvalidData(_issues_text(errors))
+                    raise InvalidData(issues_text(errors))
             read.report(None, f"{len(inputs.dataset.items):,} items, {len(inputs.dataset.demand):,} demand lines")
         budget.minutes = inputs.dataset.settings.budget_minutes
         with timer.stage("plan"):
@@ -196,7 +196,7 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             with write_session(engine) as session:
                 plan = keep_ids(session, plan, inputs.dataset, save=True, site=site)
                 run = session.get(PlanningRun, run.id)
-                run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in _INPUT_TABLES}}
+                run.counts = {"inputs": {name: len(inputs.dataset.table(name)) for name in INPUT_TABLES}}
                 publish_plan(session, run, plan, now=utc_now(), keep_plans=options.keep_plans)
                 costs = run.summary.get("costs")
                 run.costs = costs if isinstance(costs, dict) else {}
@@ -269,7 +269,7 @@ def stored_plan(session: Session, run_id: int | None = None, *, site: str = DEFA
     return plan
 
 
-class _StageTimer:
+class StageTimer:
     """Times the run's stages and records each one on the run as it starts; the pipeline's
     own stages (mrp, purchasing, sequencing) are recorded as each one ends."""
 
@@ -322,7 +322,7 @@ class _StageTimer:
         return out
 
 
-def _issues_text(errors: list[Any], limit: int = 20) -> str:
+def issues_text(errors: list[Any], limit: int = 20) -> str:
     lines = [f"{len(errors)} error(s) in the stored dataset:"]
     for issue in errors[:limit]:
         where = ", ".join(str(p) for p in (issue.file, f"row {issue.row}" if issue.row else None, issue.column) if p)

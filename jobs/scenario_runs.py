@@ -12,6 +12,7 @@ the decisions on it stay exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import traceback
 from dataclasses import asdict
 from typing import Any
@@ -30,7 +31,7 @@ from jobs.budget import Progress, RunBudget, plan_stages
 from jobs.compare import Side, compare_plans
 from jobs.decisions import decision_inputs
 from jobs.runs import (
-    InvalidData, Planner, RunFailed, RunOptions, _INPUT_TABLES, _issues_text, _StageTimer, default_planner, keep_ids,
+    InvalidData, Planner, RunFailed, RunOptions, INPUT_TABLES, issues_text, StageTimer, default_planner, keep_ids,
     published_schedule,
 )
 from jobs.scenarios import ScenarioError, apply_changes, check_changes, free_id, parse_changes
@@ -122,32 +123,37 @@ def run_scenario(engine: Engine, name: str, *, as_of: dt.date, options: RunOptio
 
     ``request_token`` names the request: a second attempt (its worker died) takes up the run
     the first one recorded, and returns it unchanged once finished — the run is recorded once.
-    Raises :class:`ScenarioNotFound` / :class:`ScenarioError` before recording anything, and
+    The data is read, and the changes checked against it, before the run is recorded:
+    :class:`ScenarioNotFound` / :class:`ScenarioError` leave nothing recorded;
     :class:`jobs.runs.RunFailed` after recording a failed run.
     """
     planner = planner or default_planner()
-    check_scenario(engine, name, as_of)
+    started = time.perf_counter()
+    with read_snapshot(engine) as session:
+        changes = get_scenario(session, name).changes
+        inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
+        previous = published_schedule(session)
+    problems = check_changes(changes, inputs.dataset)
+    if problems:
+        raise ScenarioError(f"scenario '{name}' no longer applies to the store's data:\n" + "\n".join(problems))
     with write_session(engine) as session:
         run = start_run(session, trigger="scenario", as_of=as_of, options=asdict(options), scenario=name,
                         request_token=request_token)
     if run.status != "running":
         return run
-    timer = _StageTimer(engine, run.id, progress)
+    timer = StageTimer(engine, run.id, progress)
     stages = ("read", *plan_stages(optimize=options.optimize, schedule=options.schedule), "write")
     budget = RunBudget(30.0, stages, progress=timer.progress)
     try:
         with budget.stage("read") as read:
-            with timer.stage("snapshot"):
-                with read_snapshot(engine) as session:
-                    changes = get_scenario(session, name).changes
-                    inputs = decision_inputs(session, load_dataset(session, as_of=as_of))
-                    previous = published_schedule(session)
+            with timer.stage("changes"):
                 scenario = apply_changes(inputs.dataset, changes)
             with timer.stage("validate"):
                 errors = [i for i in validate_dataset(scenario.dataset) if i.is_error]
                 if errors:
-                    raise InvalidData(_issues_text(errors))
-            read.report(None, f"{len(scenario.dataset.items):,} items, {len(scenario.dataset.demand):,} demand lines")
+                    raise InvalidData(issues_text(errors))
+            read.report(None, f"{len(scenario.dataset.items):,} items, {len(scenario.dataset.demand):,} demand lines "
+                              f"(read in {time.perf_counter() - started:.1f} s)")
         budget.minutes = scenario.dataset.settings.budget_minutes
         with timer.stage("plan"):
             plan = planner(
@@ -163,7 +169,7 @@ def run_scenario(engine: Engine, name: str, *, as_of: dt.date, options: RunOptio
                 if stored.status == "finished":  # another attempt of this request stored it first
                     return stored
                 plan = keep_ids(session, plan, scenario.dataset, save=False)
-                stored.counts = {"inputs": {t: len(scenario.dataset.table(t)) for t in _INPUT_TABLES}}
+                stored.counts = {"inputs": {t: len(scenario.dataset.table(t)) for t in INPUT_TABLES}}
                 store_plan(session, stored, plan, now=utc_now(), keep_plans=SCENARIO_PLANS_KEPT)
                 costs = stored.summary.get("costs")
                 stored.costs = costs if isinstance(costs, dict) else {}

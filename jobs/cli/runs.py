@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from connectors.dataset import write_plan
@@ -144,24 +145,26 @@ def _run_on_cluster(console: Console, address: str, db_url: str, db: str | None,
                 check_site(session, site)
             sites = sites if sites is not None else sites_with_data(session)
         engine.dispose()
-        console.print(f"Planning {', '.join(sites)} as of {day} on the Dask cluster at {address} ...")
+        console.print(f"Planning {'sites ' + ', '.join(sites) + ' ' if len(sites) > 1 else ''}as of {day} "
+                      f"on the Dask cluster at {address} ...")
         outcomes = run_on_cluster(address, db_url, [RunRequest(as_of=day, options=options, site=s) for s in sites])
     except (EngineUnavailable, UnknownSite) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BAD_DATA) from None
     worst = 0
     for outcome in outcomes:
         site = outcome.request.site
+        named = f"{site}: " if len(sites) > 1 else ""  # a site is named when several are planned
         if outcome.status == "published":
-            console.print(f"{site}: run {outcome.run_id} published (as of {day}) on the cluster.", highlight=False)
+            console.print(f"{named}Run {outcome.run_id} published (as of {day}) on the cluster.", highlight=False)
             continue
         if outcome.code == EXIT_BUSY:
-            console.print(f"{site}: [bold yellow]refused:[/] {outcome.error}", highlight=False)
+            console.print(f"{named}[bold yellow]Refused:[/] {escape(outcome.error)}", highlight=False)
         else:
-            run = f"run {outcome.run_id} " if outcome.run_id else "the run "
-            console.print(f"{site}: [bold red]{run}{outcome.status}[/]: {outcome.error}; the published plan is unchanged"
-                          + (f"; details: reelplan runs show {outcome.run_id} --site {site}" if outcome.run_id else "."),
-                          highlight=False)
+            run = f"Run {outcome.run_id} " if outcome.run_id else "The run "
+            console.print(f"{named}[bold red]{run}{outcome.status}[/]: {escape(outcome.error)}\nThe published plan is "
+                          "unchanged" + (f"; details: reelplan runs show {outcome.run_id} --site {site}"
+                                         if outcome.run_id else "."), highlight=False)
         worst = max(worst, outcome.code or EXIT_FAILED, key=lambda code: (code == EXIT_FAILED, code))
     if worst:
         raise typer.Exit(worst)
@@ -238,7 +241,8 @@ def runs(
         table.add_column(column, overflow="fold")
     for run in rows:
         table.add_row(
-            f"{run.id}{'*' if run.id == current else ''}", run.trigger, _status(run), str(run.as_of),
+            f"{run.id}{'*' if run.id == current else ''}", f"{run.trigger} {run.scenario}".strip(), _status(run),
+            str(run.as_of),
             _local(run.started_at, zone), f"{_total_seconds(run):.1f}",
             " ".join(f"{k} {v:g}" for k, v in run.stage_seconds.items()), _outputs(run), _costs(run.costs),
             _costs(run.summary.get("schedule") or {}),

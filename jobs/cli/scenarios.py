@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from connectors.store import read_snapshot
@@ -48,7 +49,7 @@ def _kinds_help() -> str:
 
 def _fail(_console: Console, message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     """One message on stderr and the exit to raise."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -58,7 +59,7 @@ def create(
     change: Annotated[list[str] | None, typer.Option(
         "--change", help="A change KIND:key=value,... (repeatable), e.g. scale_demand:factor=1.3,customer=C1. "
                          "Kinds and keys: " + _kinds_help())] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="TOML file of [[change]] tables (kind = ..., keys).")]
+    file: Annotated[Path | None, typer.Option("--file", help="TOML file of \\[\\[change]] tables (kind = ..., keys).")]
     = None,
     description: Annotated[str, typer.Option("--description", help="What question the scenario asks.")] = "",
     by: Annotated[str, typer.Option("--by", help="Who creates it (default: your user name).")] = "",
@@ -182,7 +183,7 @@ def run(
                               f"(not published; reelplan scenario compare published {outcome.request.scenario})")
             else:
                 console.print(f"[red]{outcome.request.scenario}[/]: {outcome.status}"
-                              f"{f' (run {outcome.run_id})' if outcome.run_id else ''}: {outcome.error}",
+                              f"{f' (run {outcome.run_id})' if outcome.run_id else ''}: {escape(outcome.error)}",
                               highlight=False)
     worst = max((o.code for o in outcomes), default=0)
     if worst:

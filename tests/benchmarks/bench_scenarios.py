@@ -1,12 +1,13 @@
 """Eight what-if scenarios of a generated factory: embedded one after another vs a local Dask cluster.
 
     .venv/bin/python -m tests.benchmarks.bench_scenarios [--items 30000] [--demands N] [--workers 2]
-        [--levels 5] [--seed 1] [--skip-optimize] [--optimize-time-limit S]
+        [--levels 5] [--seed 1] [--budget-minutes 2] [--skip-optimize] [--optimize-time-limit S]
 
 It generates a factory (``reelplan generate``), imports it into a fresh PostgreSQL database
 (``postgresql+psycopg://postgres@127.0.0.1:5432/<new>``, dropped at the end), stores eight
 scenarios (demand up and down, a customer's forecast up, a supplier slipping, prices up,
-a supplier gone, a line down, a shorter horizon), then plans the eight
+a supplier gone, a line down, a shorter horizon; each also sets ``budget_minutes``, which
+bounds every run's solvers by their deterministic work limits), then plans the eight
 
 1. embedded: ``reelplan scenario run S1 ... S8`` in one process, one after another;
 2. on a cluster of ``--workers`` ``dask worker`` processes (one thread each) on this
@@ -72,6 +73,8 @@ def main() -> None:
     parser.add_argument("--levels", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--budget-minutes", type=float, default=2.0,
+                        help="run budget of every scenario (a setting change); its solvers' work follows from it")
     parser.add_argument("--skip-optimize", action="store_true", help="leave out purchasing in every run")
     parser.add_argument("--optimize-time-limit", type=float, default=None)
     args = parser.parse_args()
@@ -92,7 +95,7 @@ def main() -> None:
             with read_snapshot(engine) as session:
                 questions = scenarios(load_dataset(session))
             for scenario, changes in questions.items():
-                create_scenario(engine, scenario, changes)
+                create_scenario(engine, scenario, [*changes, {"kind": "setting", "budget_minutes": args.budget_minutes}])
             engine.dispose()
             options = ["--skip-optimize"] if args.skip_optimize else []
             if args.optimize_time_limit:
@@ -108,7 +111,8 @@ def main() -> None:
                 cluster_s = time.perf_counter() - started
             load_after = os.getloadavg()[0]
             print(f"factory: {args.items:,} items, {args.demands or args.items:,} demand lines, levels {args.levels}, "
-                  f"seed {args.seed}; 8 scenarios{' without purchasing' if args.skip_optimize else ''}; "
+                  f"seed {args.seed}; 8 scenarios{' without purchasing' if args.skip_optimize else ''}, "
+                  f"budget {args.budget_minutes:g} min each; "
                   f"{os.cpu_count()} CPUs; load average {load_before:.2f} before, {load_after:.2f} after")
             print(f"embedded, one after another: exit {embedded.exit_status}, {embedded.seconds:.1f} s wall, "
                   f"peak RSS {embedded.peak_rss_mb:.0f} MiB")

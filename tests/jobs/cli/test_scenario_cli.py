@@ -86,3 +86,20 @@ def test_bad_changes_and_unknown_scenarios_are_one_message_and_exit_2(monkeypatc
     assert code == 2 and "no scenario 'ghost'" in err
     code, out, _ = _main(monkeypatch, capsys, "scenario", "list", "--db", db, "--json")
     assert json.loads(out) == []
+
+
+def test_changes_from_a_toml_file(monkeypatch, capsys, db, tmp_path):
+    changes = tmp_path / "changes.toml"
+    changes.write_text('[[change]]\nkind = "lead_time"\nsupplier = "ARROW"\nadd_days = 14\n\n'
+                       '[[change]]\nkind = "add_demand"\nitem = "GW1"\ncustomer = "GAMMA"\nquantity = 50\n'
+                       'due = 2027-01-20\n', encoding="utf-8")
+    code, _, err = _main(monkeypatch, capsys, "scenario", "create", "from_file", "--db", db, "--file", changes)
+    assert code == 0, err
+    code, out, _ = _main(monkeypatch, capsys, "scenario", "show", "from_file", "--db", db, "--json")
+    assert json.loads(out)["changes"] == [
+        {"kind": "lead_time", "supplier": "ARROW", "add_days": 14},
+        {"kind": "add_demand", "item": "GW1", "customer": "GAMMA", "quantity": 50, "due": "2027-01-20",
+         "id": "SCENARIO-1"}]
+    (tmp_path / "bad.toml").write_text("x = 1\n", encoding="utf-8")
+    code, _, err = _main(monkeypatch, capsys, "scenario", "create", "bad", "--db", db, "--file", tmp_path / "bad.toml")
+    assert code == 2 and "has no [[change]] tables" in err
