@@ -35,8 +35,10 @@ def test_the_plan_and_runs_of_a_site_are_read_with_site(two_sites, client: ApiCl
     assert plan.status_code == 200, plan.text
     assert plan.json()["run_id"] == 1 and [r["suggestion_id"] for r in plan.json()["items"]] == ["PS00001", "PS00002"]
     default = client.get("/api/v1/plan/purchase-suggestions", headers=planner)
-    assert default.status_code == 404
-    assert default.json()["detail"] == "no plan has been published yet for site 'default'"
+    assert default.status_code == 404 and default.json()["detail"] == "no plan has been published yet"
+    import_folder(two_sites, SMALL, site="plant-3")
+    none = client.get("/api/v1/plan/schedule?site=plant-3", headers=planner)
+    assert none.status_code == 404 and none.json()["detail"] == "no plan has been published yet for site 'plant-3'"
     crossed = client.get("/api/v1/plan/summary?run_id=1", headers=planner)
     assert crossed.status_code == 404 and "run 1 is a run of site 'plant-2'" in crossed.json()["detail"]
 
