@@ -179,8 +179,8 @@ def _connector(kinds: tuple[str, ...]) -> Any:
 @erp_app.command("send-orders")
 def erp_send_orders(
     db: DbOption = None,
-    site: Annotated[str | None, typer.Option("--site", help="Only the orders of this site [default: every site; "
-                                                             "PO numbers are unique across sites].")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only the orders of this site (default: every site; "
+                                                             "PO numbers are unique across sites).")] = None,
 ) -> None:
     """Send every approved purchase order the ERP has not received yet (safe to repeat)."""
     connector = _connector(("webhook", "odoo", "erpnext"))
