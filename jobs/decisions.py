@@ -68,7 +68,8 @@ from connectors.store.models import (
     SuggestionRow,
     WorkOrder,
 )
-from connectors.store.plans import current_run_id, gone_decisions, site_runs  # noqa: F401  (part of this module's interface)
+from connectors.store.plans import current_run_id, gone_decisions  # noqa: F401  (part of this module's interface)
+from connectors.store.plans import site_runs
 from connectors.store.runs import utc_now
 from mrp.dataset import Dataset, dtype_of, is_counted
 

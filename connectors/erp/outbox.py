@@ -8,6 +8,8 @@ to a :class:`PurchaseOrderSink` (webhook, Odoo, ERPNext) and records the answer 
 ``erp_deliveries`` under the order's id: a delivered order is never sent again, and once a
 send was attempted no new line joins it (a retry sends exactly the same order). The network call happens outside any database
 transaction; a failure is recorded and retried by the next :func:`deliver_pending`.
+Purchase order numbers are unique across the store's sites, so the outbox serves every site;
+``site`` narrows it to the orders approved on one site's plans.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from connectors.erp.orders import ApprovedPurchaseOrder, PurchaseOrderLine, Purc
 from connectors.erp.transport import ErpError
 from connectors.store import read_snapshot, write_session
 from connectors.store.models import SuggestionDecision
+from connectors.store.plans import site_runs
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +52,18 @@ def order_of(lines: list[SuggestionDecision]) -> ApprovedPurchaseOrder:
     )
 
 
-def pending_orders(session: Session, references: list[str] | None = None) -> list[ApprovedPurchaseOrder]:
-    """Approved orders awaiting the ERP that were not delivered yet (optionally only some), one per ``po_id``."""
+def pending_orders(session: Session, references: list[str] | None = None,
+                   site: str | None = None) -> list[ApprovedPurchaseOrder]:
+    """Approved orders awaiting the ERP that were not delivered yet (optionally only some, or only
+    those of ``site``), one per ``po_id``."""
     delivered = select(ErpDelivery.reference).where(ErpDelivery.status == "delivered")
     query = select(SuggestionDecision).where(
         SuggestionDecision.action == "approved", SuggestionDecision.po_status == "sent",
         col(SuggestionDecision.po_id).not_in(delivered))
     if references is not None:
         query = query.where(col(SuggestionDecision.po_id).in_(references))
+    if site is not None:
+        query = query.where(col(SuggestionDecision.run_id).in_(site_runs(site)))
     orders: dict[str, list[SuggestionDecision]] = {}
     for decision in session.exec(query.order_by(col(SuggestionDecision.id))):
         orders.setdefault(decision.po_id, []).append(decision)
@@ -70,10 +77,10 @@ class DeliveryReport:
 
 
 def deliver_pending(engine: Engine, sink: PurchaseOrderSink, *, connector: str,
-                    references: list[str] | None = None) -> DeliveryReport:
-    """Send every pending order (or those of ``references``) and record each outcome."""
+                    references: list[str] | None = None, site: str | None = None) -> DeliveryReport:
+    """Send every pending order (or those of ``references``, or of ``site``) and record each outcome."""
     with read_snapshot(engine) as session:
-        orders = pending_orders(session, references)
+        orders = pending_orders(session, references, site)
     report = DeliveryReport()
     for order in orders:
         try:

@@ -7,6 +7,7 @@ Public entry points (see ``docs/store.md``):
 - :func:`import_dataset` / :func:`load_dataset` / :func:`export_dataset` — the dataset in and out.
 - :mod:`connectors.store.plans` — plan outputs tagged by run, and publishing.
 - :mod:`connectors.store.runs` — the run records.
+- :mod:`connectors.store.sites` — the sites (factories) whose datasets the store holds side by side.
 """
 
 from connectors.store.config import StoreSettings

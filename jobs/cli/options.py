@@ -21,5 +21,5 @@ DbOption = Annotated[
 SiteOption = Annotated[
     str,
     typer.Option("--site", envvar="REELPLAN_SITE",
-                 help="Site (factory) of the store [default: $REELPLAN_SITE, else 'default'; `reelplan sites` lists them]."),
+                 help="Site (factory) of the store; `reelplan sites` lists them."),
 ]

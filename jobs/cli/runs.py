@@ -204,7 +204,7 @@ def export_plan(
     db: DbOption = None,
     site: SiteOption = DEFAULT_SITE,
 ) -> None:
-    """Write a published plan of a site as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
+    """Write a site's published plan as a plan folder: the CSVs, summary.json, the buyer workbook, the Gantt pictures."""
     console = Console()
     with read_snapshot(store_engine(db)) as session:
         check_site(session, site)

@@ -28,7 +28,8 @@ from connectors.dataset import DatasetError, parse_tables, write_dataset
 from connectors.dataset.report import render_issues
 from connectors.erp.config import ErpSettings, build_connector
 from connectors.erp.outbox import deliver_pending
-from connectors.store import open_store, write_session
+from connectors.store import open_store, read_snapshot, write_session
+from connectors.store.sites import check_site
 from connectors.store.models import DEFAULT_SITE
 from connectors.store.plans import load_plan_table
 from jobs import decisions, scenario_runs
@@ -213,10 +214,18 @@ def _connector(kinds: tuple[str, ...]) -> Any:
 
 
 @erp_app.command("send-orders")
-def erp_send_orders(db: DbOption = None) -> None:
+def erp_send_orders(
+    db: DbOption = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only the orders of this site (default: every site; "
+                                                             "PO numbers are unique across sites).")] = None,
+) -> None:
     """Send every approved purchase order the ERP has not received yet (safe to repeat)."""
     connector = _connector(("webhook", "odoo", "erpnext"))
-    report = deliver_pending(open_store(db), connector, connector=ErpSettings().kind)
+    engine = open_store(db)
+    if site is not None:
+        with read_snapshot(engine) as session:
+            check_site(session, site)
+    report = deliver_pending(engine, connector, connector=ErpSettings().kind, site=site)
     for reference in report.delivered:
         console.print(f"delivered {reference}")
     for reference, error in report.failed.items():

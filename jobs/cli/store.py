@@ -41,7 +41,7 @@ def import_command(
     horizon_days: HorizonOption = None,
     site: SiteOption = DEFAULT_SITE,
 ) -> None:
-    """Load DATASET_DIR as the dataset of a site (added if new), replacing it in one transaction (bad data: nothing changes)."""
+    """Load DATASET_DIR as a site's dataset (site added if new), in one transaction (bad data: nothing changes)."""
     console = Console()
     check_site_name(site)
     engine = store_engine(db)

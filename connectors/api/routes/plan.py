@@ -62,7 +62,8 @@ def resolve_run(session: Session, run_id: int | None, site: str = DEFAULT_SITE) 
     if run_id is None:
         current = session.get(CurrentPlan, site)
         if current is None:
-            raise HTTPException(404, detail=f"no plan has been published yet for site '{site}'")
+            where = "" if site == DEFAULT_SITE else f" for site '{site}'"
+            raise HTTPException(404, detail=f"no plan has been published yet{where}")
         run_id = current.run_id
     run = session.get(PlanningRun, run_id)
     if run is None:

@@ -58,8 +58,8 @@ def read_run(run_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: ReadSess
     if run is None:
         raise HTTPException(404, detail=f"no run {run_id}")
     gone = gone_decisions(session, run.id) if run.status == "published" else []
-    return {**run_out(run, _current_id(session, run.site)), "decisions_gone": [jsonable(d.model_dump(include=GONE_FIELDS))
-                                                                    for d in gone]}
+    gone_out = [jsonable(d.model_dump(include=GONE_FIELDS)) for d in gone]
+    return {**run_out(run, _current_id(session, run.site)), "decisions_gone": gone_out}
 
 
 #: What a decision whose line has gone shows (``GET /runs/{id}``, ``decisions_gone``).

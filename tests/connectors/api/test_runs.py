@@ -18,9 +18,10 @@ from tests.connectors.api.conftest import ApiClient, auth
 from tests.connectors.api.sample_plan import AS_OF, load_small
 
 
-def mrp_only(engine: Engine, as_of: dt.date) -> object:
+def mrp_only(engine: Engine, as_of: dt.date, site: str = "default") -> object:
     """The API's run, without the optimiser and sequencer stages (keeps the test quick)."""
-    return execute_run(engine, as_of=as_of, trigger="api", options=RunOptions(optimize=False, schedule=False))
+    return execute_run(engine, as_of=as_of, trigger="api", options=RunOptions(optimize=False, schedule=False),
+                       site=site)
 
 
 @pytest.fixture
