@@ -1,4 +1,4 @@
-"""Gross-to-net over supply pools, all items of one level in one compiled pass (rules 4–6, 8).
+"""Gross-to-net over supply pools, all items of one level in one compiled pass (rules 5–9).
 
 Supply sits in pools: the company pool (code 0) and one pool per customer, coded in the
 order of the customer ids, so code order is the order the rules take pools in. A
@@ -10,11 +10,18 @@ same walk that places no orders.
 
 The walk runs on integer codes and packed arrays (numba): one level of a 30,000-item
 factory holds millions of requirements, draws and pegging pieces, far too many for a
-Python object each. The arrays a pass appends to are sized by the caller from bounds
-(see ``mrp.engine``), so nothing grows inside the loop.
+Python object each. The caller hands the arrays over in records, one per table (item
+rules, requirements, pegging, supply, and one per output table); :func:`net_level` takes
+their arrays out once, and the functions it calls per day and per draw take arrays, not
+records: numba counts references to every array of a record passed to a compiled call,
+which on the draw path cost twenty times the walk's time (docs/mrp.md, "Speed"). The arrays
+a pass appends to are sized by the caller from bounds (see ``mrp.engine``), so nothing grows
+inside the loop.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -27,6 +34,137 @@ COMPANY = 0
 # Slots of the counters a pass fills in.
 N_PLANNED, N_PIECES, N_MATERIAL, N_EXPEDITES, N_NET, N_OUTFLOW, N_ACTIONS = range(7)
 N_COUNTERS = 7
+
+
+class ItemRules(NamedTuple):
+    """The item master's planning columns, indexed by item code."""
+
+    pooled: np.ndarray  # a buy item: shortfalls are covered in the company pool
+    is_make: np.ndarray
+    counted: np.ndarray  # whole units
+    lead: np.ndarray
+    safety: np.ndarray
+    rule: np.ndarray  # L4L, FOQ, POQ (mrp.codes)
+    lot_size: np.ndarray
+    period: np.ndarray
+    moq: np.ndarray
+    multiple: np.ndarray
+    yield_pct: np.ndarray
+
+
+class Requirements(NamedTuple):
+    """A level's requirements in walk order (:func:`requirement_order`)."""
+
+    day: np.ndarray
+    qty: np.ndarray
+    cust: np.ndarray
+    pri: np.ndarray
+    parent: np.ndarray  # the parent order's lot, -1 for independent demand
+
+
+class Pegging(NamedTuple):
+    """Whom each requirement serves: its segments ``start:end`` of (demand, level, quantity),
+    handed out front to back from ``pos`` (the first not yet pegged, ``left`` of it left)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    pos: np.ndarray
+    left: np.ndarray
+    dem: np.ndarray
+    lvl: np.ndarray
+    qty: np.ndarray
+
+
+class Supply(NamedTuple):
+    """Existing lots (reels, open orders) of all items, sorted by item, arrival, id; an item's
+    lots are ``start[item]:end[item]``. The walk writes back arrival, availability, what is
+    left and whether it was expedited."""
+
+    start: np.ndarray
+    end: np.ndarray
+    pool: np.ndarray
+    arr: np.ndarray
+    qty: np.ndarray
+    reel: np.ndarray
+    rank: np.ndarray  # the id's rank among the item's lot ids ("then id")
+    avail: np.ndarray
+    remaining: np.ndarray
+    expedited: np.ndarray
+    planned_rank: np.ndarray  # per item: the rank planned order ids take among its lot ids
+
+
+class Planned(NamedTuple):
+    item: np.ndarray
+    seq: np.ndarray
+    pool: np.ndarray
+    started: np.ndarray
+    receipt: np.ndarray
+    release: np.ndarray
+    due: np.ndarray
+    avail: np.ndarray
+    pri: np.ndarray
+    remaining: np.ndarray
+
+
+class Pieces(NamedTuple):
+    lot: np.ndarray
+    dem: np.ndarray
+    lvl: np.ndarray
+    qty: np.ndarray
+
+
+class Material(NamedTuple):
+    parent: np.ndarray
+    lot: np.ndarray
+    qty: np.ndarray
+    day: np.ndarray
+    avail: np.ndarray
+
+
+class Expedites(NamedTuple):
+    lot: np.ndarray
+    day: np.ndarray
+
+
+class Net(NamedTuple):
+    item: np.ndarray
+    day: np.ndarray
+    qty: np.ndarray
+
+
+class Outflow(NamedTuple):
+    item: np.ndarray
+    pool: np.ndarray
+    day: np.ndarray
+    qty: np.ndarray
+
+
+class Actions(NamedTuple):
+    lot: np.ndarray
+    day: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """What a pass appends, one record per table, and how many rows of each (``count``, by slot)."""
+
+    planned: Planned
+    pieces: Pieces
+    material: Material
+    expedites: Expedites
+    net: Net
+    outflow: Outflow
+    actions: Actions
+    count: np.ndarray
+
+
+#: The output record of each counter slot.
+OUTPUT_RECORDS = {N_PLANNED: Planned, N_PIECES: Pieces, N_MATERIAL: Material, N_EXPEDITES: Expedites, N_NET: Net,
+                  N_OUTFLOW: Outflow, N_ACTIONS: Actions}
+
+
+def outputs(buffers: dict[int, dict[str, np.ndarray]], count: np.ndarray) -> Outputs:
+    """The output record of buffers given per counter slot, as column name to array."""
+    return Outputs(*(OUTPUT_RECORDS[slot](**buffers[slot]) for slot in sorted(OUTPUT_RECORDS)), count)
 
 
 def requirement_order(item, day, pri, cust, parent_id, parent_seq, seq) -> np.ndarray:
@@ -366,24 +504,31 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 
 @njit(cache=True)
-def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld,
-              item_req_start, item_req_end, r_day, r_qty, r_cust, r_pri, r_parent, seg_start, seg_end,
-              s_dem, s_lvl, s_qty,
-              item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining,
-              l_expedited, planned_rank, planned_base, n_pools,
-              cnt, p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining,
-              pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, e_lot, e_day,
-              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day, bounds, first, seg_pos, seg_left):
+def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, first, item_req_start, item_req_end,
+              n_pools, planned_base):
     """Net the items ``items[first:]`` (item codes, in planning order); see the module docstring.
 
     Stops before an item whose bounds no longer fit the output arrays and returns its
-    position (``len(items)`` when all are done): the caller empties the arrays and goes on.
-    ``seg_pos``/``seg_left`` are each requirement's cursor into its segments (see
+    position (``len(items)`` when all are done): the caller gives new output arrays and goes
+    on. ``pegging.pos``/``pegging.left`` are each requirement's cursor into its segments (see
     :func:`segment_cursors`), kept by the caller across those calls.
     With ``track`` false only balances and planned receipts (day, quantity) are kept: the
     optimiser's net requirements need nothing more. With ``peg`` false draws are not pegged
     (classic MRP: no pegging pieces; the segments are not read).
     """
+    pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld = rules
+    r_day, r_qty, r_cust, r_pri, r_parent = reqs
+    seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty = pegging
+    (item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining, l_expedited,
+     planned_rank) = supply
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = out.planned
+    pc_lot, pc_dem, pc_lvl, pc_qty = out.pieces
+    m_parent, m_lot, m_qty, m_day, m_avail = out.material
+    e_lot, e_day = out.expedites
+    n_item, n_day, n_qty = out.net
+    o_item, o_pool, o_day, o_qty = out.outflow
+    a_lot, a_day = out.actions
+    cnt = out.count
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
