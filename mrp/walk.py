@@ -187,7 +187,12 @@ def pool_floor(pool, safety):
 
 
 @njit(cache=True)
-def _lot_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
+def order_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
+    """Rule 6b: "Its quantity q: the shortfall (L4L); the shortfall rounded up to a multiple of
+    lot_size (FOQ); or (POQ) the shortfall plus the shortfalls of that pool on the later days
+    of [today, today + lot_period_days) ... Then max(q, min_order_qty), then rounded up to a
+    multiple of order_multiple (and to a whole number for counted items)". ``ahead`` is the
+    POQ period's later shortfalls (:func:`poq_shortfall`)."""
     if rule == FOQ and lot_size > 0:
         q = round_up_to_multiple(short, lot_size)
     else:
@@ -196,6 +201,36 @@ def _lot_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
     if multiple > 0:
         q = round_up_to_multiple(q, multiple)
     return ceil_whole(q) if counted else q
+
+
+@njit(cache=True)
+def quantity_started(receipt, is_make, yield_pct, counted):
+    """Rule 6b: "For a make item, q is what is received; the order's quantity (what is started,
+    and what its components are computed from) is q divided by yield_pct/100, rounded up for
+    counted items"."""
+    if is_make and yield_pct < 100.0:
+        started = receipt / (yield_pct / 100.0)
+        return ceil_whole(started) if counted else started
+    return receipt
+
+
+@njit(cache=True)
+def offset_lead_time(due, lead):
+    """Rule 7: "Release = due − lead time. A release before as_of is moved to as_of ... The due
+    date stays the day of need; the order cannot arrive before its release + lead time".
+    Returns the release day (before moving, for the late_release message) and the earliest arrival."""
+    release = due - lead
+    return release, max(due, max(release, 0) + lead)
+
+
+@njit(cache=True)
+def restore_safety_stock(day, company_balance, safety):
+    """Rule 6: "On as_of only, a company pool below safety_stock adds what restores it to that
+    day's shortfall (covered by a., then b., like any other)"; returns that quantity."""
+    floor = pool_floor(COMPANY, safety)
+    if day == 0 and company_balance < floor - EPS:
+        return floor - company_balance
+    return 0.0
 
 
 @njit(cache=True)
@@ -357,9 +392,11 @@ def gather_segments(seg_start, seg_end, s_dem, s_lvl, s_qty):
 
 
 @njit(cache=True)
-def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                   pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
-    """Peg ``amount`` of lot ``gid`` to the requirement's demands, first come first served."""
+def peg_draw(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+             pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
+    """Rule 9: "Every planned order, open order and reel draw is traced to the independent
+    demand it serves": ``amount`` of lot ``gid`` to the requirement's demands (its segments),
+    first come first served; past its last segment, to no demand (surplus)."""
     s0 = seg_start[req]
     count = seg_end[req] - s0
     pos = seg_pos[req]
@@ -391,11 +428,12 @@ def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_de
 
 
 @njit(cache=True)
-def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
-          seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
-          m_parent, m_lot, m_qty, m_day, m_avail, cnt):
-    """Book a draw on the pool's lots: reels first (by id), then receipts (by arrival, id); with
-    ``peg``, pegged to the requirement's demands."""
+def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
+              seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
+              m_parent, m_lot, m_qty, m_day, m_avail, cnt):
+    """Rule 5: "Within a pool, draws take reels first (by reel_id), then receipts in order of
+    arrival (then id)": a draw booked on the pool's lots, each piece a component's material for
+    its parent order and, with ``peg``, pegged to the requirement's demands (:func:`peg_draw`)."""
     for reels in (True, False):
         head = rq_head if reels else cq_head
         end = rq_end[pool] if reels else cq_end[pool]
@@ -417,8 +455,8 @@ def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, l
                 m_avail[n] = la_avail[lot]
                 cnt[N_MATERIAL] = n + 1
             if peg:
-                    _move_segments(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                               pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
+                    peg_draw(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                             pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
 
 
 @njit(cache=True)
@@ -673,18 +711,15 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                             if outflow[p] == 0.0:
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
-                            _take(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
-                                  r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                            book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
+                                      r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                      pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
                 if need > EPS:
                     res_req[n_res] = r
                     res_need[n_res] = need
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
-            restore = 0.0
-            restoring = day == 0 and balance[COMPANY] < pool_floor(COMPANY, floor0) - EPS
-            if restoring:
-                restore = pool_floor(COMPANY, floor0) - balance[COMPANY]
+            restore = restore_safety_stock(day, balance[COMPANY], floor0)
             net_today = 0.0
             has_net = False
             n_short = 0
@@ -693,7 +728,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                     short_in[res_pool[j]] = True
                     n_short = _add_sorted(short_pools, n_short, res_pool[j])
             n_covered = n_short
-            if restoring and not short_in[COMPANY]:
+            if restore > 0.0 and not short_in[COMPANY]:
                 n_covered = _add_sorted(short_pools, n_short, COMPANY)
             for pi in range(n_covered):
                 p = short_pools[pi]
@@ -741,7 +776,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                             ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
                                              balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
                                              reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
-                    receipt = _lot_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
+                    receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     k = cnt[N_PLANNED]
                     cnt[N_PLANNED] = k + 1
@@ -750,19 +785,13 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                     p_receipt[k] = receipt
                     balance[p] += receipt
                     if track:
-                        started = receipt
-                        if is_make[it] and yld[it] < 100.0:
-                            started = receipt / (yld[it] / 100.0)
-                            if counted[it]:
-                                started = ceil_whole(started)
-                        release = day - lead[it]
-                        clipped = max(release, 0)
+                        release, avail = offset_lead_time(day, lead[it])
                         lot = n_lots
                         n_lots += 1
                         la_arr[lot] = day
                         la_qty[lot] = receipt
                         la_pool[lot] = p
-                        la_avail[lot] = max(day, clipped + lead[it])
+                        la_avail[lot] = avail
                         la_rem[lot] = receipt
                         la_gid[lot] = planned_base + k
                         la_rank[lot] = planned_rank[it] + 1
@@ -770,7 +799,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
                         p_seq[k] = n_receipts
                         p_pool[k] = p
-                        p_started[k] = started
+                        p_started[k] = quantity_started(receipt, is_make[it], yld[it], counted[it])
                         p_release[k] = release
                         p_avail[k] = la_avail[lot]
                         p_pri[k] = priority
@@ -787,9 +816,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                             if outflow[p] == 0.0:
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
-                            _take(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
-                                  la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem,
+                                      la_gid, la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem,
+                                      s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day,
+                                      m_avail, cnt)
             if has_net:
                 k = cnt[N_NET]
                 n_item[k] = it
@@ -815,15 +845,18 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             l_expedited[g] = la_exp[j]
         for j in range(ne, n_lots):
             p_remaining[la_gid[j] - planned_base] = la_rem[j]
-        _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
-                            o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+        first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
+                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
     return len(items)
 
 
 @njit(cache=True)
-def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
-                        o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
-    """Rule 8: the day each open order is first needed (-1: never), for defer and cancel.
+def first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
+                     o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
+    """Rule 8: "An open order is needed on the first day the pool's projected balance, without
+    it and without the pool's open orders due after it (then by id), would fall below zero
+    (below safety_stock for the company pool). Expedited orders get neither defer nor cancel."
+    Records that day (-1: never) for each open order not expedited, for defer and cancel.
 
     Open order k of a pool is first needed on the first day the pool's balance falls below
     its floor with every other lot, the earlier open orders and the draws: the lots and

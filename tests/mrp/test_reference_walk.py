@@ -14,7 +14,7 @@ from connectors.dataset import read_dataset
 from mrp import engine
 from mrp.codes import FOQ, L4L, POQ
 from mrp.dataset import Dataset
-from mrp.walk import _first_day_below, _lot_quantity
+from mrp.walk import _first_day_below, order_quantity
 from tests.mrp.builders import AS_OF, factories
 from tests.mrp.reference_walk import ItemWalk, Lot, Requirement, Rows, peg, reference_walk
 
@@ -99,11 +99,11 @@ def test_rule_6a_an_open_order_within_the_lead_time_is_pulled_in_whole():
     (12.5, L4L, 0.0, 0.0, 0.0, False, 12.5),  # measured: as is
 ])
 def test_rule_6b_order_quantity(short, rule, lot_size, moq, multiple, counted, expected):
-    assert _lot_quantity(short, 0.0, rule, lot_size, moq, multiple, counted) == expected
+    assert order_quantity(short, 0.0, rule, lot_size, moq, multiple, counted) == expected
 
 
 def test_rule_6b_poq_adds_the_later_shortfalls_of_the_period():
-    assert _lot_quantity(20.0, 35.0, POQ, 0.0, 0.0, 0.0, True) == 55.0
+    assert order_quantity(20.0, 35.0, POQ, 0.0, 0.0, 0.0, True) == 55.0
 
 
 def test_rule_8_an_open_order_is_needed_when_the_balance_without_it_falls_below_the_floor():
