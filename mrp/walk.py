@@ -257,96 +257,37 @@ def _add_sorted(codes, n, code):
 
 
 @njit(cache=True)
-def receive(day, pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, balance, la_arr, la_qty, la_pool, track,
-            la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end):
-    """Rule 6: "On each day, first add that day's receipts to their pools" (rule 4: open orders
-    on their due dates, reels on hand or back from baking); with ``track``, each joins its
-    pool's draw queue in rule 5's order (reels by id, receipts by arrival, then id). Returns
-    the next reel to arrive."""
-    for p in pend_pools:
-        while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
-            lot = pend_q[pend_head[p]]
-            pend_head[p] += 1
-            balance[p] += la_qty[lot]
-            if track:
-                la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
-                cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-    while reel_head < len(reels_q) and la_arr[reels_q[reel_head]] <= day:
-        lot = reels_q[reel_head]
-        reel_head += 1
-        p = la_pool[lot]
-        balance[p] += la_qty[lot]
-        if track:
-            la_key[lot] = la_rank[lot]
-            rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
-    return reel_head
-
-
-@njit(cache=True)
-def draw_on_pool(balance, p, need, safety):
-    """Rule 5: a requirement draws up to ``need`` on pool ``p``, down to the pool's floor
-    (:func:`pool_floor`); returns what it drew (nothing when that would be at most ``EPS``)."""
-    available = balance[p] - pool_floor(p, safety)
-    take = need if need < available else available
-    if take > EPS:
-        balance[p] -= take
-        return take
-    return 0.0
-
-
-@njit(cache=True)
-def expedite(p, short, day, lead, pend_q, pend_head, pend_end, balance, la_arr, la_qty, track, la_avail, la_exp,
-             la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt):
-    """Rule 6a: "by open orders of that pool due later, but no later than today plus the item's
-    lead time (rule 7), earliest first (then id): each whole order is drawn as if it arrived
-    today, its surplus staying in the pool, and is reported expedite to today". Returns what
-    the pool still lacks (negative: its surplus)."""
-    while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead:
-        lot = pend_q[pend_head[p]]
-        pend_head[p] += 1
-        balance[p] += la_qty[lot]
-        short -= la_qty[lot]
-        if track:
-            la_arr[lot] = day
-            la_avail[lot] = day
-            la_exp[lot] = True
-            e = cnt[N_EXPEDITES]
-            e_lot[e] = la_gid[lot]
-            e_day[e] = day
-            cnt[N_EXPEDITES] = e + 1
-            la_key[lot] = day * m_key + la_rank[lot]
-            cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-    return short
-
-
-@njit(cache=True)
 def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool):
-    """Rule 6's draws on balances only (the POQ look-ahead): each requirement draws on its
-    customer's pool, then the company's. Returns how many requirements are left short (their
-    index, need and covering pool in ``res_*``)."""
+    """Balances only: each requirement draws its customer's pool, then the company's. Returns
+    how many requirements are left short (their index, need and covering pool in ``res_*``)."""
     n = 0
     for r in range(r0, r1):
         need = r_qty[r]
         cust = r_cust[r]
         if cust != COMPANY and balance[cust] > EPS:
-            need -= draw_on_pool(balance, cust, need, safety)
+            take = min(need, balance[cust])
+            if take > EPS:
+                balance[cust] -= take
+                need -= take
         if need > EPS:
-            need -= draw_on_pool(balance, COMPANY, need, safety)
-        if need > EPS:
-            res_req[n] = r
-            res_need[n] = need
-            res_pool[n] = COMPANY if pooled or cust == COMPANY else cust
-            n += 1
+            available = balance[COMPANY] - pool_floor(COMPANY, safety)
+            take = need if need < available else available
+            if take > EPS:
+                balance[COMPANY] -= take
+                need -= take
+            if need > EPS:
+                res_req[n] = r
+                res_need[n] = need
+                res_pool[n] = COMPANY if pooled or cust == COMPANY else cust
+                n += 1
     return n
 
 
 @njit(cache=True)
-def poq_shortfall(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, safety, pooled, lead, pend_pools,
-                  pend_q, pend_head0, pend_end, reels_q, reel_head0, la_arr, la_qty, la_pool):
-    """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
-    lot_period_days), computed by this same walk — receipts, draws and expedites — starting
-    from today's pools with today's shortfall covered (so the company pool at safety_stock)
-    and placing no new planned order in any pool". ``later``: those days' positions in ``days``."""
+def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, safety, pooled, lead,
+             pend_q, pend_head0, pend_end, reels_q, reel_head0, n_reels, la_arr, la_qty, la_pool, pools):
+    """What ``pool`` will lack on the days ``later`` (positions in ``days``) when nothing but
+    expedites covers it: the POQ look-ahead, from today's pools with today's shortfall covered."""
     balance = balance0.copy()
     balance[pool] = pool_floor(pool, safety)
     pend_head = pend_head0.copy()
@@ -358,25 +299,38 @@ def poq_shortfall(pool, later, day_start, day_end, days, r_qty, r_cust, balance0
     res_req = np.empty(size, np.int64)
     res_need = np.empty(size)
     res_pool = np.empty(size, np.int64)
-    none = np.empty(0, np.int64)  # the queues and records of tracking, not read here
-    no_flags = np.empty(0, np.bool_)
     for di in later:
         day = days[di]
-        reel_head = receive(day, pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, balance, la_arr, la_qty,
-                            la_pool, False, none, none, 0, none, none, none, none, none)
+        for p in pools:
+            while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+                balance[p] += la_qty[pend_q[pend_head[p]]]
+                pend_head[p] += 1
+        while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+            balance[la_pool[reels_q[reel_head]]] += la_qty[reels_q[reel_head]]
+            reel_head += 1
         n = _draws(day_start[di], day_end[di], r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool)
-        for p in np.unique(res_pool[:n]):
+        for p in pools:
             short = 0.0
+            found = False
             for j in range(n):
                 if res_pool[j] == p:
                     short += res_need[j]
-            short = expedite(p, short, day, lead, pend_q, pend_head, pend_end, balance, la_arr, la_qty, False, none,
-                             no_flags, none, none, none, 0, none, none, none, none, none, none)
+                    found = True
+            if not found:
+                continue
+            while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead:
+                lot = pend_q[pend_head[p]]
+                pend_head[p] += 1
+                balance[p] += la_qty[lot]
+                short -= la_qty[lot]
             if p == pool and short > EPS:
                 total += short
+            floor = pool_floor(p, safety)
             for j in range(n):
                 if res_pool[j] == p:
-                    draw_on_pool(balance, p, res_need[j], safety)
+                    take = min(res_need[j], balance[p] - floor)
+                    if take > EPS:
+                        balance[p] -= take
     return total
 
 
@@ -694,7 +648,6 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             if pend_end[p] > pend_head[p]:
                 pend_pools[n_pend_pools] = p
                 n_pend_pools += 1
-        item_pend_pools = pend_pools[:n_pend_pools]
         k = 0
         for j in range(ne):
             if not la_open[j]:
@@ -719,9 +672,25 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
+            # Receipts of the day.
             n_drawn = 0
-            reel_head = receive(day, item_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, balance, la_arr,
-                                la_qty, la_pool, track, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end)
+            for pi in range(n_pend_pools):
+                p = pend_pools[pi]
+                while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+                    lot = pend_q[pend_head[p]]
+                    pend_head[p] += 1
+                    balance[p] += la_qty[lot]
+                    if track:
+                        la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
+                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+            while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+                lot = reels_q[reel_head]
+                reel_head += 1
+                p = la_pool[lot]
+                balance[p] += la_qty[lot]
+                if track:
+                    la_key[lot] = la_rank[lot]
+                    rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
             # Draws: the customer's pool, then the company's down to safety stock.
             n_res = 0
             for r in range(day_start[di], day_end[di]):
@@ -733,8 +702,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         continue
                     if need <= EPS:
                         break
-                    take = draw_on_pool(balance, p, need, floor0)
-                    if take > 0.0:
+                    available = balance[p] - pool_floor(p, floor0)
+                    take = need if need < available else available
+                    if take > EPS:
+                        balance[p] -= take
                         need -= take
                         if track:
                             if outflow[p] == 0.0:
@@ -776,10 +747,23 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                             priority = min(priority, r_pri[res_req[j]])
                 if p == COMPANY:
                     short += restore
-                # a. Open orders due within the lead time; b. one new planned order due today.
-                short = expedite(p, short, day, lead[it], pend_q, pend_head, pend_end, balance, la_arr, la_qty,
-                                 track, la_avail, la_exp, la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot,
-                                 e_day, cnt)
+                # a. Open orders due within the lead time, whole, as if they arrived today.
+                while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead[it]:
+                    lot = pend_q[pend_head[p]]
+                    pend_head[p] += 1
+                    balance[p] += la_qty[lot]
+                    short -= la_qty[lot]
+                    if track:
+                        la_arr[lot] = day
+                        la_avail[lot] = day
+                        la_exp[lot] = True
+                        e = cnt[N_EXPEDITES]
+                        e_lot[e] = la_gid[lot]
+                        e_day[e] = day
+                        cnt[N_EXPEDITES] = e + 1
+                        la_key[lot] = day * m_key + la_rank[lot]
+                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+                # b. One new planned order due today.
                 if short > EPS:
                     net_today += short
                     has_net = True
@@ -789,9 +773,9 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         while last < n_days and days[last] < day + period[it]:
                             last += 1
                         if last > di + 1:
-                            ahead = poq_shortfall(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
-                                                  balance, floor0, is_pooled, lead[it], item_pend_pools, pend_q,
-                                                  pend_head, pend_end, reels_q, reel_head, la_arr, la_qty, la_pool)
+                            ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
+                                             balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
+                                             reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     k = cnt[N_PLANNED]
@@ -820,11 +804,14 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         p_avail[k] = la_avail[lot]
                         p_pri[k] = priority
                 # What the pool lacked is drawn now.
+                floor = pool_floor(p, floor0)
                 for j in range(n_res):
                     if not all_mine and res_pool[j] != p:
                         continue
-                    take = draw_on_pool(balance, p, res_need[j], floor0)
-                    if take > 0.0:
+                    available = balance[p] - floor
+                    take = res_need[j] if res_need[j] < available else available
+                    if take > EPS:
+                        balance[p] -= take
                         if track:
                             if outflow[p] == 0.0:
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
