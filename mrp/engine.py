@@ -27,7 +27,8 @@ from mrp.levels import low_level_codes
 from mrp.result import MrpResult
 from mrp.supply import planned_work_orders, supply_lots
 from mrp.walk import N_COUNTERS, N_ACTIONS, N_EXPEDITES, N_MATERIAL, N_NET, N_OUTFLOW, N_PIECES, N_PLANNED
-from mrp.walk import gather_segments, group_rows, item_bounds, net_level, requirement_order, segment_cursors
+from mrp.walk import ItemRules, Pegging, Supply, gather_segments, group_rows, item_bounds, net_level, outputs
+from mrp.walk import Requirements as WalkRequirements, requirement_order, segment_cursors
 
 
 #: Rows the walk's output arrays hold before they are emptied, where the system will not give a
@@ -271,18 +272,18 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
     buffers = fresh()
     parts: dict[int, list[dict[str, np.ndarray]]] = {slot: [] for slot in buffers}
     seg_pos, seg_left = segment_cursors(r["s0"], r["s1"], s["qty"])
+    rules = ItemRules(pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size, pol.period,
+                      pol.moq, pol.multiple, pol.yield_pct)
+    reqs = WalkRequirements(r["day"], r["qty"], r["cust"], r["pri"], r["parent"])
+    pegging = Pegging(r["s0"], r["s1"], seg_pos, seg_left, s["dem"], s["lvl"], s["qty"])
+    supply = Supply(sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
+                    sup.planned_rank)
     first = 0
     done = 0
     while first < len(items) or not parts[N_PLANNED]:
         cnt = np.zeros(N_COUNTERS, np.int64)
-        first = net_level(
-            items, track, peg, pol.pooled, pol.is_make, pol.counted, pol.lead, pol.safety, pol.rule, pol.lot_size,
-            pol.period, pol.moq, pol.multiple, pol.yield_pct, item_req_start, item_req_end, r["day"], r["qty"],
-            r["cust"], r["pri"], r["parent"], r["s0"], r["s1"], s["dem"], s["lvl"], s["qty"],
-            sup.start, sup.end, sup.pool, arr, sup.qty, sup.reel, sup.rank, avail, sup.remaining, sup.expedited,
-            sup.planned_rank, sup.n + planned_base + done, n_pools, cnt=cnt, bounds=bounds, first=first,
-            seg_pos=seg_pos, seg_left=seg_left,
-            **{OUTPUT_PREFIX[slot] + name: col for slot, cols in buffers.items() for name, col in cols.items()})
+        first = net_level(items, track, peg, rules, reqs, pegging, supply, outputs(buffers, cnt), bounds, first,
+                          item_req_start, item_req_end, n_pools, sup.n + planned_base + done)
         # Pieces and draws are summed once, when the tables are built: per chunk it saved ~6 % of rows.
         # A chunk keeps its arrays (only the pages written take memory) and the next gets new ones.
         done += int(cnt[N_PLANNED])
@@ -298,9 +299,6 @@ def _walk(items: np.ndarray, track: bool, peg: bool, pol: Policies, r: dict, s: 
                   joined[N_OUTFLOW], joined[N_ACTIONS])
 
 
-#: The walk's output parameters are named by buffer: prefix of the buffer's slot, then the column.
-OUTPUT_PREFIX = {N_PLANNED: "p_", N_PIECES: "pc_", N_MATERIAL: "m_", N_EXPEDITES: "e_", N_NET: "n_", N_OUTFLOW: "o_",
-                 N_ACTIONS: "a_"}
 BUFFER_TYPES = {"i": np.int64, "i4": np.int32, "i1": np.int8, "f": np.float64}
 
 

@@ -1,4 +1,4 @@
-"""Gross-to-net over supply pools, all items of one level in one compiled pass (rules 4–6, 8).
+"""Gross-to-net over supply pools, all items of one level in one compiled pass (rules 5–9).
 
 Supply sits in pools: the company pool (code 0) and one pool per customer, coded in the
 order of the customer ids, so code order is the order the rules take pools in. A
@@ -10,11 +10,18 @@ same walk that places no orders.
 
 The walk runs on integer codes and packed arrays (numba): one level of a 30,000-item
 factory holds millions of requirements, draws and pegging pieces, far too many for a
-Python object each. The arrays a pass appends to are sized by the caller from bounds
-(see ``mrp.engine``), so nothing grows inside the loop.
+Python object each. The caller hands the arrays over in records, one per table (item
+rules, requirements, pegging, supply, and one per output table); :func:`net_level` takes
+their arrays out once, and the functions it calls per day and per draw take arrays, not
+records: numba counts references to every array of a record passed to a compiled call,
+which on the draw path cost twenty times the walk's time (docs/mrp.md, "Speed"). The arrays
+a pass appends to are sized by the caller from bounds (see ``mrp.engine``), so nothing grows
+inside the loop.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -27,6 +34,137 @@ COMPANY = 0
 # Slots of the counters a pass fills in.
 N_PLANNED, N_PIECES, N_MATERIAL, N_EXPEDITES, N_NET, N_OUTFLOW, N_ACTIONS = range(7)
 N_COUNTERS = 7
+
+
+class ItemRules(NamedTuple):
+    """The item master's planning columns, indexed by item code."""
+
+    pooled: np.ndarray  # a buy item: shortfalls are covered in the company pool
+    is_make: np.ndarray
+    counted: np.ndarray  # whole units
+    lead: np.ndarray
+    safety: np.ndarray
+    rule: np.ndarray  # L4L, FOQ, POQ (mrp.codes)
+    lot_size: np.ndarray
+    period: np.ndarray
+    moq: np.ndarray
+    multiple: np.ndarray
+    yield_pct: np.ndarray
+
+
+class Requirements(NamedTuple):
+    """A level's requirements in walk order (:func:`requirement_order`)."""
+
+    day: np.ndarray
+    qty: np.ndarray
+    cust: np.ndarray
+    pri: np.ndarray
+    parent: np.ndarray  # the parent order's lot, -1 for independent demand
+
+
+class Pegging(NamedTuple):
+    """Whom each requirement serves: its segments ``start:end`` of (demand, level, quantity),
+    handed out front to back from ``pos`` (the first not yet pegged, ``left`` of it left)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    pos: np.ndarray
+    left: np.ndarray
+    dem: np.ndarray
+    lvl: np.ndarray
+    qty: np.ndarray
+
+
+class Supply(NamedTuple):
+    """Existing lots (reels, open orders) of all items, sorted by item, arrival, id; an item's
+    lots are ``start[item]:end[item]``. The walk writes back arrival, availability, what is
+    left and whether it was expedited."""
+
+    start: np.ndarray
+    end: np.ndarray
+    pool: np.ndarray
+    arr: np.ndarray
+    qty: np.ndarray
+    reel: np.ndarray
+    rank: np.ndarray  # the id's rank among the item's lot ids ("then id")
+    avail: np.ndarray
+    remaining: np.ndarray
+    expedited: np.ndarray
+    planned_rank: np.ndarray  # per item: the rank planned order ids take among its lot ids
+
+
+class Planned(NamedTuple):
+    item: np.ndarray
+    seq: np.ndarray
+    pool: np.ndarray
+    started: np.ndarray
+    receipt: np.ndarray
+    release: np.ndarray
+    due: np.ndarray
+    avail: np.ndarray
+    pri: np.ndarray
+    remaining: np.ndarray
+
+
+class Pieces(NamedTuple):
+    lot: np.ndarray
+    dem: np.ndarray
+    lvl: np.ndarray
+    qty: np.ndarray
+
+
+class Material(NamedTuple):
+    parent: np.ndarray
+    lot: np.ndarray
+    qty: np.ndarray
+    day: np.ndarray
+    avail: np.ndarray
+
+
+class Expedites(NamedTuple):
+    lot: np.ndarray
+    day: np.ndarray
+
+
+class Net(NamedTuple):
+    item: np.ndarray
+    day: np.ndarray
+    qty: np.ndarray
+
+
+class Outflow(NamedTuple):
+    item: np.ndarray
+    pool: np.ndarray
+    day: np.ndarray
+    qty: np.ndarray
+
+
+class Actions(NamedTuple):
+    lot: np.ndarray
+    day: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """What a pass appends, one record per table, and how many rows of each (``count``, by slot)."""
+
+    planned: Planned
+    pieces: Pieces
+    material: Material
+    expedites: Expedites
+    net: Net
+    outflow: Outflow
+    actions: Actions
+    count: np.ndarray
+
+
+#: The output record of each counter slot.
+OUTPUT_RECORDS = {N_PLANNED: Planned, N_PIECES: Pieces, N_MATERIAL: Material, N_EXPEDITES: Expedites, N_NET: Net,
+                  N_OUTFLOW: Outflow, N_ACTIONS: Actions}
+
+
+def outputs(buffers: dict[int, dict[str, np.ndarray]], count: np.ndarray) -> Outputs:
+    """The output record of buffers given per counter slot, as column name to array."""
+    return Outputs(*(OUTPUT_RECORDS[slot](**buffers[slot]) for slot in sorted(OUTPUT_RECORDS)), count)
 
 
 def requirement_order(item, day, pri, cust, parent_id, parent_seq, seq) -> np.ndarray:
@@ -49,7 +187,12 @@ def pool_floor(pool, safety):
 
 
 @njit(cache=True)
-def _lot_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
+def order_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
+    """Rule 6b: "Its quantity q: the shortfall (L4L); the shortfall rounded up to a multiple of
+    lot_size (FOQ); or (POQ) the shortfall plus the shortfalls of that pool on the later days
+    of [today, today + lot_period_days) ... Then max(q, min_order_qty), then rounded up to a
+    multiple of order_multiple (and to a whole number for counted items)". ``ahead`` is the
+    POQ period's later shortfalls (:func:`poq_shortfall`)."""
     if rule == FOQ and lot_size > 0:
         q = round_up_to_multiple(short, lot_size)
     else:
@@ -58,6 +201,36 @@ def _lot_quantity(short, ahead, rule, lot_size, moq, multiple, counted):
     if multiple > 0:
         q = round_up_to_multiple(q, multiple)
     return ceil_whole(q) if counted else q
+
+
+@njit(cache=True)
+def quantity_started(receipt, is_make, yield_pct, counted):
+    """Rule 6b: "For a make item, q is what is received; the order's quantity (what is started,
+    and what its components are computed from) is q divided by yield_pct/100, rounded up for
+    counted items"."""
+    if is_make and yield_pct < 100.0:
+        started = receipt / (yield_pct / 100.0)
+        return ceil_whole(started) if counted else started
+    return receipt
+
+
+@njit(cache=True)
+def offset_lead_time(due, lead):
+    """Rule 7: "Release = due − lead time. A release before as_of is moved to as_of ... The due
+    date stays the day of need; the order cannot arrive before its release + lead time".
+    Returns the release day (before moving, for the late_release message) and the earliest arrival."""
+    release = due - lead
+    return release, max(due, max(release, 0) + lead)
+
+
+@njit(cache=True)
+def restore_safety_stock(day, company_balance, safety):
+    """Rule 6: "On as_of only, a company pool below safety_stock adds what restores it to that
+    day's shortfall (covered by a., then b., like any other)"; returns that quantity."""
+    floor = pool_floor(COMPANY, safety)
+    if day == 0 and company_balance < floor - EPS:
+        return floor - company_balance
+    return 0.0
 
 
 @njit(cache=True)
@@ -219,9 +392,11 @@ def gather_segments(seg_start, seg_end, s_dem, s_lvl, s_qty):
 
 
 @njit(cache=True)
-def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                   pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
-    """Peg ``amount`` of lot ``gid`` to the requirement's demands, first come first served."""
+def peg_draw(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+             pc_lot, pc_dem, pc_lvl, pc_qty, cnt):
+    """Rule 9: "Every planned order, open order and reel draw is traced to the independent
+    demand it serves": ``amount`` of lot ``gid`` to the requirement's demands (its segments),
+    first come first served; past its last segment, to no demand (surplus)."""
     s0 = seg_start[req]
     count = seg_end[req] - s0
     pos = seg_pos[req]
@@ -253,11 +428,12 @@ def _move_segments(req, gid, amount, seg_start, seg_end, seg_pos, seg_left, s_de
 
 
 @njit(cache=True)
-def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
-          seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
-          m_parent, m_lot, m_qty, m_day, m_avail, cnt):
-    """Book a draw on the pool's lots: reels first (by id), then receipts (by arrival, id); with
-    ``peg``, pegged to the requirement's demands."""
+def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
+              seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
+              m_parent, m_lot, m_qty, m_day, m_avail, cnt):
+    """Rule 5: "Within a pool, draws take reels first (by reel_id), then receipts in order of
+    arrival (then id)": a draw booked on the pool's lots, each piece a component's material for
+    its parent order and, with ``peg``, pegged to the requirement's demands (:func:`peg_draw`)."""
     for reels in (True, False):
         head = rq_head if reels else cq_head
         end = rq_end[pool] if reels else cq_end[pool]
@@ -279,8 +455,8 @@ def _take(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, l
                 m_avail[n] = la_avail[lot]
                 cnt[N_MATERIAL] = n + 1
             if peg:
-                    _move_segments(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                               pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
+                    peg_draw(req, la_gid[lot], piece, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                             pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
 
 
 @njit(cache=True)
@@ -366,24 +542,31 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 
 @njit(cache=True)
-def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld,
-              item_req_start, item_req_end, r_day, r_qty, r_cust, r_pri, r_parent, seg_start, seg_end,
-              s_dem, s_lvl, s_qty,
-              item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining,
-              l_expedited, planned_rank, planned_base, n_pools,
-              cnt, p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining,
-              pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, e_lot, e_day,
-              n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, a_lot, a_day, bounds, first, seg_pos, seg_left):
+def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, first, item_req_start, item_req_end,
+              n_pools, planned_base):
     """Net the items ``items[first:]`` (item codes, in planning order); see the module docstring.
 
     Stops before an item whose bounds no longer fit the output arrays and returns its
-    position (``len(items)`` when all are done): the caller empties the arrays and goes on.
-    ``seg_pos``/``seg_left`` are each requirement's cursor into its segments (see
+    position (``len(items)`` when all are done): the caller gives new output arrays and goes
+    on. ``pegging.pos``/``pegging.left`` are each requirement's cursor into its segments (see
     :func:`segment_cursors`), kept by the caller across those calls.
     With ``track`` false only balances and planned receipts (day, quantity) are kept: the
     optimiser's net requirements need nothing more. With ``peg`` false draws are not pegged
     (classic MRP: no pegging pieces; the segments are not read).
     """
+    pooled, is_make, counted, lead, safety, rule, lot_size, period, moq, multiple, yld = rules
+    r_day, r_qty, r_cust, r_pri, r_parent = reqs
+    seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty = pegging
+    (item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining, l_expedited,
+     planned_rank) = supply
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = out.planned
+    pc_lot, pc_dem, pc_lvl, pc_qty = out.pieces
+    m_parent, m_lot, m_qty, m_day, m_avail = out.material
+    e_lot, e_day = out.expedites
+    n_item, n_day, n_qty = out.net
+    o_item, o_pool, o_day, o_qty = out.outflow
+    a_lot, a_day = out.actions
+    cnt = out.count
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
@@ -528,18 +711,15 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                             if outflow[p] == 0.0:
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
-                            _take(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
-                                  r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                            book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
+                                      r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
+                                      pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
                 if need > EPS:
                     res_req[n_res] = r
                     res_need[n_res] = need
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
-            restore = 0.0
-            restoring = day == 0 and balance[COMPANY] < pool_floor(COMPANY, floor0) - EPS
-            if restoring:
-                restore = pool_floor(COMPANY, floor0) - balance[COMPANY]
+            restore = restore_safety_stock(day, balance[COMPANY], floor0)
             net_today = 0.0
             has_net = False
             n_short = 0
@@ -548,7 +728,7 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                     short_in[res_pool[j]] = True
                     n_short = _add_sorted(short_pools, n_short, res_pool[j])
             n_covered = n_short
-            if restoring and not short_in[COMPANY]:
+            if restore > 0.0 and not short_in[COMPANY]:
                 n_covered = _add_sorted(short_pools, n_short, COMPANY)
             for pi in range(n_covered):
                 p = short_pools[pi]
@@ -596,7 +776,7 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                             ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
                                              balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
                                              reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
-                    receipt = _lot_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
+                    receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     k = cnt[N_PLANNED]
                     cnt[N_PLANNED] = k + 1
@@ -605,19 +785,13 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                     p_receipt[k] = receipt
                     balance[p] += receipt
                     if track:
-                        started = receipt
-                        if is_make[it] and yld[it] < 100.0:
-                            started = receipt / (yld[it] / 100.0)
-                            if counted[it]:
-                                started = ceil_whole(started)
-                        release = day - lead[it]
-                        clipped = max(release, 0)
+                        release, avail = offset_lead_time(day, lead[it])
                         lot = n_lots
                         n_lots += 1
                         la_arr[lot] = day
                         la_qty[lot] = receipt
                         la_pool[lot] = p
-                        la_avail[lot] = max(day, clipped + lead[it])
+                        la_avail[lot] = avail
                         la_rem[lot] = receipt
                         la_gid[lot] = planned_base + k
                         la_rank[lot] = planned_rank[it] + 1
@@ -625,7 +799,7 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                         cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
                         p_seq[k] = n_receipts
                         p_pool[k] = p
-                        p_started[k] = started
+                        p_started[k] = quantity_started(receipt, is_make[it], yld[it], counted[it])
                         p_release[k] = release
                         p_avail[k] = la_avail[lot]
                         p_pri[k] = priority
@@ -642,9 +816,10 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
                             if outflow[p] == 0.0:
                                 n_drawn = _add_sorted(drawn_pools, n_drawn, p)
                             outflow[p] += take
-                            _take(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
-                                  la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                  pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem,
+                                      la_gid, la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem,
+                                      s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day,
+                                      m_avail, cnt)
             if has_net:
                 k = cnt[N_NET]
                 n_item[k] = it
@@ -670,15 +845,18 @@ def net_level(items, track, peg, pooled, is_make, counted, lead, safety, rule, l
             l_expedited[g] = la_exp[j]
         for j in range(ne, n_lots):
             p_remaining[la_gid[j] - planned_base] = la_rem[j]
-        _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
-                            o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+        first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
+                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
     return len(items)
 
 
 @njit(cache=True)
-def _open_order_actions(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
-                        o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
-    """Rule 8: the day each open order is first needed (-1: never), for defer and cancel.
+def first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, safety,
+                     o_pool, o_day, o_qty, o0, o1, a_lot, a_day, cnt):
+    """Rule 8: "An open order is needed on the first day the pool's projected balance, without
+    it and without the pool's open orders due after it (then by id), would fall below zero
+    (below safety_stock for the company pool). Expedited orders get neither defer nor cancel."
+    Records that day (-1: never) for each open order not expedited, for defer and cancel.
 
     Open order k of a pool is first needed on the first day the pool's balance falls below
     its floor with every other lot, the earlier open orders and the draws: the lots and

@@ -14,7 +14,7 @@ from connectors.dataset import read_dataset
 from mrp import engine
 from mrp.codes import FOQ, L4L, POQ
 from mrp.dataset import Dataset
-from mrp.walk import _first_day_below, _lot_quantity
+from mrp.walk import _first_day_below, offset_lead_time, order_quantity, quantity_started, restore_safety_stock
 from tests.mrp.builders import AS_OF, factories
 from tests.mrp.reference_walk import ItemWalk, Lot, Requirement, Rows, peg, reference_walk
 
@@ -99,11 +99,32 @@ def test_rule_6a_an_open_order_within_the_lead_time_is_pulled_in_whole():
     (12.5, L4L, 0.0, 0.0, 0.0, False, 12.5),  # measured: as is
 ])
 def test_rule_6b_order_quantity(short, rule, lot_size, moq, multiple, counted, expected):
-    assert _lot_quantity(short, 0.0, rule, lot_size, moq, multiple, counted) == expected
+    assert order_quantity(short, 0.0, rule, lot_size, moq, multiple, counted) == expected
 
 
 def test_rule_6b_poq_adds_the_later_shortfalls_of_the_period():
-    assert _lot_quantity(20.0, 35.0, POQ, 0.0, 0.0, 0.0, True) == 55.0
+    assert order_quantity(20.0, 35.0, POQ, 0.0, 0.0, 0.0, True) == 55.0
+
+
+@pytest.mark.parametrize("receipt, is_make, yield_pct, counted, expected", [
+    (95.0, True, 95.0, True, 100.0),  # 95 / 0.95 is 100 up to floating-point noise: not 101
+    (10.0, True, 80.0, True, 13.0),  # 12.5 started, rounded up
+    (10.0, True, 80.0, False, 12.5),  # measured: as is
+    (10.0, False, 80.0, True, 10.0),  # a buy item has no yield
+])
+def test_rule_6b_a_make_order_starts_its_receipt_divided_by_the_yield(receipt, is_make, yield_pct, counted, expected):
+    assert quantity_started(receipt, is_make, yield_pct, counted) == expected
+
+
+def test_rule_7_release_is_due_less_lead_time_and_a_late_release_arrives_a_lead_time_after_as_of():
+    assert offset_lead_time(10, 4) == (6, 10)
+    assert offset_lead_time(2, 5) == (-3, 5)  # released on as_of (day 0), so not before day 5
+
+
+def test_rule_6_safety_stock_is_restored_on_as_of_only():
+    assert restore_safety_stock(0, 30.0, 50.0) == 20.0
+    assert restore_safety_stock(3, 30.0, 50.0) == 0.0
+    assert restore_safety_stock(0, 60.0, 50.0) == 0.0
 
 
 def test_rule_8_an_open_order_is_needed_when_the_balance_without_it_falls_below_the_floor():
