@@ -203,13 +203,25 @@ def _run_locked(engine: Engine, *, as_of: dt.date, trigger: str, options: RunOpt
             rows = sum(run.counts.get("outputs", {}).values())
             publish.report(None, f"{rows:,} rows")
     except BaseException as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if not isinstance(exc, InvalidData):
-            error += "\n" + "".join(traceback.format_exception(exc)[-3:])
-        record_failure(engine, run.id, stage=timer.current, error=error, stage_seconds=timer.seconds(None))
-        if isinstance(exc, Exception):
-            raise RunFailed(run.id, timer.current, error.splitlines()[0]) from exc
+        record_failed_run(engine, run.id, timer, exc)
         raise
+    return finish_run(engine, run, timer, budget)
+
+
+def record_failed_run(engine: Engine, run_id: int, timer: StageTimer, exc: BaseException) -> None:
+    """Record run ``run_id`` as failed at the stage running when ``exc`` was raised (with the
+    end of the traceback, unless the data was invalid); an ``Exception`` is raised again as
+    :class:`RunFailed`."""
+    error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if not isinstance(exc, InvalidData):
+        error += "\n" + "".join(traceback.format_exception(exc)[-3:])
+    record_failure(engine, run_id, stage=timer.current, error=error, stage_seconds=timer.seconds(None))
+    if isinstance(exc, Exception):
+        raise RunFailed(run_id, timer.current, error.splitlines()[0]) from exc
+
+
+def finish_run(engine: Engine, run: PlanningRun, timer: StageTimer, budget: RunBudget) -> PlanningRun:
+    """Record the finished run's stage seconds and its budget summary."""
     run.stage_seconds = timer.seconds(run.summary.get("stage_seconds"))
     run.summary = {**run.summary, "run": budget.summary()}
     update_run(engine, run.id, stage_seconds=run.stage_seconds, summary=run.summary)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import traceback
 from dataclasses import asdict
 from typing import Any
 
@@ -26,13 +25,13 @@ from connectors.store.dataset_io import load_dataset
 from connectors.store.engine import read_snapshot, write_session
 from connectors.store.models import Demand, PlanningRun, Scenario
 from connectors.store.plans import current_run_id, load_plan, store_plan
-from connectors.store.runs import record_failure, start_run, update_run, utc_now
+from connectors.store.runs import start_run, utc_now
 from jobs.budget import Progress, RunBudget, plan_stages
 from jobs.compare import Side, compare_plans
 from jobs.decisions import decision_inputs
 from jobs.runs import (
-    InvalidData, Planner, RunFailed, RunOptions, INPUT_TABLES, issues_text, StageTimer, default_planner, keep_ids,
-    published_schedule,
+    InvalidData, Planner, RunOptions, INPUT_TABLES, issues_text, StageTimer, default_planner, finish_run,
+    keep_ids, published_schedule, record_failed_run,
 )
 from jobs.scenarios import ScenarioError, apply_changes, check_changes, free_id, parse_changes
 
@@ -176,17 +175,9 @@ def run_scenario(engine: Engine, name: str, *, as_of: dt.date, options: RunOptio
                 run = stored
             store.report(None, f"{sum(run.counts.get('outputs', {}).values()):,} rows")
     except BaseException as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if not isinstance(exc, InvalidData):
-            error += "\n" + "".join(traceback.format_exception(exc)[-3:])
-        record_failure(engine, run.id, stage=timer.current, error=error, stage_seconds=timer.seconds(None))
-        if isinstance(exc, Exception):
-            raise RunFailed(run.id, timer.current, error.splitlines()[0]) from exc
+        record_failed_run(engine, run.id, timer, exc)
         raise
-    run.stage_seconds = timer.seconds(run.summary.get("stage_seconds"))
-    run.summary = {**run.summary, "run": budget.summary()}
-    update_run(engine, run.id, stage_seconds=run.stage_seconds, summary=run.summary)
-    return run
+    return finish_run(engine, run, timer, budget)
 
 
 def scenario_json(scenario: Scenario, run: PlanningRun | None) -> dict[str, Any]:
