@@ -34,7 +34,7 @@ from jobs.cli.options import AsOfOption, DbOption, HorizonOption, SiteOption
 from jobs.budget import RunBudget, StageEvent, plan_stages
 from jobs.decisions import decision_inputs
 from jobs.nightly import factory_today
-from jobs.pipeline import run_plan
+from jobs.pipeline import plan_files, run_plan
 from jobs.runs import keep_ids
 from mrp.dataset import Dataset, PlanSettings
 from mrp.plan import Plan
@@ -105,10 +105,11 @@ def plan(
     try:
         result = run_plan(dataset, optimize=not skip_optimize, schedule=not skip_schedule, pegging=not no_pegging,
                           optimize_time_limit_s=optimize_time_limit, schedule_time_limit_s=schedule_time_limit,
-                          budget=budget, **decided)
-        with budget.stage("write") as stage:
+                          budget=budget, documents=False, **decided)
+        with budget.stage("write") as stage:  # the documents are drawn here, with the ids the plan keeps
             if dataset_dir is None:
                 result = _published_ids(db, result, dataset, site)
+            result.files = plan_files(result, dataset)
             write_plan(result, out, format=format.value)
             stage.report(None, f"{sum(1 for _ in out.iterdir()):,} files")
     except Exception as exc:  # the command's contract: anything else exits 1 with a readable message
