@@ -11,15 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import psycopg
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -27,12 +24,12 @@ from sqlmodel import select
 from connectors.store import import_folder, open_store, read_snapshot
 from connectors.store.models import PLAN_MODELS, IdCounter, PlanningRun
 from connectors.store.plans import current_run_id, load_plan
-from jobs.cli import main, state
 from jobs.engine import RunRequest, run_embedded, run_on_cluster
 from jobs.runs import RunOptions, execute_run
 from jobs.scenario_runs import create_scenario
-from tests.connectors.store.fixtures import PG_ADMIN, _pg_url
+from tests.connectors.store.fixtures import _pg_url, throwaway_database
 from tests.jobs.cluster import free_port, local_cluster
+from tests.jobs.cli.in_process import run_main
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -51,27 +48,16 @@ RUN_TIMEOUT_S = 600
 
 @pytest.fixture(scope="module")
 def db_url() -> Iterator[str]:
-    name = f"reelplan_engine_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        if os.environ.get("REELPLAN_TEST_REQUIRE_PG"):
-            raise
-        pytest.skip(f"no PostgreSQL server reachable ({exc})")
-    url = _pg_url(name)
-    engine = open_store(url)
-    import_folder(engine, SAMPLE)
-    execute_run(engine, as_of=AS_OF, options=OPTIONS)
-    for scenario, changes in SCENARIOS.items():
-        create_scenario(engine, scenario, changes)
-    create_scenario(engine, "killed", [{"kind": "scale_demand", "factor": "1.1"}])
-    engine.dispose()
-    try:
+    with throwaway_database("reelplan_engine") as name:
+        url = _pg_url(name)
+        engine = open_store(url)
+        import_folder(engine, SAMPLE)
+        execute_run(engine, as_of=AS_OF, options=OPTIONS)
+        for scenario, changes in SCENARIOS.items():
+            create_scenario(engine, scenario, changes)
+        create_scenario(engine, "killed", [{"kind": "scale_demand", "factor": "1.1"}])
+        engine.dispose()
         yield url
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -163,21 +149,12 @@ def test_a_worker_killed_mid_run_the_run_completes_once(engine, db_url, cluster)
         pd.testing.assert_frame_equal(ours[name], theirs[name], obj=name)
 
 
-def _main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["reelplan", *map(str, args)])
-    monkeypatch.setattr(state, "debug", False)
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    return stopped.value.code, out.out, out.err
-
-
 def test_a_scheduler_that_does_not_answer_is_one_line_and_the_store_is_unchanged(monkeypatch, capsys, engine, db_url):
     with read_snapshot(engine) as session:
         runs = session.exec(select(func.count()).select_from(PlanningRun)).one()
     address = f"tcp://127.0.0.1:{free_port()}"
     monkeypatch.setattr("jobs.engine.CONNECT_TIMEOUT_S", 2)
-    code, _, err = _main(monkeypatch, capsys, "scenario", "run", "cardia_up", "--db", db_url, "--scheduler", address,
+    code, _, err = run_main(monkeypatch, capsys, "scenario", "run", "cardia_up", "--db", db_url, "--scheduler", address,
                          "--as-of", AS_OF.isoformat(), "--skip-optimize")
     assert code == 2
     assert len(err.strip().splitlines()) == 1
@@ -188,7 +165,7 @@ def test_a_scheduler_that_does_not_answer_is_one_line_and_the_store_is_unchanged
 
 def test_a_sqlite_store_is_refused_for_a_cluster_before_any_work(monkeypatch, capsys, tmp_path):
     db = tmp_path / "store.db"
-    code, _, err = _main(monkeypatch, capsys, "scenario", "run", "anything", "--db", f"sqlite:///{db}",
+    code, _, err = run_main(monkeypatch, capsys, "scenario", "run", "anything", "--db", f"sqlite:///{db}",
                          "--scheduler", "tcp://127.0.0.1:8786")
     assert code == 2
     assert "A Dask cluster needs a store every worker can reach: give a PostgreSQL --db" in err
@@ -197,7 +174,7 @@ def test_a_sqlite_store_is_refused_for_a_cluster_before_any_work(monkeypatch, ca
 
 def test_run_now_on_the_cluster_publishes_one_run(monkeypatch, capsys, engine, db_url, cluster):
     before = _published_state(engine)[0]
-    code, out, _ = _main(monkeypatch, capsys, "run-now", "--db", db_url, "--scheduler", cluster.address,
+    code, out, _ = run_main(monkeypatch, capsys, "run-now", "--db", db_url, "--scheduler", cluster.address,
                          "--as-of", AS_OF.isoformat(), "--skip-optimize")
     assert code in (0, None), out
     with read_snapshot(engine) as session:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -32,10 +33,11 @@ def _pg_url(name: str) -> str:
     return f"postgresql+psycopg://{user}@{params.get('host', '127.0.0.1')}:{params.get('port', '5432')}/{name}"
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """One PostgreSQL database per test session (per xdist worker), dropped at the end."""
-    name = f"reelplan_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database named ``prefix`` and a random tail, dropped on leaving; skips
+    the test when no server answers (fails it under ``REELPLAN_TEST_REQUIRE_PG``)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
@@ -48,6 +50,13 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """One PostgreSQL database per test session (per xdist worker), dropped at the end."""
+    with throwaway_database("reelplan_test") as name:
+        yield name
 
 
 def _postgres_url(request: pytest.FixtureRequest, *, keep_schema: bool) -> str:

@@ -3,7 +3,6 @@ and how they exit; an unknown site is one line listing the known ones, exit 2, n
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -15,24 +14,16 @@ import jobs.runs
 from connectors.store import open_store, read_snapshot
 from connectors.store.models import PlanningRun
 from connectors.store.plans import current_run_id
-from jobs.cli import app, main, state
+from jobs.cli import app
 from tests.connectors.store.fixtures import SMALL
 from tests.jobs.planners import RecordingPlanner, decision_plan
+from tests.jobs.cli.in_process import run_main
 
 AS_OF = "2026-11-23"
 
 
 def _reelplan(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "250", "REELPLAN_TIMEZONE": "UTC"})
-
-
-def _main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["reelplan", *map(str, args)])
-    monkeypatch.setattr(state, "debug", False)
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    out = capsys.readouterr()
-    return stopped.value.code, out.out, out.err
 
 
 @pytest.fixture
@@ -83,7 +74,7 @@ def test_decisions_act_on_the_published_plan_of_the_site_given(db):
                                      ("plan",), ("runs", "show", "1")])
 def test_an_unknown_site_is_one_line_listing_the_known_sites(db, monkeypatch, capsys, tmp_path, command):
     monkeypatch.chdir(tmp_path)
-    code, out, err = _main(monkeypatch, capsys, *command, "--db", db, "--site", "plant-9")
+    code, out, err = run_main(monkeypatch, capsys, *command, "--db", db, "--site", "plant-9")
     assert code == 2, out + err
     assert err.strip() == ("error: The store has no site 'plant-9'; its sites: default, plant-2. A site is added by "
                            "importing its dataset: reelplan import DIR --site plant-9.")
@@ -94,6 +85,6 @@ def test_an_unknown_site_is_one_line_listing_the_known_sites(db, monkeypatch, ca
 
 
 def test_a_bad_site_name_is_refused_before_the_import(db, monkeypatch, capsys):
-    code, _, err = _main(monkeypatch, capsys, "import", SMALL, "--db", db, "--site", "plant 3")
+    code, _, err = run_main(monkeypatch, capsys, "import", SMALL, "--db", db, "--site", "plant 3")
     assert code == 2
     assert err.strip().startswith("error: 'plant 3' is not a site name; give 1 to 40 letters, digits, '_' or '-'")
