@@ -112,8 +112,8 @@ def test_a_line_down_for_two_days_blocks_every_working_minute_of_them():
     inputs = changed("line_down:line=L1,from=2026-11-25,to=2026-11-26")
     block = line_down_blocks(inputs.downtime, inputs.dataset).iloc[0]
     # 2 days x 8 hours x 60 minutes at 3600 placements per hour = 60 per minute
-    duration_minutes = block["quantity"] * block["placements_per_board"] / 3600 * 60
-    assert duration_minutes == 2 * 8 * 60
+    blocked_minutes = block["quantity"] * block["placements_per_board"] / 3600 * 60
+    assert blocked_minutes == 2 * 8 * 60
     assert (block["line_id"], block["start_date"], bool(block["pinned"])) == ("L1", pd.Timestamp("2026-11-25"), True)
     assert block["job_id"].startswith(LINE_DOWN_PREFIX)
 

@@ -4,7 +4,6 @@ pushes into a site (a new one is added), and an unknown site answered 404 with t
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from sqlalchemy import Engine
@@ -12,7 +11,7 @@ from sqlalchemy import Engine
 from connectors.store import import_folder
 from jobs.runs import RunOptions, execute_run
 from tests.connectors.api.conftest import ApiClient, auth
-from tests.connectors.api.test_runs import mrp_only, runner  # noqa: F401  (the fixture)
+from tests.connectors.api.test_runs import mrp_only, runner, wait_for_end  # noqa: F401  (the fixture)
 from tests.connectors.store.fixtures import SMALL
 from tests.jobs.planners import RecordingPlanner, decision_plan
 
@@ -79,8 +78,4 @@ def test_a_run_of_a_site_is_started_through_the_api(two_sites, runner: ApiClient
     started = runner.post("/api/v1/runs?site=plant-2", json={"as_of": AS_OF.isoformat()}, headers=auth(tokens["erp"]))
     assert started.status_code == 202, started.text
     assert started.json()["site"] == "plant-2" and started.json()["id"] == 2
-    deadline = time.monotonic() + 60  # a safety net for a loaded machine, not a measure
-    while runner.get("/api/v1/runs/2", headers=auth(tokens["erp"])).json()["status"] == "running":
-        assert time.monotonic() < deadline, "the run never ended"
-        time.sleep(0.1)
-    assert runner.get("/api/v1/runs/2", headers=auth(tokens["erp"])).json()["status"] == "published"
+    assert wait_for_end(runner, tokens["erp"], 2, timeout_s=600)["status"] == "published"
