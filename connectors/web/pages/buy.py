@@ -33,6 +33,9 @@ PRICE = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' :
          "p.value.toLocaleString('en-US', {minimumFractionDigits: 4, maximumFractionDigits: 4})"}
 MONEY = {"type": "rightAligned", ":valueFormatter": "p => p.value == null ? '' : "
          "p.value.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})"}
+#: Money that is shown only when there is some (a line's unauthorised NCNR value).
+EXPOSURE = {"type": "rightAligned", ":valueFormatter": "p => !p.value ? '' : "
+            "p.value.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})"}
 #: A cell a buyer may edit while the line is pending or edited.
 EDITABLE = {":editable": "p => p.data.editable", "cellClass": "reelplan-editable"}
 #: The item id as a link that opens the item panel (the click arrives as ``cellClicked``).
@@ -55,7 +58,7 @@ SUGGESTION_COLUMNS: list[dict[str, Any]] = [
      **EDITABLE},
     {"field": "unit_price", "headerName": "Unit price", "minWidth": 85, **PRICE},
     {"field": "value", "headerName": "Value", "minWidth": 90, **MONEY},
-    {"field": "unauthorised_value", "headerName": "Unauthorised NCNR", "minWidth": 110, **MONEY},
+    {"field": "unauthorised_value", "headerName": "Unauthorised NCNR", "minWidth": 110, **EXPOSURE},
     {"field": "status", "headerName": "Status", "minWidth": 105},
     {"field": "reason", "headerName": "Why", "minWidth": 140, "flex": 3, "tooltipField": "reason"},
 ]
