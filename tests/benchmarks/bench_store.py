@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 
 from connectors.dataset import read_dataset, write_dataset
 from connectors.store import export_dataset, import_dataset, load_dataset, open_store, read_snapshot, write_session
 from jobs.runs import RunOptions, execute_run
 from mrp.dataset import TABLES
 from sample_data.generate import generate_dataset
+from tests.benchmarks.postgres import bench_database
 
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 
 def _timed(label: str, action):
@@ -82,19 +80,10 @@ def main() -> None:
         write_dataset(dataset, folder)
         print("SQLite (file)")
         _bench(f"sqlite:///{Path(tmp) / 'store.db'}", folder, args)
-        name = f"reelplan_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.OperationalError as exc:
-            print(f"PostgreSQL skipped: {exc}")
-            return
-        try:
-            print("PostgreSQL 127.0.0.1")
-            _bench(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", folder, args)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with bench_database() as url:
+            if url is not None:
+                print("PostgreSQL 127.0.0.1")
+                _bench(url, folder, args)
 
 
 if __name__ == "__main__":

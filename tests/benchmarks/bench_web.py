@@ -16,12 +16,10 @@ import datetime as dt
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psycopg
 
 from connectors.store import import_dataset, open_store, read_snapshot, write_session
 from connectors.store.plans import publish_plan
@@ -31,8 +29,8 @@ from connectors.web.queries import SuggestionFilter
 from mrp.dataset import Dataset
 from mrp.plan import Plan
 from sample_data.generate import generate_dataset
+from tests.benchmarks.postgres import bench_database
 
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 REASONS = ("net requirement", "price break 5000: 0.01 instead of 0.012 a unit",
            "minimum order 2500; buys ahead: 3 need dates 2027-01-04 to 2027-02-01", "order multiple (reel) 4000")
 
@@ -120,19 +118,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print("SQLite (file)")
         _bench(f"sqlite:///{Path(tmp) / 'store.db'}", dataset, plan)
-    name = f"reelplan_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL skipped: {exc}")
-        return
-    try:
-        print("PostgreSQL 127.0.0.1")
-        _bench(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", dataset, plan)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_database() as url:
+        if url is not None:
+            print("PostgreSQL 127.0.0.1")
+            _bench(url, dataset, plan)
 
 
 if __name__ == "__main__":
