@@ -175,7 +175,10 @@ def plan_mrp(ds: Dataset, *, purchasing_inputs: bool = True, sequencing_inputs: 
         walked = _walk(level_items, True, pegging, pol, r, s, sup, sup.arr, sup.avail, prefix_rank, base, len(pools))
         if purchasing_inputs:
             _net_requirements(level_items, pol, r, s, sup, prefix_rank, walked, out, len(pools), pegging)
-        parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank)
+        # A level of leaves (bought components) has nothing to explode: its pieces stay as the walk wrote them.
+        has_lines = bool((bom.end[level_items] > bom.start[level_items]).any())
+        parents = _parents(level_items, walked, base, sup, wos, wo_item, wo_lot, wo_keys, wo_cust, prefix_rank) \
+            if has_lines else None
         if parents is not None:
             n_gids = sup.n + base + len(walked.planned["item"])
             child_reqs = explode_level(*parents, trace, *walked.piece_index(n_gids),

@@ -53,17 +53,17 @@ def last_time_buy(result: MrpResult, items: pd.DataFrame, settings: PlanSettings
     ended_items = set(removed["item_id"].astype(str))
     pegging = result.pegging
     if pegging is not None and gone:
-        pegging = pegging.loc[~pegging["supply_id"].astype(str).isin(gone).to_numpy()].reset_index(drop=True)
+        pegging = pegging.loc[~_among(pegging["supply_id"], gone)].reset_index(drop=True)
     material = result.material
     if gone and not material.empty:
         material = material.copy()
-        drawn = material["supply_id"].astype(str).isin(gone).to_numpy()
+        drawn = _among(material["supply_id"], gone)
         material.loc[drawn, "available_date"] = pd.NaT
     net = result.net_requirements
     pegs = result.requirement_pegs
     if ended_items:
-        net = net.loc[~net["item_id"].astype(str).isin(ended_items).to_numpy()].reset_index(drop=True)
-        pegs = pegs.loc[~pegs["item_id"].astype(str).isin(ended_items).to_numpy()].reset_index(drop=True)
+        net = net.loc[~_among(net["item_id"], ended_items)].reset_index(drop=True)
+        pegs = pegs.loc[~_among(pegs["item_id"], ended_items)].reset_index(drop=True)
     exceptions = result.exceptions
     if gone:  # messages about orders that are no longer planned
         exceptions = exceptions.loc[~exceptions["ref_id"].astype(str).isin(gone).to_numpy()].reset_index(drop=True)
@@ -73,49 +73,63 @@ def last_time_buy(result: MrpResult, items: pd.DataFrame, settings: PlanSettings
                    counts={**result.counts, "planned_orders": len(orders), "exceptions": len(exceptions)})
 
 
+def _among(ids: pd.Series, chosen: set[str]) -> np.ndarray:
+    """Whether each id is one of ``chosen``; a categorical column is looked up by its categories
+    (pegging and requirement pegs run to tens of millions of rows, over a few thousand ids)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids.cat.categories.isin(list(chosen))[ids.cat.codes.to_numpy()] & (ids.cat.codes.to_numpy() >= 0)
+    return ids.astype(str).isin(chosen).to_numpy()
+
+
 def _records_moved(records: pd.DataFrame, moved: pd.DataFrame, to: pd.Series) -> pd.DataFrame:
     """Records with each moved order's release taken off its old day and booked on ``to``."""
     if moved.empty:
         return records
     records = records.copy()
-    index = pd.MultiIndex.from_arrays([records["item_id"].astype(str), pd.to_datetime(records["date"])])
-    added = []
-    touched = set()
-    for item_id, old, new, quantity in zip(moved["item_id"].astype(str), pd.to_datetime(moved["release_date"]),
-                                           to.to_numpy(dtype="datetime64[ns]"), moved["quantity"].astype(float)):
-        new = pd.Timestamp(new)
-        at = index.get_indexer([(item_id, old)])[0]
-        if at >= 0:
-            records.iloc[at, records.columns.get_loc("planned_releases")] -= quantity
-            touched.add(at)
-        at = index.get_indexer([(item_id, new)])[0]
-        if at >= 0:
-            records.iloc[at, records.columns.get_loc("planned_releases")] += quantity
-        else:
-            added.append((item_id, new, quantity))
-    quiet = np.zeros(len(records), bool)
+    index = pd.MultiIndex.from_arrays([records["item_id"].astype(str).to_numpy(dtype=object),
+                                       pd.to_datetime(records["date"]).to_numpy(dtype="datetime64[ns]")])
+    item_id = moved["item_id"].astype(str).to_numpy(dtype=object)
+    old = pd.to_datetime(moved["release_date"]).to_numpy(dtype="datetime64[ns]")
+    new = to.to_numpy(dtype="datetime64[ns]")
+    quantity = moved["quantity"].astype(float).to_numpy()
+    releases = records["planned_releases"].to_numpy(dtype=float, copy=True)
+    # An order moves to its cutoff, before its old release day, so no cell is both taken from
+    # and booked on; each is changed order by order, as one at a time would.
+    at_old = index.get_indexer(pd.MultiIndex.from_arrays([item_id, old]))
+    at_new = index.get_indexer(pd.MultiIndex.from_arrays([item_id, new]))
+    np.subtract.at(releases, at_old[at_old >= 0], quantity[at_old >= 0])
+    np.add.at(releases, at_new[at_new >= 0], quantity[at_new >= 0])
+    records["planned_releases"] = releases
+    touched = np.unique(at_old[at_old >= 0])
     cells = ["gross", "scheduled_receipts", "net", "planned_receipts", "planned_releases"]
-    for at in touched:
-        quiet[at] = bool((records.iloc[at][cells].abs() <= 1e-9).all())
+    quiet = np.zeros(len(records), bool)
+    quiet[touched] = (np.abs(records[cells].to_numpy(dtype=float)[touched]) <= 1e-9).all(axis=1)
     records = records.loc[~quiet].reset_index(drop=True)
-    return _with_rows(records, added) if added else records
+    absent = at_new < 0
+    if not absent.any():
+        return records
+    return _with_rows(records, list(zip(item_id[absent], (pd.Timestamp(d) for d in new[absent]), quantity[absent])))
 
 
 def _with_rows(records: pd.DataFrame, added: list[tuple[str, pd.Timestamp, float]]) -> pd.DataFrame:
     """New rows of releases on days an item had none; their projected on hand is the day before's."""
+    record_item = records["item_id"].astype(str).to_numpy(dtype=object)
+    record_day = pd.to_datetime(records["date"]).to_numpy(dtype="datetime64[ns]")
+    on_hand_of = records["projected_on_hand"].to_numpy(dtype=float)
+    first_on_hand = (on_hand_of - records["scheduled_receipts"].to_numpy(dtype=float)
+                     - records["planned_receipts"].to_numpy(dtype=float) + records["gross"].to_numpy(dtype=float))
+    added = pd.DataFrame(added, columns=["item_id", "date", "q"])
+    mine = np.flatnonzero(pd.Index(record_item).isin(added["item_id"].unique()))
+    rows_of = {item_id: mine[at] for item_id, at in pd.Series(record_item[mine]).groupby(record_item[mine]).indices.items()}
     rows = []
-    for (item_id, day), group in pd.DataFrame(added, columns=["item_id", "date", "q"]).groupby(["item_id", "date"]):
-        mine = records.loc[records["item_id"].astype(str) == item_id]
-        before = mine.loc[pd.to_datetime(mine["date"]) < day]
-        if len(before):
-            on_hand = float(before["projected_on_hand"].iloc[-1])
-        else:
-            first = mine.iloc[0]
-            on_hand = float(first.projected_on_hand - first.scheduled_receipts - first.planned_receipts + first.gross)
+    for (item_id, day), group in added.groupby(["item_id", "date"]):
+        at = rows_of[item_id]  # the item's records, in their order
+        before = at[record_day[at] < day.to_datetime64()]
+        on_hand = float(on_hand_of[before[-1]]) if len(before) else float(first_on_hand[at[0]])
         rows.append({"item_id": item_id, "date": day, "gross": 0.0, "scheduled_receipts": 0.0,
                      "projected_on_hand": on_hand, "net": 0.0, "planned_receipts": 0.0,
                      "planned_releases": float(group.q.sum())})
-    rank = {item_id: n for n, item_id in enumerate(dict.fromkeys(records["item_id"].astype(str)))}
+    rank = {item_id: n for n, item_id in enumerate(dict.fromkeys(record_item))}
     frame = pd.concat([records, pd.DataFrame(rows).astype(records.dtypes.to_dict())], ignore_index=True)
     key = frame["item_id"].astype(str).map(rank)
     order = np.lexsort((pd.to_datetime(frame["date"]).to_numpy(), key.to_numpy()))

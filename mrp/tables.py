@@ -33,7 +33,11 @@ class Collector:
         return self._planned
 
     def add_level(self, walked) -> None:
-        """Keep a level's output."""
+        """Keep a level's output; pieces name their supply in 32 bits while supplies are fewer than 2^31
+        (they are held to the end, tens of millions of them)."""
+        lot = walked.pieces.get("lot")
+        if lot is not None and lot.max(initial=0) < 2**31 - 1:
+            walked.pieces["lot"] = lot.astype(np.int32)
         self.levels.append(walked)
         self._planned += len(walked.planned["item"])
 
@@ -177,12 +181,15 @@ def _str(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str", copy=False)
 
 
-def _categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
-    """``labels[codes]`` as a categorical with sorted categories: the id columns of the big
-    tables repeat a few thousand ids over tens of millions of rows, where a string per row
-    costs seconds to gather and 8 bytes a row more to hold."""
+def _categorical(labels: np.ndarray, codes: np.ndarray, *, through: np.ndarray | None = None) -> pd.Categorical:
+    """``labels[codes]`` (or ``labels[through[codes]]``) as a categorical with sorted
+    categories: the id columns of the big tables repeat a few thousand ids over tens of millions
+    of rows, where a string per row costs seconds to gather and 8 bytes a row more to hold."""
     categories, code_of = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
-    return _from_codes(code_of.reshape(-1), codes, categories)
+    code_of = code_of.reshape(-1)
+    if through is not None:
+        code_of = code_of[through]
+    return _from_codes(code_of, codes, categories)
 
 
 def _first_seen_categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
@@ -256,40 +263,101 @@ def _supply_rank(item_rank, gid_type, gid_supply, n_lots, seq) -> np.ndarray:
 
 def _pegging(pieces: dict, lot_remaining: np.ndarray, planned_remaining: np.ndarray, gid_item, gid_type, gid_supply,
              item_ids, demand_ids, supply_rank, demand_rank) -> pd.DataFrame:
-    """Pieces and surplus summed per (lot, demand, level), in the table's order, with one sort on integer keys.
+    """Pieces and surplus summed per (lot, demand, level), in the table's order, in one grouped pass on integer codes.
 
-    Every text column is a categorical (a code per row, each label held once) until the writer."""
+    Every text column is a categorical (a code per row, each label held once) until the writer.
+    The pieces are released as soon as they are summed: at factory scale they are the largest
+    arrays of the run."""
     remaining = np.concatenate([lot_remaining, planned_remaining])
-    surplus = np.flatnonzero(remaining > 1e-9)
     empty = np.zeros(0, np.int64)
-    lot = np.concatenate([pieces.pop("lot", empty), surplus])
-    dem = np.concatenate([pieces.pop("dem", empty), np.full(len(surplus), -1, np.int32)])
-    lvl = np.concatenate([pieces.pop("lvl", empty), np.full(len(surplus), -1, np.int8)])
-    qty = np.concatenate([pieces.pop("qty", np.zeros(0)), remaining[surplus]])
-    first, qty = sum_grouped(supply_rank[lot], len(supply_rank),
-                             _pegging_keys(dem, lvl, demand_rank, int(lvl.max(initial=0)) + 2), qty)
-    keep = qty > 1e-9
-    first, qty = first[keep], qty[keep]
-    lot, dem, lvl = lot[first], dem[first], lvl[first]
+    lot, dem, lvl, qty = (pieces.pop(name, empty) for name in ("lot", "dem", "lvl", "qty"))
+    n_rows = len(lot) + len(remaining)
+    rows = np.empty(n_rows, np.int32 if n_rows < 2**31 else np.int64)
+    n_levels = int(lvl.max(initial=0)) + 2
+    lot, dem, lvl, qty = _pegging_rows(lot, np.asarray(dem, np.int32), np.asarray(lvl, np.int8),
+                                       np.asarray(qty, float), remaining, supply_rank, demand_rank, n_levels, rows)
+    del rows, pieces
     demand_text = np.concatenate([np.array([""], dtype=object), demand_ids])
-    return pd.DataFrame({
-        "demand_id": _categorical(demand_text, dem + 1),
-        "item_id": _categorical(item_ids, gid_item[lot]),
-        "supply_type": _first_seen_categorical(gid_type, lot),
-        "supply_id": _first_seen_categorical(gid_supply, lot),
-        "quantity": qty,
-        "level": pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int8), lvl < 0),
-    }, copy=False)
+    # Demand code d is text d + 1; -1 (surplus) is the empty text.
+    frame = {"demand_id": _categorical(demand_text, dem, through=np.append(np.arange(1, len(demand_text)), 0))}
+    del dem
+    frame["item_id"] = _categorical(item_ids, lot, through=gid_item)
+    frame["supply_type"] = _first_seen_categorical(gid_type, lot)
+    frame["supply_id"] = _first_seen_categorical(gid_supply, lot)
+    del lot
+    frame["quantity"] = qty
+    frame["level"] = pd.arrays.IntegerArray(np.maximum(lvl, 0).astype(np.int8, copy=False), lvl < 0)
+    return pd.DataFrame(frame, copy=False)
 
 
 @njit(cache=True)
-def _pegging_keys(dem, lvl, demand_rank, max_level):
-    """Each piece's place within its lot: demand id rank, then level, surplus (no demand) first."""
-    key = np.empty(len(dem), np.int64)
-    for i in range(len(dem)):
-        d = 0 if dem[i] < 0 else demand_rank[dem[i]] + 1
-        key[i] = d * max_level + (max_level - 1 if lvl[i] < 0 else lvl[i])
-    return key
+def _pegging_rows(lot, dem, lvl, qty, remaining, supply_rank, demand_rank, n_levels, rows):
+    """The pegging rows: pieces, and each supply's surplus (what it still holds) after them,
+    summed per (supply, demand, level), in the table's order: supplies by ``supply_rank``,
+    then by demand id (surplus, no demand, first), then level; sums of no quantity are left out.
+    A counting sort by supply and a small stable sort within each (``rows``, one slot per piece
+    and supply, is its buffer), so rows of equal keys add up in the order they came."""
+    n_pieces = len(lot)
+    n_groups = len(supply_rank)
+    start = np.zeros(n_groups + 1, np.int64)
+    for i in range(n_pieces):
+        start[supply_rank[lot[i]] + 1] += 1
+    for g in range(n_groups):
+        if remaining[g] > 1e-9:
+            start[supply_rank[g] + 1] += 1
+    widest = 0
+    for k in range(n_groups):
+        widest = max(widest, start[k + 1])
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    for i in range(n_pieces):
+        k = supply_rank[lot[i]]
+        rows[fill[k]] = i
+        fill[k] += 1
+    for g in range(n_groups):  # surplus rows, after the pieces: row n_pieces + supply
+        if remaining[g] > 1e-9:
+            k = supply_rank[g]
+            rows[fill[k]] = n_pieces + g
+            fill[k] += 1
+    keys = np.empty(widest, np.int64)
+    o_lot = np.empty(len(rows), lot.dtype)
+    o_dem = np.empty(len(rows), np.int32)
+    o_lvl = np.empty(len(rows), np.int8)
+    o_qty = np.empty(len(rows))
+    m = 0
+    for k in range(n_groups):
+        g0, g1 = start[k], start[k + 1]
+        for j in range(g0, g1):
+            r = rows[j]
+            if r >= n_pieces:
+                keys[j - g0] = n_levels - 1
+            else:
+                d = 0 if dem[r] < 0 else demand_rank[dem[r]] + 1
+                keys[j - g0] = d * n_levels + (n_levels - 1 if lvl[r] < 0 else lvl[r])
+        group = rows[g0:g1]
+        key = keys[:g1 - g0]
+        sort_group(group, key)
+        for j in range(len(group)):
+            r = group[j]
+            q = remaining[r - n_pieces] if r >= n_pieces else qty[r]
+            if j > 0 and key[j] == key[j - 1]:
+                o_qty[m - 1] += q
+                continue
+            if m > 0 and o_qty[m - 1] <= 1e-9:
+                m -= 1  # the previous sum came to nothing
+            if r >= n_pieces:
+                o_lot[m] = r - n_pieces
+                o_dem[m] = -1
+                o_lvl[m] = -1
+            else:
+                o_lot[m] = lot[r]
+                o_dem[m] = dem[r]
+                o_lvl[m] = lvl[r]
+            o_qty[m] = q
+            m += 1
+    if m > 0 and o_qty[m - 1] <= 1e-9:
+        m -= 1
+    return o_lot[:m], o_dem[:m], o_lvl[:m], o_qty[:m]
 
 
 def _material(material: dict, order_ids: np.ndarray, wos, gid_item, gid_type, gid_supply, item_ids, supply_rank,
