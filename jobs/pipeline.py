@@ -11,18 +11,21 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from connectors.gantt import gantt_pictures
 from connectors.workbook import workbook_bytes
 from jobs.budget import Progress, RunBudget, plan_stages
+from mrp.codes import ids_among
 from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
 from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
 from optimizer.purchasing.liability import (
-    LINE_COLUMNS, PEG_COLUMNS, liability_totals, ncnr_liability, po_lines, suggestion_lines, unauthorised_value,
+    LINE_COLUMNS, PEG_COLUMNS, authorised_demand, liability_totals, ncnr_liability, po_lines, suggestion_lines,
+    unauthorised_value,
 )
 from optimizer.sequencing import SequencingResult, sequence_jobs
 from optimizer.sequencing.model import DETERMINISTIC_UNITS_PER_SECOND
@@ -136,17 +139,28 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     if not dataset.supplier_offers["ncnr"].any() and dataset.customers["material_authorisation_days"].isna().all():
         return ncnr_liability(pd.DataFrame(columns=list(LINE_COLUMNS)), pd.DataFrame(columns=list(PEG_COLUMNS)),
                               dataset.demand, dataset.customers, dataset.settings.as_of)  # nothing NCNR or unauthorised
+    lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
     po = mrp.pegging.loc[(mrp.pegging["supply_type"] == "po").to_numpy(dtype=bool)]
+    po = po.loc[_may_be_liable(po, lines[0], dataset)]
     pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
                           "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
                           "quantity": po["quantity"].to_numpy(dtype=float)})]
-    lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
     if purchasing is not None:
         lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
         pegs.append(purchasing.pegs.assign(source="suggestion", ref_id=purchasing.pegs["suggestion_id"])[
             list(PEG_COLUMNS)])
     return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
                           dataset.customers, dataset.settings.as_of)
+
+
+def _may_be_liable(po: pd.DataFrame, lines: pd.DataFrame, dataset: Dataset) -> np.ndarray:
+    """The open POs' pegging rows that can be liability: those of an NCNR line, or of a demand its
+    customer has not authorised (:func:`ncnr_liability` keeps no others). Found on the pegging's
+    categories, so that only these rows are turned into text: a factory's PO pegging runs to millions."""
+    authorised = authorised_demand(dataset.demand, dataset.customers, dataset.settings.as_of)
+    unauthorised = set(authorised.index[~authorised.to_numpy(dtype=bool)])
+    ncnr = set(lines.loc[lines["ncnr"].to_numpy(dtype=bool), "ref_id"].astype(str))
+    return ids_among(po["supply_id"], ncnr) | ids_among(po["demand_id"], unauthorised)
 
 
 #: Job ids of the blocks that keep a line down (:func:`line_down_blocks`).

@@ -97,6 +97,15 @@ def pool_of(customers: pd.Series | np.ndarray, pools: pd.Index) -> np.ndarray:
     return pools.get_indexer(values).astype(np.int64)
 
 
+def ids_among(ids: pd.Series, chosen: set[str]) -> np.ndarray:
+    """Whether each id (as text) is one of ``chosen``. A categorical column is looked up by its
+    categories: pegging and requirement pegs run to tens of millions of rows over a few thousand ids."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy()
+        return ids.cat.categories.astype(str).isin(list(chosen))[codes] & (codes >= 0)
+    return ids.astype(str).isin(chosen).to_numpy()
+
+
 def id_ranks(ids: pd.Series, item_ids: np.ndarray) -> tuple[pd.Index, np.ndarray]:
     """The sorted table of ids and planned-order prefixes, and the rank of each item's prefix."""
     prefixes = planned_prefix(item_ids)

@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from mrp.codes import ids_among
 from mrp.dataset import PlanSettings
 from mrp.plan import PLAN_COLUMNS
 from mrp.result import MrpResult
@@ -53,17 +54,17 @@ def last_time_buy(result: MrpResult, items: pd.DataFrame, settings: PlanSettings
     ended_items = set(removed["item_id"].astype(str))
     pegging = result.pegging
     if pegging is not None and gone:
-        pegging = pegging.loc[~_among(pegging["supply_id"], gone)].reset_index(drop=True)
+        pegging = pegging.loc[~ids_among(pegging["supply_id"], gone)].reset_index(drop=True)
     material = result.material
     if gone and not material.empty:
         material = material.copy()
-        drawn = _among(material["supply_id"], gone)
+        drawn = ids_among(material["supply_id"], gone)
         material.loc[drawn, "available_date"] = pd.NaT
     net = result.net_requirements
     pegs = result.requirement_pegs
     if ended_items:
-        net = net.loc[~_among(net["item_id"], ended_items)].reset_index(drop=True)
-        pegs = pegs.loc[~_among(pegs["item_id"], ended_items)].reset_index(drop=True)
+        net = net.loc[~ids_among(net["item_id"], ended_items)].reset_index(drop=True)
+        pegs = pegs.loc[~ids_among(pegs["item_id"], ended_items)].reset_index(drop=True)
     exceptions = result.exceptions
     if gone:  # messages about orders that are no longer planned
         exceptions = exceptions.loc[~exceptions["ref_id"].astype(str).isin(gone).to_numpy()].reset_index(drop=True)
@@ -71,14 +72,6 @@ def last_time_buy(result: MrpResult, items: pd.DataFrame, settings: PlanSettings
     return replace(result, planned_orders=orders, mrp_records=records, pegging=pegging, material=material,
                    net_requirements=net, requirement_pegs=pegs, exceptions=exceptions,
                    counts={**result.counts, "planned_orders": len(orders), "exceptions": len(exceptions)})
-
-
-def _among(ids: pd.Series, chosen: set[str]) -> np.ndarray:
-    """Whether each id is one of ``chosen``; a categorical column is looked up by its categories
-    (pegging and requirement pegs run to tens of millions of rows, over a few thousand ids)."""
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        return ids.cat.categories.isin(list(chosen))[ids.cat.codes.to_numpy()] & (ids.cat.codes.to_numpy() >= 0)
-    return ids.astype(str).isin(chosen).to_numpy()
 
 
 def _records_moved(records: pd.DataFrame, moved: pd.DataFrame, to: pd.Series) -> pd.DataFrame:
