@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from numba import njit
 
 from connectors.dataset.cells import format_cell, format_number
 from connectors.dataset.settings import SETTINGS_FILE, settings_to_toml
@@ -166,18 +167,85 @@ def _ordered(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
 def _write_plan_table(frame: pd.DataFrame, columns: tuple[str, ...], file: Path) -> None:
     """Written in slices of ``ROWS_PER_SLICE`` rows: each column turned into Arrow text at once,
     text cells quoted where they need it (as the ``csv`` module does), the slice's lines joined
-    by Arrow and their bytes written straight from Arrow's buffer. A factory's pegging runs to
-    tens of millions of rows; no more than one slice is ever text."""
+    from Arrow's buffers into the slice's bytes in one compiled pass (:func:`_lines`). A factory's
+    pegging runs to tens of millions of rows; no more than one slice is ever text."""
     ordered = _ordered(frame, columns)
     alone = len(ordered) == 1
+    labels = {c: _label_cells(frame[c], c, alone) for c in ordered if c in frame.columns and _is_labelled(frame[c])}
     with open(file, "wb") as out:
         out.write((",".join(_quote_text(c) for c in ordered) + "\n").encode("utf-8"))
         for start in range(0, len(frame), ROWS_PER_SLICE):
             part = frame.iloc[start:start + ROWS_PER_SLICE]
-            cells = [_csv_cells(part[c], c, alone) if c in part.columns else pa.array([""] * len(part), pa.large_string())
-                     for c in ordered]
-            lines = pc.binary_join_element_wise(*cells, _text(",")) if len(cells) > 1 else cells[0]
-            out.write(_string_bytes(pc.binary_join_element_wise(lines, _text(""), _text("\n"))))
+            cells = []
+            for c in ordered:
+                if c in labels:
+                    codes = part[c].cat.codes.to_numpy().astype(np.int64)
+                    codes[codes < 0] = len(labels[c][0]) - 2  # a missing label: the empty cell, last
+                    cells.append((*labels[c], codes))
+                else:
+                    text = _csv_cells(part[c], c, alone) if c in part.columns else \
+                        pa.array([""] * len(part), pa.large_string())
+                    cells.append((*_offsets_and_bytes(text), _EVERY_ROW))
+            out.write(_lines(len(part), *zip(*cells)).data)
+
+
+#: The row index of a column whose cells are given row by row (see :func:`_lines`).
+_EVERY_ROW = np.zeros(0, np.int64)
+
+
+def _is_labelled(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories)
+
+
+def _label_cells(values: pd.Series, name: str, alone: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A categorical column's labels as CSV cells, each turned into text (and quoted) once, with
+    the empty cell of a missing label last: the big tables repeat a few thousand ids over tens of
+    millions of rows."""
+    text = pd.Series(np.append(values.cat.categories.to_numpy(dtype=object), ""), dtype="str")
+    return _offsets_and_bytes(_csv_cells(text, name, alone))
+
+
+def _offsets_and_bytes(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's cell bounds (``len + 1`` of them) and its characters' bytes, both straight
+    from its buffers."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = text.cast(pa.large_string())
+    _, offsets, data = text.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    return bounds, np.frombuffer(data if data is not None else b"", dtype=np.uint8)
+
+
+@njit(cache=True)
+def _lines(n_rows, bounds, characters, rows):
+    """The CSV lines of a slice's ``n_rows`` rows: each column's cell, a comma between cells and
+    a line end after the last. Column ``c``'s cells are ``bounds[c]`` into ``characters[c]``,
+    given row by row (``rows[c]`` empty) or as labels (``rows[c]``: each row's label). Each
+    line's length first, then a column at a time into its place (a column taken out of the
+    tuples once, not once a cell)."""
+    n_columns = len(bounds)
+    at = np.full(n_rows + 1, n_columns, np.int64)  # separators and line end
+    at[0] = 0
+    for c in range(n_columns):
+        cell, row = bounds[c], rows[c]
+        for i in range(n_rows):
+            r = row[i] if len(row) else i
+            at[i + 1] += cell[r + 1] - cell[r]
+    for i in range(n_rows):
+        at[i + 1] += at[i]
+    out = np.empty(at[n_rows], np.uint8)
+    for c in range(n_columns):
+        cell, text, row = bounds[c], characters[c], rows[c]
+        separator = 44 if c < n_columns - 1 else 10  # "," or "\n"
+        for i in range(n_rows):
+            r = row[i] if len(row) else i
+            p = at[i]
+            for k in range(cell[r], cell[r + 1]):
+                out[p] = text[k]
+                p += 1
+            out[p] = separator
+            at[i] = p + 1
+    return out
 
 
 def _csv_cells(values: pd.Series, name: str, alone: bool) -> pa.Array:
@@ -292,9 +360,22 @@ def _arrow_column(values: pd.Series, name: str) -> pa.Array:
         return pa.array(values.to_numpy().astype("datetime64[D]"), mask=mask)
     if values.dtype in (np.float64, np.bool_) or pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values)
-    if isinstance(values.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(values.cat.categories):
-        return pa.array(values).cast(pa.dictionary(pa.int32(), pa.string()))
+    if _is_labelled(values):
+        return _slice_dictionary(values)
     return _text_column(values, name)[0]
+
+
+def _slice_dictionary(values: pd.Series) -> pa.DictionaryArray:
+    """A categorical slice as a dictionary of the labels it uses: each row group holds its own
+    dictionary, and a pegging's supply ids run to a million labels, a few thousand per slice."""
+    codes = values.cat.codes.to_numpy()
+    used = np.zeros(len(values.cat.categories) + 1, bool)
+    used[codes] = True  # a missing label (-1) marks the spare last slot
+    labels = np.flatnonzero(used[:-1])
+    new_code = np.cumsum(used[:-1], dtype=np.int64) - 1
+    indices = pa.array(new_code[codes].astype(np.int32), mask=codes < 0)
+    dictionary = pa.array(values.cat.categories[labels].to_numpy(dtype=object), pa.string())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def _plan_cell(value: Any, name: str) -> str:
