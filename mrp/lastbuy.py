@@ -122,10 +122,10 @@ def _with_rows(records: pd.DataFrame, added: list[tuple[str, pd.Timestamp, float
         rows.append({"item_id": item_id, "date": day, "gross": 0.0, "scheduled_receipts": 0.0,
                      "projected_on_hand": on_hand, "net": 0.0, "planned_receipts": 0.0,
                      "planned_releases": float(group.q.sum())})
-    rank = {item_id: n for n, item_id in enumerate(dict.fromkeys(record_item))}
     frame = pd.concat([records, pd.DataFrame(rows).astype(records.dtypes.to_dict())], ignore_index=True)
-    key = frame["item_id"].astype(str).map(rank)
-    order = np.lexsort((pd.to_datetime(frame["date"]).to_numpy(), key.to_numpy()))
+    # Items keep their order (of first appearance: every new row's item has records before it).
+    key, _ = pd.factorize(np.append(record_item, [row["item_id"] for row in rows]))
+    order = np.lexsort((pd.to_datetime(frame["date"]).to_numpy(), key))
     return frame.iloc[order].reset_index(drop=True)[list(PLAN_COLUMNS["mrp_records"])]
 
 
