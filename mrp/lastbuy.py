@@ -113,7 +113,8 @@ def _with_rows(records: pd.DataFrame, added: list[tuple[str, pd.Timestamp, float
                      - records["planned_receipts"].to_numpy(dtype=float) + records["gross"].to_numpy(dtype=float))
     added = pd.DataFrame(added, columns=["item_id", "date", "q"])
     mine = np.flatnonzero(pd.Index(record_item).isin(added["item_id"].unique()))
-    rows_of = {item_id: mine[at] for item_id, at in pd.Series(record_item[mine]).groupby(record_item[mine]).indices.items()}
+    groups = pd.Series(record_item[mine]).groupby(record_item[mine]).indices
+    rows_of = {item_id: mine[at] for item_id, at in groups.items()}
     rows = []
     for (item_id, day), group in added.groupby(["item_id", "date"]):
         at = rows_of[item_id]  # the item's records, in their order
