@@ -62,3 +62,14 @@ def test_group_order_is_the_stable_order_by_group_then_key(rows):
     group = np.array([g for g, _ in rows], np.int64)
     key = np.array([k for _, k in rows], np.int64)
     np.testing.assert_array_equal(group_order(group, 6, key), np.lexsort((key, group)))
+
+
+def test_ids_among_reads_a_categorical_by_its_categories_and_text_as_text():
+    import pandas as pd
+
+    from mrp.codes import ids_among
+
+    ids = pd.Series(pd.Categorical.from_codes([2, 0, -1, 1, 2], categories=pd.Index(["D1", "D2", "PO-7/1"], dtype="str")))
+    assert ids_among(ids, {"PO-7/1", "D2"}).tolist() == [True, False, False, True, True]
+    text = pd.Series(["PO-7/1", "D1", None, "D2", 7])
+    assert ids_among(text, {"PO-7/1", "7"}).tolist() == [True, False, False, False, True]
