@@ -69,7 +69,8 @@ def test_ids_among_reads_a_categorical_by_its_categories_and_text_as_text():
 
     from mrp.codes import ids_among
 
-    ids = pd.Series(pd.Categorical.from_codes([2, 0, -1, 1, 2], categories=pd.Index(["D1", "D2", "PO-7/1"], dtype="str")))
+    categories = pd.Index(["D1", "D2", "PO-7/1"], dtype="str")
+    ids = pd.Series(pd.Categorical.from_codes([2, 0, -1, 1, 2], categories=categories))
     assert ids_among(ids, {"PO-7/1", "D2"}).tolist() == [True, False, False, True, True]
     text = pd.Series(["PO-7/1", "D1", None, "D2", 7])
     assert ids_among(text, {"PO-7/1", "7"}).tolist() == [True, False, False, False, True]
