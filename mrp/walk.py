@@ -257,84 +257,6 @@ def _add_sorted(codes, n, code):
 
 
 @njit(cache=True)
-def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool):
-    """Balances only: each requirement draws its customer's pool, then the company's. Returns
-    how many requirements are left short (their index, need and covering pool in ``res_*``)."""
-    n = 0
-    for r in range(r0, r1):
-        need = r_qty[r]
-        cust = r_cust[r]
-        if cust != COMPANY and balance[cust] > EPS:
-            take = min(need, balance[cust])
-            if take > EPS:
-                balance[cust] -= take
-                need -= take
-        if need > EPS:
-            available = balance[COMPANY] - pool_floor(COMPANY, safety)
-            take = need if need < available else available
-            if take > EPS:
-                balance[COMPANY] -= take
-                need -= take
-            if need > EPS:
-                res_req[n] = r
-                res_need[n] = need
-                res_pool[n] = COMPANY if pooled or cust == COMPANY else cust
-                n += 1
-    return n
-
-
-@njit(cache=True)
-def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, safety, pooled, lead,
-             pend_q, pend_head0, pend_end, reels_q, reel_head0, n_reels, la_arr, la_qty, la_pool, pools):
-    """What ``pool`` will lack on the days ``later`` (positions in ``days``) when nothing but
-    expedites covers it: the POQ look-ahead, from today's pools with today's shortfall covered."""
-    balance = balance0.copy()
-    balance[pool] = pool_floor(pool, safety)
-    pend_head = pend_head0.copy()
-    reel_head = reel_head0
-    total = 0.0
-    size = 0
-    for di in later:
-        size = max(size, day_end[di] - day_start[di])
-    res_req = np.empty(size, np.int64)
-    res_need = np.empty(size)
-    res_pool = np.empty(size, np.int64)
-    for di in later:
-        day = days[di]
-        for p in pools:
-            while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
-                balance[p] += la_qty[pend_q[pend_head[p]]]
-                pend_head[p] += 1
-        while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
-            balance[la_pool[reels_q[reel_head]]] += la_qty[reels_q[reel_head]]
-            reel_head += 1
-        n = _draws(day_start[di], day_end[di], r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool)
-        for p in pools:
-            short = 0.0
-            found = False
-            for j in range(n):
-                if res_pool[j] == p:
-                    short += res_need[j]
-                    found = True
-            if not found:
-                continue
-            while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead:
-                lot = pend_q[pend_head[p]]
-                pend_head[p] += 1
-                balance[p] += la_qty[lot]
-                short -= la_qty[lot]
-            if p == pool and short > EPS:
-                total += short
-            floor = pool_floor(p, safety)
-            for j in range(n):
-                if res_pool[j] == p:
-                    take = min(res_need[j], balance[p] - floor)
-                    if take > EPS:
-                        balance[p] -= take
-    return total
-
-
-@njit(cache=True)
 def segment_cursors(seg_start, seg_end, s_qty):
     """Each requirement's first segment not yet pegged, and what is left of it."""
     seg_pos = np.zeros(len(seg_start), np.int64)
@@ -541,6 +463,324 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
     return bounds
 
 
+# The rules the walk runs per day and per draw. Each is compiled into its caller
+# (``inline="always"``: numba inlines it at the IR level), so passing arrays and tuples of
+# arrays costs no call and no reference counting; ``track`` is a constant where the POQ
+# look-ahead calls them, so its copies of the walk compile without the bookkeeping.
+# ``lots`` is an item's lots (arrival, quantity, pool, availability, what is left, row,
+# draw key, id rank, expedited; then the key's day multiplier), ``queues`` its draw queues
+# per pool (the queue, then head and end of the reels and of the receipts), ``pending`` the
+# open orders not yet received per pool (queue, head, end, the pools with any and their
+# count), ``reels`` the reels not yet received (queue, count).
+
+
+@njit(cache=True, inline="always")
+def receive(day, balance, pending, reels, reel_head, lots, queues, track):
+    """Rule 6: "first add the day's receipts to their pools": the open orders and reels arriving
+    by ``day`` join their pools' balances and, with ``track``, their draw queues (rule 5: reels
+    by id, receipts by arrival, then id). Returns the first reel not yet received."""
+    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending
+    reels_q, n_reels = reels
+    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
+    q, rq_head, rq_end, cq_head, cq_end = queues
+    for pi in range(n_pend_pools):
+        p = pend_pools[pi]
+        while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+            lot = pend_q[pend_head[p]]
+            pend_head[p] += 1
+            balance[p] += la_qty[lot]
+            if track:
+                la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
+                cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+    while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+        lot = reels_q[reel_head]
+        reel_head += 1
+        p = la_pool[lot]
+        balance[p] += la_qty[lot]
+        if track:
+            la_key[lot] = la_rank[lot]
+            rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
+    return reel_head
+
+
+@njit(cache=True, inline="always")
+def draw_pool(req, pool, need, day, balance, safety, track, drawn, lots, queues, ledger):
+    """Rule 5: "The company pool may only be drawn down to safety_stock"; a customer's pool may
+    be drawn down to zero. Requirement ``req`` takes up to ``need`` of the pool down to its
+    floor; with ``track`` the draw joins the pool's outflow of the day (``drawn``: outflow per
+    pool, the pools drawn today and their count) and is booked on its lots (:func:`book_draw`).
+    Returns what was drawn."""
+    available = balance[pool] - pool_floor(pool, safety)
+    take = need if need < available else available
+    if take <= EPS:
+        return 0.0
+    balance[pool] -= take
+    if track:
+        outflow, drawn_pools, n_drawn = drawn
+        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
+        q, rq_head, rq_end, cq_head, cq_end = queues
+        (r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
+         m_parent, m_lot, m_qty, m_day, m_avail, cnt) = ledger
+        if outflow[pool] == 0.0:
+            n_drawn[0] = _add_sorted(drawn_pools, n_drawn[0], pool)
+        outflow[pool] += take
+        book_draw(req, pool, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
+                  seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
+                  m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+    return take
+
+
+@njit(cache=True, inline="always")
+def draw(req, need, cust, day, balance, safety, track, drawn, lots, queues, ledger):
+    """Rules 5 and 6: each requirement of the day, in requirement order, draws first on its
+    customer's pool, then on the company pool down to safety stock (:func:`draw_pool`).
+    Returns what it is left short."""
+    if cust != COMPANY and balance[cust] > EPS:
+        need -= draw_pool(req, cust, need, day, balance, safety, track, drawn, lots, queues, ledger)
+    if need > EPS:
+        need -= draw_pool(req, COMPANY, need, day, balance, safety, track, drawn, lots, queues, ledger)
+    return need
+
+
+@njit(cache=True, inline="always")
+def short_pools_of(res_pool, n_res, short_in, short_pools):
+    """Rule 6: "What a day still lacks is covered per pool": the pools the day's short
+    requirements fall on (``res_pool[:n_res]``; a buy item's all on the company pool), in code
+    order into ``short_pools``, each marked in ``short_in``. Returns how many."""
+    n_short = 0
+    for j in range(n_res):
+        if not short_in[res_pool[j]]:
+            short_in[res_pool[j]] = True
+            n_short = _add_sorted(short_pools, n_short, res_pool[j])
+    return n_short
+
+
+@njit(cache=True, inline="always")
+def shortfall(pool, every, res_req, res_need, res_pool, n_res, r_pri):
+    """Rule 6: the pool's shortfall of the day, what its short requirements still need (all of
+    them when ``every``: only this pool is short), and their highest priority (the lowest number)."""
+    short = 0.0
+    priority = 100
+    for j in range(n_res):
+        if every or res_pool[j] == pool:
+            short += res_need[j]
+            priority = min(priority, r_pri[res_req[j]])
+    return short, priority
+
+
+@njit(cache=True, inline="always")
+def expedite(pool, short, day, lead, balance, pending, lots, queues, track, expedites):
+    """Rule 6a: "Open orders due within the lead time, earliest first, whole, as if they arrived
+    today": each joins the pool's balance until the shortfall is covered; with ``track`` it is
+    moved to today, marked expedited and booked in ``expedites`` (lot, day, counters).
+    Returns what the pool still lacks (negative: what the last one brought to spare)."""
+    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending
+    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
+    q, rq_head, rq_end, cq_head, cq_end = queues
+    while short > EPS and pend_head[pool] < pend_end[pool] and la_arr[pend_q[pend_head[pool]]] <= day + lead:
+        lot = pend_q[pend_head[pool]]
+        pend_head[pool] += 1
+        balance[pool] += la_qty[lot]
+        short -= la_qty[lot]
+        if track:
+            e_lot, e_day, cnt = expedites
+            la_arr[lot] = day
+            la_avail[lot] = day
+            la_exp[lot] = True
+            e = cnt[N_EXPEDITES]
+            e_lot[e] = la_gid[lot]
+            e_day[e] = day
+            cnt[N_EXPEDITES] = e + 1
+            la_key[lot] = day * m_key + la_rank[lot]
+            cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
+    return short
+
+
+@njit(cache=True)
+def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
+                  pending0, reels, reel_head, lots, queues, drawn, expedites, ledger):
+    """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
+    lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
+    draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
+    of the balances and open-order cursors, from today's pools with today's shortfall covered,
+    placing no planned order."""
+    last = di + 1
+    while last < len(days) and days[last] < days[di] + period:
+        last += 1
+    if last == di + 1:
+        return 0.0
+    balance = balance0.copy()
+    balance[pool] = pool_floor(pool, safety)
+    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending0
+    pending = (pend_q, pend_head.copy(), pend_end, pend_pools, n_pend_pools)
+    short_in = np.zeros(len(balance), np.bool_)
+    short_pools = np.empty(len(balance), np.int64)
+    size = 0
+    for dj in range(di + 1, last):
+        size = max(size, day_end[dj] - day_start[dj])
+    res_req = np.empty(size, np.int64)
+    res_need = np.empty(size)
+    res_pool = np.empty(size, np.int64)
+    total = 0.0
+    for dj in range(di + 1, last):
+        day = days[dj]
+        reel_head = receive(day, balance, pending, reels, reel_head, lots, queues, False)
+        n_res = 0
+        for r in range(day_start[dj], day_end[dj]):
+            cust = np.int64(r_cust[r])
+            need = draw(r, r_qty[r], cust, day, balance, safety, False, drawn, lots, queues, ledger)
+            if need > EPS:
+                res_req[n_res] = r
+                res_need[n_res] = need
+                res_pool[n_res] = COMPANY if pooled or cust == COMPANY else cust
+                n_res += 1
+        n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
+        for pi in range(n_short):
+            p = short_pools[pi]
+            short_in[p] = False
+            short, _ = shortfall(p, n_short == 1, res_req, res_need, res_pool, n_res, r_pri)
+            short = expedite(p, short, day, lead, balance, pending, lots, queues, False, expedites)
+            if p == pool and short > EPS:
+                total += short
+            for j in range(n_res):
+                if res_pool[j] == p:
+                    draw_pool(res_req[j], p, res_need[j], day, balance, safety, False, drawn, lots, queues, ledger)
+    return total
+
+
+@njit(cache=True, inline="always")
+def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
+                        balance, track, lots, n_lots, queues, planned, cnt):
+    """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
+    it at once; with ``track`` it joins the pool's draw queue as lot ``n_lots`` (row
+    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is started (:func:`quantity_started`) and, rule 7, its release
+    and earliest arrival (:func:`offset_lead_time`). Returns the item's lot count."""
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
+    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
+    q, rq_head, rq_end, cq_head, cq_end = queues
+    k = cnt[N_PLANNED]
+    cnt[N_PLANNED] = k + 1
+    p_item[k] = it
+    p_due[k] = day
+    p_receipt[k] = receipt
+    balance[pool] += receipt
+    if not track:
+        return n_lots
+    release, avail = offset_lead_time(day, lead)
+    lot = n_lots
+    la_arr[lot] = day
+    la_qty[lot] = receipt
+    la_pool[lot] = pool
+    la_avail[lot] = avail
+    la_rem[lot] = receipt
+    la_gid[lot] = planned_base + k
+    la_rank[lot] = rank
+    la_key[lot] = day * m_key + rank
+    cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
+    p_seq[k] = seq
+    p_pool[k] = pool
+    p_started[k] = quantity_started(receipt, is_make, yield_pct, counted)
+    p_release[k] = release
+    p_avail[k] = avail
+    p_pri[k] = priority
+    return n_lots + 1
+
+
+@njit(cache=True, inline="always")
+def book_day(it, day, net_today, drawn, net, outflow_rows, cnt):
+    """The day's rows of the item's records: its net requirement (what planned orders covered,
+    when any) and each pool's outflow (what the day's requirements drew on it, pools in code order)."""
+    n_item, n_day, n_qty = net
+    o_item, o_pool, o_day, o_qty = outflow_rows
+    outflow, drawn_pools, n_drawn = drawn
+    if net_today > 0.0:
+        k = cnt[N_NET]
+        n_item[k] = it
+        n_day[k] = day
+        n_qty[k] = net_today
+        cnt[N_NET] = k + 1
+    for pi in range(n_drawn[0]):
+        p = drawn_pools[pi]
+        k = cnt[N_OUTFLOW]
+        o_item[k] = it
+        o_pool[k] = p
+        o_day[k] = day
+        o_qty[k] = outflow[p]
+        cnt[N_OUTFLOW] = k + 1
+        outflow[p] = 0.0
+    n_drawn[0] = 0
+
+
+@njit(cache=True)
+def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, pend_head, pend_end,
+               pend_pools, rq_head, rq_end, cq_head, cq_end, balance):
+    """An item's lots as its walk keeps them (see ``lots`` above): the existing ones, then room
+    for one planned order per day and pool that can be short (a pooled item's shortfalls all fall
+    on the company pool); its open orders pending per pool, its reels pending, and its pools'
+    draw queues, empty, and balances, zero. Returns the lots, which of them are open orders,
+    the pending open orders, the pending reels and the draw queues."""
+    ne = g1 - g0
+    cap = ne + n_days * (1 if is_pooled else len(pools))
+    la_arr = np.empty(cap, np.int64)
+    la_qty = np.empty(cap)
+    la_pool = np.empty(cap, np.int64)
+    la_avail = np.empty(cap, np.int64)
+    la_rem = np.empty(cap)
+    la_gid = np.empty(cap, np.int64)
+    la_key = np.empty(cap, np.int64)
+    la_rank = np.empty(cap, np.int64)
+    la_exp = np.zeros(cap, np.bool_)
+    la_open = np.zeros(cap, np.bool_)
+    q = np.empty(cap, np.int64)
+    n_reels = 0
+    for j in range(ne):
+        g = g0 + j
+        la_arr[j] = l_arr[g]
+        la_qty[j] = l_qty[g]
+        la_pool[j] = l_pool[g]
+        la_avail[j] = l_avail[g]
+        la_rem[j] = l_qty[g]
+        la_gid[j] = g
+        la_rank[j] = l_rank[g] + 1
+        la_open[j] = not l_reel[g]
+        if l_reel[g]:
+            n_reels += 1
+    reels_q = np.empty(n_reels, np.int64)
+    pend_q = np.empty(ne - n_reels, np.int64)
+    k = 0
+    for p in pools:
+        pend_head[p] = k
+        for j in range(ne):
+            if la_open[j] and la_pool[j] == p:
+                pend_q[k] = j
+                k += 1
+        pend_end[p] = k
+    n_pend_pools = 0
+    for p in pools:
+        if pend_end[p] > pend_head[p]:
+            pend_pools[n_pend_pools] = p
+            n_pend_pools += 1
+    k = 0
+    for j in range(ne):
+        if not la_open[j]:
+            reels_q[k] = j
+            k += 1
+    k = 0
+    for p in pools:
+        rq_head[p] = k
+        rq_end[p] = k
+        for j in range(ne):
+            if not la_open[j] and la_pool[j] == p:
+                k += 1
+        cq_head[p] = k
+        cq_end[p] = k
+        k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
+        balance[p] = 0.0
+    lots = (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, 2 * ne + 3)
+    pending = (pend_q, pend_head, pend_end, pend_pools, n_pend_pools)
+    return lots, la_open, pending, (reels_q, n_reels), (q, rq_head, rq_end, cq_head, cq_end)
+
+
 @njit(cache=True)
 def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, first, item_req_start, item_req_end,
               n_pools, planned_base):
@@ -559,37 +799,35 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty = pegging
     (item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining, l_expedited,
      planned_rank) = supply
-    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = out.planned
     pc_lot, pc_dem, pc_lvl, pc_qty = out.pieces
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
-    e_lot, e_day = out.expedites
-    n_item, n_day, n_qty = out.net
-    o_item, o_pool, o_day, o_qty = out.outflow
-    a_lot, a_day = out.actions
+    o_pool, o_day, o_qty = out.outflow.pool, out.outflow.day, out.outflow.qty
+    p_remaining = out.planned.remaining
     cnt = out.count
+    ledger = (r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl,
+              pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+    expedites = (out.expedites.lot, out.expedites.day, cnt)
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
-    outflow = np.zeros(n_pools)
     pend_head = np.zeros(n_pools, np.int64)
     pend_end = np.zeros(n_pools, np.int64)
     rq_head = np.zeros(n_pools, np.int64)
     rq_end = np.zeros(n_pools, np.int64)
     cq_head = np.zeros(n_pools, np.int64)
     cq_end = np.zeros(n_pools, np.int64)
-    # Pools with open orders to receive, pools short today and pools drawn today, in code order.
+    # Pools with open orders to receive and pools short today, in code order; the day's outflow.
     pend_pools = np.empty(n_pools, np.int64)
     short_pools = np.empty(n_pools, np.int64)
-    drawn_pools = np.empty(n_pools, np.int64)
+    drawn = (np.zeros(n_pools), np.empty(n_pools, np.int64), np.zeros(1, np.int64))
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
-        if rows + bounds[ii, 0] > len(p_item) or (track and (
+        if rows + bounds[ii, 0] > len(out.planned.item) or (track and (
                 (peg and cnt[N_PIECES] + bounds[ii, 1] > len(pc_lot)) or cnt[N_MATERIAL] + bounds[ii, 2] > len(m_lot))):
             return ii
         it = items[ii]
         r0, r1 = item_req_start[ii], item_req_end[ii]
         g0, g1 = item_lot_start[it], item_lot_end[it]
-        ne = g1 - g0
         days, day_start, day_end = _item_days(r_day, r0, r1, l_arr, g0, g1)
         n_days = len(days)
         is_pooled = pooled[it]
@@ -603,68 +841,11 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        # Lots: the existing ones, then room for one planned order per day and pool that can be
-        # short (a pooled item's shortfalls all fall on the company pool).
-        cap = ne + n_days * (1 if is_pooled else len(pools))
-        la_arr = np.empty(cap, np.int64)
-        la_qty = np.empty(cap)
-        la_pool = np.empty(cap, np.int64)
-        la_avail = np.empty(cap, np.int64)
-        la_rem = np.empty(cap)
-        la_gid = np.empty(cap, np.int64)
-        la_key = np.empty(cap, np.int64)
-        la_rank = np.empty(cap, np.int64)
-        la_exp = np.zeros(cap, np.bool_)
-        la_open = np.zeros(cap, np.bool_)
-        n_reels = 0
-        for j in range(ne):
-            g = g0 + j
-            la_arr[j] = l_arr[g]
-            la_qty[j] = l_qty[g]
-            la_pool[j] = l_pool[g]
-            la_avail[j] = l_avail[g]
-            la_rem[j] = l_qty[g]
-            la_gid[j] = g
-            la_rank[j] = l_rank[g] + 1
-            la_open[j] = not l_reel[g]
-            if l_reel[g]:
-                n_reels += 1
-        n_lots = ne
-        m_key = 2 * ne + 3
-        # Pending open orders per pool, pending reels, and the two draw queues per pool.
-        reels_q = np.empty(n_reels, np.int64)
-        pend_q = np.empty(ne - n_reels, np.int64)
-        q = np.empty(cap, np.int64)
-        k = 0
-        for p in pools:
-            pend_head[p] = k
-            for j in range(ne):
-                if la_open[j] and la_pool[j] == p:
-                    pend_q[k] = j
-                    k += 1
-            pend_end[p] = k
-        n_pend_pools = 0
-        for p in pools:
-            if pend_end[p] > pend_head[p]:
-                pend_pools[n_pend_pools] = p
-                n_pend_pools += 1
-        k = 0
-        for j in range(ne):
-            if not la_open[j]:
-                reels_q[k] = j
-                k += 1
+        lots, la_open, pending, reels, queues = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty,
+                                                           l_reel, l_rank, l_avail, pend_head, pend_end, pend_pools,
+                                                           rq_head, rq_end, cq_head, cq_end, balance)
+        n_lots = g1 - g0
         reel_head = 0
-        k = 0
-        for p in pools:
-            rq_head[p] = k
-            rq_end[p] = k
-            for j in range(ne):
-                if not la_open[j] and la_pool[j] == p:
-                    k += 1
-            cq_head[p] = k
-            cq_end[p] = k
-            k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
-            balance[p] = 0.0
         o_first = cnt[N_OUTFLOW]
         n_receipts = 0
         res_req = np.empty(r1 - r0, np.int64)
@@ -672,181 +853,60 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
-            # Receipts of the day.
-            n_drawn = 0
-            for pi in range(n_pend_pools):
-                p = pend_pools[pi]
-                while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
-                    lot = pend_q[pend_head[p]]
-                    pend_head[p] += 1
-                    balance[p] += la_qty[lot]
-                    if track:
-                        la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-            while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
-                lot = reels_q[reel_head]
-                reel_head += 1
-                p = la_pool[lot]
-                balance[p] += la_qty[lot]
-                if track:
-                    la_key[lot] = la_rank[lot]
-                    rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
-            # Draws: the customer's pool, then the company's down to safety stock.
+            reel_head = receive(day, balance, pending, reels, reel_head, lots, queues, track)
             n_res = 0
             for r in range(day_start[di], day_end[di]):
-                need = r_qty[r]
                 cust = np.int64(r_cust[r])
-                first = cust if cust != COMPANY and balance[cust] > EPS else -1
-                for p in (first, COMPANY):
-                    if p < 0:
-                        continue
-                    if need <= EPS:
-                        break
-                    available = balance[p] - pool_floor(p, floor0)
-                    take = need if need < available else available
-                    if take > EPS:
-                        balance[p] -= take
-                        need -= take
-                        if track:
-                            if outflow[p] == 0.0:
-                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
-                            outflow[p] += take
-                            book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
-                                      r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                      pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                need = draw(r, r_qty[r], cust, day, balance, floor0, track, drawn, lots, queues, ledger)
                 if need > EPS:
                     res_req[n_res] = r
                     res_need[n_res] = need
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
             restore = restore_safety_stock(day, balance[COMPANY], floor0)
-            net_today = 0.0
-            has_net = False
-            n_short = 0
-            for j in range(n_res):
-                if not short_in[res_pool[j]]:
-                    short_in[res_pool[j]] = True
-                    n_short = _add_sorted(short_pools, n_short, res_pool[j])
+            n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
             n_covered = n_short
             if restore > 0.0 and not short_in[COMPANY]:
                 n_covered = _add_sorted(short_pools, n_short, COMPANY)
+            net_today = 0.0
             for pi in range(n_covered):
                 p = short_pools[pi]
-                all_mine = short_in[p] and n_short == 1  # every short requirement is this pool's
+                every = short_in[p] and n_short == 1  # every short requirement is this pool's
                 short_in[p] = False
-                short = 0.0
-                priority = 100
-                if all_mine:
-                    for j in range(n_res):
-                        short += res_need[j]
-                        priority = min(priority, r_pri[res_req[j]])
-                else:
-                    for j in range(n_res):
-                        if res_pool[j] == p:
-                            short += res_need[j]
-                            priority = min(priority, r_pri[res_req[j]])
+                short, priority = shortfall(p, every, res_req, res_need, res_pool, n_res, r_pri)
                 if p == COMPANY:
                     short += restore
-                # a. Open orders due within the lead time, whole, as if they arrived today.
-                while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead[it]:
-                    lot = pend_q[pend_head[p]]
-                    pend_head[p] += 1
-                    balance[p] += la_qty[lot]
-                    short -= la_qty[lot]
-                    if track:
-                        la_arr[lot] = day
-                        la_avail[lot] = day
-                        la_exp[lot] = True
-                        e = cnt[N_EXPEDITES]
-                        e_lot[e] = la_gid[lot]
-                        e_day[e] = day
-                        cnt[N_EXPEDITES] = e + 1
-                        la_key[lot] = day * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-                # b. One new planned order due today.
+                short = expedite(p, short, day, lead[it], balance, pending, lots, queues, track, expedites)
                 if short > EPS:
                     net_today += short
-                    has_net = True
                     ahead = 0.0
                     if rule[it] == POQ and period[it] > 0:
-                        last = di + 1
-                        while last < n_days and days[last] < day + period[it]:
-                            last += 1
-                        if last > di + 1:
-                            ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
-                                             balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
-                                             reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
+                        ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
+                                              balance, floor0, is_pooled, lead[it], pending, reels, reel_head, lots,
+                                              queues, drawn, expedites, ledger)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
-                    k = cnt[N_PLANNED]
-                    cnt[N_PLANNED] = k + 1
-                    p_item[k] = it
-                    p_due[k] = day
-                    p_receipt[k] = receipt
-                    balance[p] += receipt
-                    if track:
-                        release, avail = offset_lead_time(day, lead[it])
-                        lot = n_lots
-                        n_lots += 1
-                        la_arr[lot] = day
-                        la_qty[lot] = receipt
-                        la_pool[lot] = p
-                        la_avail[lot] = avail
-                        la_rem[lot] = receipt
-                        la_gid[lot] = planned_base + k
-                        la_rank[lot] = planned_rank[it] + 1
-                        la_key[lot] = day * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-                        p_seq[k] = n_receipts
-                        p_pool[k] = p
-                        p_started[k] = quantity_started(receipt, is_make[it], yld[it], counted[it])
-                        p_release[k] = release
-                        p_avail[k] = la_avail[lot]
-                        p_pri[k] = priority
+                    n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
+                                                 planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
+                                                 balance, track, lots, n_lots, queues, out.planned, cnt)
                 # What the pool lacked is drawn now.
-                floor = pool_floor(p, floor0)
                 for j in range(n_res):
-                    if not all_mine and res_pool[j] != p:
-                        continue
-                    available = balance[p] - floor
-                    take = res_need[j] if res_need[j] < available else available
-                    if take > EPS:
-                        balance[p] -= take
-                        if track:
-                            if outflow[p] == 0.0:
-                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
-                            outflow[p] += take
-                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem,
-                                      la_gid, la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem,
-                                      s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day,
-                                      m_avail, cnt)
-            if has_net:
-                k = cnt[N_NET]
-                n_item[k] = it
-                n_day[k] = day
-                n_qty[k] = net_today
-                cnt[N_NET] = k + 1
-            for pi in range(n_drawn):
-                p = drawn_pools[pi]
-                k = cnt[N_OUTFLOW]
-                o_item[k] = it
-                o_pool[k] = p
-                o_day[k] = day
-                o_qty[k] = outflow[p]
-                cnt[N_OUTFLOW] = k + 1
-                outflow[p] = 0.0
+                    if every or res_pool[j] == p:
+                        draw_pool(res_req[j], p, res_need[j], day, balance, floor0, track, drawn, lots, queues, ledger)
+            book_day(it, day, net_today, drawn, out.net, out.outflow, cnt)
         if not track:
             continue
-        for j in range(ne):
+        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
+        for j in range(g1 - g0):
             g = g0 + j
             l_arr[g] = la_arr[j]
             l_avail[g] = la_avail[j]
             l_remaining[g] = la_rem[j]
             l_expedited[g] = la_exp[j]
-        for j in range(ne, n_lots):
+        for j in range(g1 - g0, n_lots):
             p_remaining[la_gid[j] - planned_base] = la_rem[j]
-        first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
-                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+        first_day_needed(pools, g1 - g0, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
+                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], out.actions.lot, out.actions.day, cnt)
     return len(items)
 
 
