@@ -381,6 +381,16 @@ def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_re
                              pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
 
 
+@njit(cache=True, inline="always")
+def add_outflow(outflow, drawn_pools, n_drawn, pool, amount):
+    """A draw joins the pool's outflow of the day; ``drawn_pools[:n_drawn]`` are the pools drawn
+    on today, in code order. Returns how many they are."""
+    if outflow[pool] == 0.0:
+        n_drawn = _add_sorted(drawn_pools, n_drawn, pool)
+    outflow[pool] += amount
+    return n_drawn
+
+
 @njit(cache=True)
 def _item_days(r_day, r0, r1, l_arr, g0, g1):
     """The walk's days (requirement days, lot arrivals and day 0, ascending) and each day's requirements.
@@ -475,14 +485,11 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 
 @njit(cache=True, inline="always")
-def receive(day, balance, pending, reels, reel_head, lots, queues, track):
+def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, n_reels, la_arr,
+            la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, track):
     """Rule 6: "first add the day's receipts to their pools": the open orders and reels arriving
     by ``day`` join their pools' balances and, with ``track``, their draw queues (rule 5: reels
     by id, receipts by arrival, then id). Returns the first reel not yet received."""
-    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending
-    reels_q, n_reels = reels
-    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
-    q, rq_head, rq_end, cq_head, cq_end = queues
     for pi in range(n_pend_pools):
         p = pend_pools[pi]
         while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
@@ -504,42 +511,30 @@ def receive(day, balance, pending, reels, reel_head, lots, queues, track):
 
 
 @njit(cache=True, inline="always")
-def draw_pool(req, pool, need, day, balance, safety, track, drawn, lots, queues, ledger):
+def draw_pool(balance, pool, need, safety):
     """Rule 5: "The company pool may only be drawn down to safety_stock"; a customer's pool may
-    be drawn down to zero. Requirement ``req`` takes up to ``need`` of the pool down to its
-    floor; with ``track`` the draw joins the pool's outflow of the day (``drawn``: outflow per
-    pool, the pools drawn today and their count) and is booked on its lots (:func:`book_draw`).
-    Returns what was drawn."""
+    be drawn down to zero. Takes up to ``need`` of the pool down to its floor; returns what was
+    taken (nothing when no more than ``EPS``), booked on the pool's lots by :func:`book_draw`."""
     available = balance[pool] - pool_floor(pool, safety)
     take = need if need < available else available
     if take <= EPS:
         return 0.0
     balance[pool] -= take
-    if track:
-        outflow, drawn_pools, n_drawn = drawn
-        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
-        q, rq_head, rq_end, cq_head, cq_end = queues
-        (r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
-         m_parent, m_lot, m_qty, m_day, m_avail, cnt) = ledger
-        if outflow[pool] == 0.0:
-            n_drawn[0] = _add_sorted(drawn_pools, n_drawn[0], pool)
-        outflow[pool] += take
-        book_draw(req, pool, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail, r_parent, peg,
-                  seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty,
-                  m_parent, m_lot, m_qty, m_day, m_avail, cnt)
     return take
 
 
 @njit(cache=True, inline="always")
-def draw(req, need, cust, day, balance, safety, track, drawn, lots, queues, ledger):
+def draw(balance, cust, need, safety):
     """Rules 5 and 6: each requirement of the day, in requirement order, draws first on its
     customer's pool, then on the company pool down to safety stock (:func:`draw_pool`).
-    Returns what it is left short."""
+    Returns what it took from each (its customer's, the company's); it is left short of the rest."""
+    own = 0.0
     if cust != COMPANY and balance[cust] > EPS:
-        need -= draw_pool(req, cust, need, day, balance, safety, track, drawn, lots, queues, ledger)
-    if need > EPS:
-        need -= draw_pool(req, COMPANY, need, day, balance, safety, track, drawn, lots, queues, ledger)
-    return need
+        own = draw_pool(balance, cust, need, safety)
+    company = 0.0
+    if need - own > EPS:
+        company = draw_pool(balance, COMPANY, need - own, safety)
+    return own, company
 
 
 @njit(cache=True, inline="always")
@@ -569,21 +564,18 @@ def shortfall(pool, every, res_req, res_need, res_pool, n_res, r_pri):
 
 
 @njit(cache=True, inline="always")
-def expedite(pool, short, day, lead, balance, pending, lots, queues, track, expedites):
+def expedite(pool, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail, la_exp, la_gid,
+             la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, track):
     """Rule 6a: "Open orders due within the lead time, earliest first, whole, as if they arrived
     today": each joins the pool's balance until the shortfall is covered; with ``track`` it is
-    moved to today, marked expedited and booked in ``expedites`` (lot, day, counters).
+    moved to today, marked expedited and booked as an expedite (``e_lot``, ``e_day``).
     Returns what the pool still lacks (negative: what the last one brought to spare)."""
-    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending
-    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
-    q, rq_head, rq_end, cq_head, cq_end = queues
     while short > EPS and pend_head[pool] < pend_end[pool] and la_arr[pend_q[pend_head[pool]]] <= day + lead:
         lot = pend_q[pend_head[pool]]
         pend_head[pool] += 1
         balance[pool] += la_qty[lot]
         short -= la_qty[lot]
         if track:
-            e_lot, e_day, cnt = expedites
             la_arr[lot] = day
             la_avail[lot] = day
             la_exp[lot] = True
@@ -598,7 +590,9 @@ def expedite(pool, short, day, lead, balance, pending, lots, queues, track, expe
 
 @njit(cache=True)
 def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
-                  pending0, reels, reel_head, lots, queues, drawn, expedites, ledger):
+                  pend_pools, n_pend_pools, pend_q, pend_head0, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
+                  la_pool, la_avail, la_exp, la_gid, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, e_lot,
+                  e_day, cnt):
     """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
     lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
     draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
@@ -611,8 +605,7 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
         return 0.0
     balance = balance0.copy()
     balance[pool] = pool_floor(pool, safety)
-    pend_q, pend_head, pend_end, pend_pools, n_pend_pools = pending0
-    pending = (pend_q, pend_head.copy(), pend_end, pend_pools, n_pend_pools)
+    pend_head = pend_head0.copy()
     short_in = np.zeros(len(balance), np.bool_)
     short_pools = np.empty(len(balance), np.int64)
     size = 0
@@ -624,11 +617,14 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     total = 0.0
     for dj in range(di + 1, last):
         day = days[dj]
-        reel_head = receive(day, balance, pending, reels, reel_head, lots, queues, False)
+        reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
+                            n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
+                            cq_end, False)
         n_res = 0
         for r in range(day_start[dj], day_end[dj]):
             cust = np.int64(r_cust[r])
-            need = draw(r, r_qty[r], cust, day, balance, safety, False, drawn, lots, queues, ledger)
+            own, company = draw(balance, cust, r_qty[r], safety)
+            need = r_qty[r] - own - company
             if need > EPS:
                 res_req[n_res] = r
                 res_need[n_res] = need
@@ -639,25 +635,25 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
             p = short_pools[pi]
             short_in[p] = False
             short, _ = shortfall(p, n_short == 1, res_req, res_need, res_pool, n_res, r_pri)
-            short = expedite(p, short, day, lead, balance, pending, lots, queues, False, expedites)
+            short = expedite(p, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail, la_exp,
+                             la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, False)
             if p == pool and short > EPS:
                 total += short
             for j in range(n_res):
                 if res_pool[j] == p:
-                    draw_pool(res_req[j], p, res_need[j], day, balance, safety, False, drawn, lots, queues, ledger)
+                    draw_pool(balance, p, res_need[j], safety)
     return total
 
 
 @njit(cache=True, inline="always")
 def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
-                        balance, track, lots, n_lots, queues, planned, cnt):
+                        balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
+                        m_key, q, cq_head, cq_end, planned, cnt):
     """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
     it at once; with ``track`` it joins the pool's draw queue as lot ``n_lots`` (row
     ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is started (:func:`quantity_started`) and, rule 7, its release
     and earliest arrival (:func:`offset_lead_time`). Returns the item's lot count."""
     p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
-    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
-    q, rq_head, rq_end, cq_head, cq_end = queues
     k = cnt[N_PLANNED]
     cnt[N_PLANNED] = k + 1
     p_item[k] = it
@@ -687,19 +683,17 @@ def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, ran
 
 
 @njit(cache=True, inline="always")
-def book_day(it, day, net_today, drawn, net, outflow_rows, cnt):
+def book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, cnt):
     """The day's rows of the item's records: its net requirement (what planned orders covered,
-    when any) and each pool's outflow (what the day's requirements drew on it, pools in code order)."""
-    n_item, n_day, n_qty = net
-    o_item, o_pool, o_day, o_qty = outflow_rows
-    outflow, drawn_pools, n_drawn = drawn
+    when any) and the outflow of each pool drawn on (``drawn_pools[:n_drawn]``, in code order),
+    which starts again from zero."""
     if net_today > 0.0:
         k = cnt[N_NET]
         n_item[k] = it
         n_day[k] = day
         n_qty[k] = net_today
         cnt[N_NET] = k + 1
-    for pi in range(n_drawn[0]):
+    for pi in range(n_drawn):
         p = drawn_pools[pi]
         k = cnt[N_OUTFLOW]
         o_item[k] = it
@@ -708,7 +702,6 @@ def book_day(it, day, net_today, drawn, net, outflow_rows, cnt):
         o_qty[k] = outflow[p]
         cnt[N_OUTFLOW] = k + 1
         outflow[p] = 0.0
-    n_drawn[0] = 0
 
 
 @njit(cache=True)
@@ -776,9 +769,8 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         cq_end[p] = k
         k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
         balance[p] = 0.0
-    lots = (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, 2 * ne + 3)
-    pending = (pend_q, pend_head, pend_end, pend_pools, n_pend_pools)
-    return lots, la_open, pending, (reels_q, n_reels), (q, rq_head, rq_end, cq_head, cq_end)
+    return (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q,
+            n_pend_pools, reels_q, n_reels)
 
 
 @njit(cache=True)
@@ -801,12 +793,11 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
      planned_rank) = supply
     pc_lot, pc_dem, pc_lvl, pc_qty = out.pieces
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
-    o_pool, o_day, o_qty = out.outflow.pool, out.outflow.day, out.outflow.qty
+    n_item, n_day, n_qty = out.net
+    o_item, o_pool, o_day, o_qty = out.outflow
     p_remaining = out.planned.remaining
     cnt = out.count
-    ledger = (r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot, pc_dem, pc_lvl,
-              pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
-    expedites = (out.expedites.lot, out.expedites.day, cnt)
+    e_lot, e_day = out.expedites
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
@@ -816,10 +807,11 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     rq_end = np.zeros(n_pools, np.int64)
     cq_head = np.zeros(n_pools, np.int64)
     cq_end = np.zeros(n_pools, np.int64)
-    # Pools with open orders to receive and pools short today, in code order; the day's outflow.
+    outflow = np.zeros(n_pools)
+    # Pools with open orders to receive, pools short today and pools drawn today, in code order.
     pend_pools = np.empty(n_pools, np.int64)
     short_pools = np.empty(n_pools, np.int64)
-    drawn = (np.zeros(n_pools), np.empty(n_pools, np.int64), np.zeros(1, np.int64))
+    drawn_pools = np.empty(n_pools, np.int64)
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
         if rows + bounds[ii, 0] > len(out.planned.item) or (track and (
@@ -841,9 +833,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        lots, la_open, pending, reels, queues = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty,
-                                                           l_reel, l_rank, l_avail, pend_head, pend_end, pend_pools,
-                                                           rq_head, rq_end, cq_head, cq_end, balance)
+        (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q, n_pend_pools,
+         reels_q, n_reels) = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail,
+                                        pend_head, pend_end, pend_pools, rq_head, rq_end, cq_head, cq_end, balance)
+        m_key = 2 * (g1 - g0) + 3
         n_lots = g1 - g0
         reel_head = 0
         o_first = cnt[N_OUTFLOW]
@@ -853,11 +846,21 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
-            reel_head = receive(day, balance, pending, reels, reel_head, lots, queues, track)
+            reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
+                                n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
+                                cq_end, track)
+            n_drawn = 0
             n_res = 0
             for r in range(day_start[di], day_end[di]):
                 cust = np.int64(r_cust[r])
-                need = draw(r, r_qty[r], cust, day, balance, floor0, track, drawn, lots, queues, ledger)
+                own, company = draw(balance, cust, r_qty[r], floor0)
+                for p, take in ((cust, own), (COMPANY, company)):
+                    if track and take > 0.0:
+                        n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
+                        book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
+                                  r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot,
+                                  pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                need = r_qty[r] - own - company
                 if need > EPS:
                     res_req[n_res] = r
                     res_need[n_res] = need
@@ -876,27 +879,37 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                 short, priority = shortfall(p, every, res_req, res_need, res_pool, n_res, r_pri)
                 if p == COMPANY:
                     short += restore
-                short = expedite(p, short, day, lead[it], balance, pending, lots, queues, track, expedites)
+                short = expedite(p, short, day, lead[it], balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail,
+                                 la_exp, la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, track)
                 if short > EPS:
                     net_today += short
                     ahead = 0.0
                     if rule[it] == POQ and period[it] > 0:
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
-                                              balance, floor0, is_pooled, lead[it], pending, reels, reel_head, lots,
-                                              queues, drawn, expedites, ledger)
+                                              balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
+                                              pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
+                                              la_pool, la_avail, la_exp, la_gid, la_key, la_rank, m_key, q, rq_head,
+                                              rq_end, cq_head, cq_end, e_lot, e_day, cnt)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
                                                  planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
-                                                 balance, track, lots, n_lots, queues, out.planned, cnt)
+                                                 balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
+                                                 la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, out.planned, cnt)
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
                     if every or res_pool[j] == p:
-                        draw_pool(res_req[j], p, res_need[j], day, balance, floor0, track, drawn, lots, queues, ledger)
-            book_day(it, day, net_today, drawn, out.net, out.outflow, cnt)
+                        take = draw_pool(balance, p, res_need[j], floor0)
+                        if track and take > 0.0:
+                            n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
+                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
+                                      la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl,
+                                      s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail,
+                                      cnt)
+            book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool, o_day,
+                     o_qty, cnt)
         if not track:
             continue
-        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, m_key = lots
         for j in range(g1 - g0):
             g = g0 + j
             l_arr[g] = la_arr[j]
