@@ -511,29 +511,28 @@ def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end,
 
 
 @njit(cache=True, inline="always")
-def draw_pool(balance, pool, need, safety):
+def draw_pool(pool, balance, need, safety):
     """Rule 5: "The company pool may only be drawn down to safety_stock"; a customer's pool may
-    be drawn down to zero. Takes up to ``need`` of the pool down to its floor; returns what was
-    taken (nothing when no more than ``EPS``), booked on the pool's lots by :func:`book_draw`."""
-    available = balance[pool] - pool_floor(pool, safety)
+    be drawn down to zero. What a draw of up to ``need`` takes from a pool holding ``balance``:
+    down to its floor, nothing when no more than ``EPS``. The draw is booked on the pool's lots
+    by :func:`book_draw`."""
+    available = balance - pool_floor(pool, safety)
     take = need if need < available else available
-    if take <= EPS:
-        return 0.0
-    balance[pool] -= take
-    return take
+    return take if take > EPS else 0.0
 
 
 @njit(cache=True, inline="always")
-def draw(balance, cust, need, safety):
+def draw(cust, own_balance, company_balance, need, safety):
     """Rules 5 and 6: each requirement of the day, in requirement order, draws first on its
-    customer's pool, then on the company pool down to safety stock (:func:`draw_pool`).
-    Returns what it took from each (its customer's, the company's); it is left short of the rest."""
+    customer's pool (holding ``own_balance``), then on the company pool down to safety stock
+    (:func:`draw_pool`). Returns what it takes from each (its customer's, the company's); it is
+    left short of the rest. Balances are scalars here: the caller takes the draws off its pools."""
     own = 0.0
-    if cust != COMPANY and balance[cust] > EPS:
-        own = draw_pool(balance, cust, need, safety)
+    if cust != COMPANY and own_balance > EPS:
+        own = draw_pool(cust, own_balance, need, safety)
     company = 0.0
     if need - own > EPS:
-        company = draw_pool(balance, COMPANY, need - own, safety)
+        company = draw_pool(COMPANY, company_balance, need - own, safety)
     return own, company
 
 
@@ -591,8 +590,7 @@ def expedite(pool, short, day, lead, balance, pend_q, pend_head, pend_end, la_ar
 @njit(cache=True)
 def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
                   pend_pools, n_pend_pools, pend_q, pend_head0, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                  la_pool, la_avail, la_exp, la_gid, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, e_lot,
-                  e_day, cnt):
+                  la_pool):
     """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
     lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
     draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
@@ -606,6 +604,8 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     balance = balance0.copy()
     balance[pool] = pool_floor(pool, safety)
     pend_head = pend_head0.copy()
+    # Untracked, the draw queues and the expedites are not written: empty arrays stand in for them.
+    none = np.empty(0, np.int64)
     short_in = np.zeros(len(balance), np.bool_)
     short_pools = np.empty(len(balance), np.int64)
     size = 0
@@ -618,12 +618,13 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     for dj in range(di + 1, last):
         day = days[dj]
         reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
-                            n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
-                            cq_end, False)
+                            n_reels, la_arr, la_qty, la_pool, none, none, 0, none, none, none, none, none, False)
         n_res = 0
         for r in range(day_start[dj], day_end[dj]):
             cust = np.int64(r_cust[r])
-            own, company = draw(balance, cust, r_qty[r], safety)
+            own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], safety)
+            balance[cust] -= own
+            balance[COMPANY] -= company
             need = r_qty[r] - own - company
             if need > EPS:
                 res_req[n_res] = r
@@ -635,13 +636,13 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
             p = short_pools[pi]
             short_in[p] = False
             short, _ = shortfall(p, n_short == 1, res_req, res_need, res_pool, n_res, r_pri)
-            short = expedite(p, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail, la_exp,
-                             la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, False)
+            short = expedite(p, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, none,
+                             np.empty(0, np.bool_), none, none, none, 0, none, none, none, none, none, none, False)
             if p == pool and short > EPS:
                 total += short
             for j in range(n_res):
                 if res_pool[j] == p:
-                    draw_pool(balance, p, res_need[j], safety)
+                    balance[p] -= draw_pool(p, balance[p], res_need[j], safety)
     return total
 
 
@@ -853,7 +854,9 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             n_res = 0
             for r in range(day_start[di], day_end[di]):
                 cust = np.int64(r_cust[r])
-                own, company = draw(balance, cust, r_qty[r], floor0)
+                own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], floor0)
+                balance[cust] -= own
+                balance[COMPANY] -= company
                 for p, take in ((cust, own), (COMPANY, company)):
                     if track and take > 0.0:
                         n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
@@ -888,8 +891,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
                                               balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
                                               pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                                              la_pool, la_avail, la_exp, la_gid, la_key, la_rank, m_key, q, rq_head,
-                                              rq_end, cq_head, cq_end, e_lot, e_day, cnt)
+                                              la_pool)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
@@ -899,7 +901,8 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
                     if every or res_pool[j] == p:
-                        take = draw_pool(balance, p, res_need[j], floor0)
+                        take = draw_pool(p, balance[p], res_need[j], floor0)
+                        balance[p] -= take
                         if track and take > 0.0:
                             n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
                             book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
