@@ -4,9 +4,11 @@ Supply sits in pools: the company pool (code 0) and one pool per customer, coded
 order of the customer ids, so code order is the order the rules take pools in. A
 requirement of customer C draws first on C's pool, then on the company pool down to
 safety stock. What a day still lacks is covered per pool: first by pulling in open
-orders due within the lead time (``expedite``), then by one new planned order sized by
-the item's lot rule; a POQ order looks ahead over its period with a projection of the
-same walk that places no orders.
+orders due within the lead time (:func:`expedite`), then by one new planned order sized
+by the item's lot rule (:func:`place_planned_order`); a POQ order looks ahead over its
+period by running the same rule functions on copies of the balances, placing no orders
+(:func:`poq_shortfall`). Each rule is one function named after it, with the rule as its
+docstring; :func:`net_level`'s day loop calls them in the format's order.
 
 The walk runs on integer codes and packed arrays (numba): one level of a 30,000-item
 factory holds millions of requirements, draws and pegging pieces, far too many for a
@@ -473,15 +475,16 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
     return bounds
 
 
-# The rules the walk runs per day and per draw. Each is compiled into its caller
-# (``inline="always"``: numba inlines it at the IR level), so passing arrays and tuples of
-# arrays costs no call and no reference counting; ``track`` is a constant where the POQ
-# look-ahead calls them, so its copies of the walk compile without the bookkeeping.
-# ``lots`` is an item's lots (arrival, quantity, pool, availability, what is left, row,
-# draw key, id rank, expedited; then the key's day multiplier), ``queues`` its draw queues
-# per pool (the queue, then head and end of the reels and of the receipts), ``pending`` the
-# open orders not yet received per pool (queue, head, end, the pools with any and their
-# count), ``reels`` the reels not yet received (queue, count).
+# The rules the walk runs per day and per draw, one compiled function each (the table in
+# docs/mrp.md, "Where each netting rule is in the walk"), inlined into the day loop by numba
+# (``inline="always"``). They take arrays (``place_planned_order`` the ``Planned`` record) and
+# at most 30 arguments: Python passes more as one tuple, which a compiled call builds and takes
+# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool, availability, what is left, row, draw key, id
+# rank, expedited); ``m_key`` scales a day in a draw key; ``q`` holds each pool's draw queues,
+# reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
+# not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
+# and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
+# false nothing but balances and cursors is written.
 
 
 @njit(cache=True, inline="always")
@@ -652,8 +655,9 @@ def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, ran
                         m_key, q, cq_head, cq_end, planned, cnt):
     """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
     it at once; with ``track`` it joins the pool's draw queue as lot ``n_lots`` (row
-    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is started (:func:`quantity_started`) and, rule 7, its release
-    and earliest arrival (:func:`offset_lead_time`). Returns the item's lot count."""
+    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is
+    started (:func:`quantity_started`) and, rule 7, its release and earliest arrival
+    (:func:`offset_lead_time`). Returns the item's lot count."""
     p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
     k = cnt[N_PLANNED]
     cnt[N_PLANNED] = k + 1
@@ -708,11 +712,11 @@ def book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n
 @njit(cache=True)
 def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, pend_head, pend_end,
                pend_pools, rq_head, rq_end, cq_head, cq_end, balance):
-    """An item's lots as its walk keeps them (see ``lots`` above): the existing ones, then room
-    for one planned order per day and pool that can be short (a pooled item's shortfalls all fall
-    on the company pool); its open orders pending per pool, its reels pending, and its pools'
-    draw queues, empty, and balances, zero. Returns the lots, which of them are open orders,
-    the pending open orders, the pending reels and the draw queues."""
+    """An item's lots as its walk keeps them (the ``la_*`` arrays above): the existing ones, then
+    room for one planned order per day and pool that can be short (a pooled item's shortfalls
+    all fall on the company pool); its open orders pending per pool, its reels pending, and its
+    pools' draw queues, empty, and balances, zero. Returns the lots' arrays, which lots are open
+    orders, the draw queue ``q``, ``pend_q`` and its pool count, and ``reels_q`` and its length."""
     ne = g1 - g0
     cap = ne + n_days * (1 if is_pooled else len(pools))
     la_arr = np.empty(cap, np.int64)
