@@ -874,7 +874,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
             restore = restore_safety_stock(day, balance[COMPANY], floor0)
-            n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
+            n_short = short_pools_of(res_pool, n_res, short_in, short_pools) if n_res > 0 else 0
             n_covered = n_short
             if restore > 0.0 and not short_in[COMPANY]:
                 n_covered = _add_sorted(short_pools, n_short, COMPANY)
@@ -913,8 +913,9 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                                       la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl,
                                       s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail,
                                       cnt)
-            book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool, o_day,
-                     o_qty, cnt)
+            if net_today > 0.0 or n_drawn > 0:
+                book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool,
+                         o_day, o_qty, cnt)
         if not track:
             continue
         for j in range(g1 - g0):
