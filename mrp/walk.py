@@ -4,9 +4,11 @@ Supply sits in pools: the company pool (code 0) and one pool per customer, coded
 order of the customer ids, so code order is the order the rules take pools in. A
 requirement of customer C draws first on C's pool, then on the company pool down to
 safety stock. What a day still lacks is covered per pool: first by pulling in open
-orders due within the lead time (``expedite``), then by one new planned order sized by
-the item's lot rule; a POQ order looks ahead over its period with a projection of the
-same walk that places no orders.
+orders due within the lead time (:func:`expedite`), then by one new planned order sized
+by the item's lot rule (:func:`place_planned_order`); a POQ order looks ahead over its
+period by running the same rule functions on copies of the balances, placing no orders
+(:func:`poq_shortfall`). Each rule is one function named after it, with the rule as its
+docstring; :func:`net_level`'s day loop calls them in the format's order.
 
 The walk runs on integer codes and packed arrays (numba): one level of a 30,000-item
 factory holds millions of requirements, draws and pegging pieces, far too many for a
@@ -257,84 +259,6 @@ def _add_sorted(codes, n, code):
 
 
 @njit(cache=True)
-def _draws(r0, r1, r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool):
-    """Balances only: each requirement draws its customer's pool, then the company's. Returns
-    how many requirements are left short (their index, need and covering pool in ``res_*``)."""
-    n = 0
-    for r in range(r0, r1):
-        need = r_qty[r]
-        cust = r_cust[r]
-        if cust != COMPANY and balance[cust] > EPS:
-            take = min(need, balance[cust])
-            if take > EPS:
-                balance[cust] -= take
-                need -= take
-        if need > EPS:
-            available = balance[COMPANY] - pool_floor(COMPANY, safety)
-            take = need if need < available else available
-            if take > EPS:
-                balance[COMPANY] -= take
-                need -= take
-            if need > EPS:
-                res_req[n] = r
-                res_need[n] = need
-                res_pool[n] = COMPANY if pooled or cust == COMPANY else cust
-                n += 1
-    return n
-
-
-@njit(cache=True)
-def _project(pool, later, day_start, day_end, days, r_qty, r_cust, balance0, safety, pooled, lead,
-             pend_q, pend_head0, pend_end, reels_q, reel_head0, n_reels, la_arr, la_qty, la_pool, pools):
-    """What ``pool`` will lack on the days ``later`` (positions in ``days``) when nothing but
-    expedites covers it: the POQ look-ahead, from today's pools with today's shortfall covered."""
-    balance = balance0.copy()
-    balance[pool] = pool_floor(pool, safety)
-    pend_head = pend_head0.copy()
-    reel_head = reel_head0
-    total = 0.0
-    size = 0
-    for di in later:
-        size = max(size, day_end[di] - day_start[di])
-    res_req = np.empty(size, np.int64)
-    res_need = np.empty(size)
-    res_pool = np.empty(size, np.int64)
-    for di in later:
-        day = days[di]
-        for p in pools:
-            while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
-                balance[p] += la_qty[pend_q[pend_head[p]]]
-                pend_head[p] += 1
-        while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
-            balance[la_pool[reels_q[reel_head]]] += la_qty[reels_q[reel_head]]
-            reel_head += 1
-        n = _draws(day_start[di], day_end[di], r_qty, r_cust, balance, safety, pooled, res_req, res_need, res_pool)
-        for p in pools:
-            short = 0.0
-            found = False
-            for j in range(n):
-                if res_pool[j] == p:
-                    short += res_need[j]
-                    found = True
-            if not found:
-                continue
-            while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead:
-                lot = pend_q[pend_head[p]]
-                pend_head[p] += 1
-                balance[p] += la_qty[lot]
-                short -= la_qty[lot]
-            if p == pool and short > EPS:
-                total += short
-            floor = pool_floor(p, safety)
-            for j in range(n):
-                if res_pool[j] == p:
-                    take = min(res_need[j], balance[p] - floor)
-                    if take > EPS:
-                        balance[p] -= take
-    return total
-
-
-@njit(cache=True)
 def segment_cursors(seg_start, seg_end, s_qty):
     """Each requirement's first segment not yet pegged, and what is left of it."""
     seg_pos = np.zeros(len(seg_start), np.int64)
@@ -459,6 +383,16 @@ def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_re
                              pc_lot, pc_dem, pc_lvl, pc_qty, cnt)
 
 
+@njit(cache=True, inline="always")
+def add_outflow(outflow, drawn_pools, n_drawn, pool, amount):
+    """A draw joins the pool's outflow of the day; ``drawn_pools[:n_drawn]`` are the pools drawn
+    on today, in code order. Returns how many they are."""
+    if outflow[pool] == 0.0:
+        n_drawn = _add_sorted(drawn_pools, n_drawn, pool)
+    outflow[pool] += amount
+    return n_drawn
+
+
 @njit(cache=True)
 def _item_days(r_day, r0, r1, l_arr, g0, g1):
     """The walk's days (requirement days, lot arrivals and day 0, ascending) and each day's requirements.
@@ -541,6 +475,309 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
     return bounds
 
 
+# The rules the walk runs per day and per draw, one compiled function each (the table in
+# docs/mrp.md, "Where each netting rule is in the walk"), inlined into the day loop by numba
+# (``inline="always"``). They take arrays (``place_planned_order`` the ``Planned`` record) and
+# at most 30 arguments: Python passes more as one tuple, which a compiled call builds and takes
+# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool, availability, what is left, row, draw key, id
+# rank, expedited); ``m_key`` scales a day in a draw key; ``q`` holds each pool's draw queues,
+# reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
+# not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
+# and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
+# false nothing but balances and cursors is written.
+
+
+@njit(cache=True, inline="always")
+def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, n_reels, la_arr,
+            la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, track):
+    """Rule 6: "first add the day's receipts to their pools": the open orders and reels arriving
+    by ``day`` join their pools' balances and, with ``track``, their draw queues (rule 5: reels
+    by id, receipts by arrival, then id). Returns the first reel not yet received."""
+    for pi in range(n_pend_pools):
+        p = pend_pools[pi]
+        while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
+            lot = pend_q[pend_head[p]]
+            pend_head[p] += 1
+            balance[p] += la_qty[lot]
+            if track:
+                la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
+                cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+    while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
+        lot = reels_q[reel_head]
+        reel_head += 1
+        p = la_pool[lot]
+        balance[p] += la_qty[lot]
+        if track:
+            la_key[lot] = la_rank[lot]
+            rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
+    return reel_head
+
+
+@njit(cache=True, inline="always")
+def draw_pool(pool, balance, need, safety):
+    """Rule 5: "The company pool may only be drawn down to safety_stock"; a customer's pool may
+    be drawn down to zero. What a draw of up to ``need`` takes from a pool holding ``balance``:
+    down to its floor, nothing when no more than ``EPS``. The draw is booked on the pool's lots
+    by :func:`book_draw`."""
+    available = balance - pool_floor(pool, safety)
+    take = need if need < available else available
+    return take if take > EPS else 0.0
+
+
+@njit(cache=True, inline="always")
+def draw(cust, own_balance, company_balance, need, safety):
+    """Rules 5 and 6: each requirement of the day, in requirement order, draws first on its
+    customer's pool (holding ``own_balance``), then on the company pool down to safety stock
+    (:func:`draw_pool`). Returns what it takes from each (its customer's, the company's); it is
+    left short of the rest. Balances are scalars here: the caller takes the draws off its pools."""
+    own = 0.0
+    if cust != COMPANY and own_balance > EPS:
+        own = draw_pool(cust, own_balance, need, safety)
+    company = 0.0
+    if need - own > EPS:
+        company = draw_pool(COMPANY, company_balance, need - own, safety)
+    return own, company
+
+
+@njit(cache=True, inline="always")
+def short_pools_of(res_pool, n_res, short_in, short_pools):
+    """Rule 6: "What a day still lacks is covered per pool": the pools the day's short
+    requirements fall on (``res_pool[:n_res]``; a buy item's all on the company pool), in code
+    order into ``short_pools``, each marked in ``short_in``. Returns how many."""
+    n_short = 0
+    for j in range(n_res):
+        if not short_in[res_pool[j]]:
+            short_in[res_pool[j]] = True
+            n_short = _add_sorted(short_pools, n_short, res_pool[j])
+    return n_short
+
+
+@njit(cache=True, inline="always")
+def shortfall(pool, every, res_req, res_need, res_pool, n_res, r_pri):
+    """Rule 6: the pool's shortfall of the day, what its short requirements still need (all of
+    them when ``every``: only this pool is short), and their highest priority (the lowest number)."""
+    short = 0.0
+    priority = 100
+    for j in range(n_res):
+        if every or res_pool[j] == pool:
+            short += res_need[j]
+            priority = min(priority, r_pri[res_req[j]])
+    return short, priority
+
+
+@njit(cache=True, inline="always")
+def expedite(pool, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail, la_exp, la_gid,
+             la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, track):
+    """Rule 6a: "Open orders due within the lead time, earliest first, whole, as if they arrived
+    today": each joins the pool's balance until the shortfall is covered; with ``track`` it is
+    moved to today, marked expedited and booked as an expedite (``e_lot``, ``e_day``).
+    Returns what the pool still lacks (negative: what the last one brought to spare)."""
+    while short > EPS and pend_head[pool] < pend_end[pool] and la_arr[pend_q[pend_head[pool]]] <= day + lead:
+        lot = pend_q[pend_head[pool]]
+        pend_head[pool] += 1
+        balance[pool] += la_qty[lot]
+        short -= la_qty[lot]
+        if track:
+            la_arr[lot] = day
+            la_avail[lot] = day
+            la_exp[lot] = True
+            e = cnt[N_EXPEDITES]
+            e_lot[e] = la_gid[lot]
+            e_day[e] = day
+            cnt[N_EXPEDITES] = e + 1
+            la_key[lot] = day * m_key + la_rank[lot]
+            cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
+    return short
+
+
+@njit(cache=True)
+def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
+                  pend_pools, n_pend_pools, pend_q, pend_head0, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
+                  la_pool):
+    """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
+    lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
+    draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
+    of the balances and open-order cursors, from today's pools with today's shortfall covered,
+    placing no planned order."""
+    last = di + 1
+    while last < len(days) and days[last] < days[di] + period:
+        last += 1
+    if last == di + 1:
+        return 0.0
+    balance = balance0.copy()
+    balance[pool] = pool_floor(pool, safety)
+    pend_head = pend_head0.copy()
+    # Untracked, the draw queues and the expedites are not written: empty arrays stand in for them.
+    none = np.empty(0, np.int64)
+    short_in = np.zeros(len(balance), np.bool_)
+    short_pools = np.empty(len(balance), np.int64)
+    size = 0
+    for dj in range(di + 1, last):
+        size = max(size, day_end[dj] - day_start[dj])
+    res_req = np.empty(size, np.int64)
+    res_need = np.empty(size)
+    res_pool = np.empty(size, np.int64)
+    total = 0.0
+    for dj in range(di + 1, last):
+        day = days[dj]
+        reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
+                            n_reels, la_arr, la_qty, la_pool, none, none, 0, none, none, none, none, none, False)
+        n_res = 0
+        for r in range(day_start[dj], day_end[dj]):
+            cust = np.int64(r_cust[r])
+            own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], safety)
+            balance[cust] -= own
+            balance[COMPANY] -= company
+            need = r_qty[r] - own - company
+            if need > EPS:
+                res_req[n_res] = r
+                res_need[n_res] = need
+                res_pool[n_res] = COMPANY if pooled or cust == COMPANY else cust
+                n_res += 1
+        n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
+        for pi in range(n_short):
+            p = short_pools[pi]
+            short_in[p] = False
+            short, _ = shortfall(p, n_short == 1, res_req, res_need, res_pool, n_res, r_pri)
+            short = expedite(p, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, none,
+                             np.empty(0, np.bool_), none, none, none, 0, none, none, none, none, none, none, False)
+            if p == pool and short > EPS:
+                total += short
+            for j in range(n_res):
+                if res_pool[j] == p:
+                    balance[p] -= draw_pool(p, balance[p], res_need[j], safety)
+    return total
+
+
+@njit(cache=True, inline="always")
+def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
+                        balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
+                        m_key, q, cq_head, cq_end, planned, cnt):
+    """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
+    it at once; with ``track`` it joins the pool's draw queue as lot ``n_lots`` (row
+    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is
+    started (:func:`quantity_started`) and, rule 7, its release and earliest arrival
+    (:func:`offset_lead_time`). Returns the item's lot count."""
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
+    k = cnt[N_PLANNED]
+    cnt[N_PLANNED] = k + 1
+    p_item[k] = it
+    p_due[k] = day
+    p_receipt[k] = receipt
+    balance[pool] += receipt
+    if not track:
+        return n_lots
+    release, avail = offset_lead_time(day, lead)
+    lot = n_lots
+    la_arr[lot] = day
+    la_qty[lot] = receipt
+    la_pool[lot] = pool
+    la_avail[lot] = avail
+    la_rem[lot] = receipt
+    la_gid[lot] = planned_base + k
+    la_rank[lot] = rank
+    la_key[lot] = day * m_key + rank
+    cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
+    p_seq[k] = seq
+    p_pool[k] = pool
+    p_started[k] = quantity_started(receipt, is_make, yield_pct, counted)
+    p_release[k] = release
+    p_avail[k] = avail
+    p_pri[k] = priority
+    return n_lots + 1
+
+
+@njit(cache=True, inline="always")
+def book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, cnt):
+    """The day's rows of the item's records: its net requirement (what planned orders covered,
+    when any) and the outflow of each pool drawn on (``drawn_pools[:n_drawn]``, in code order),
+    which starts again from zero."""
+    if net_today > 0.0:
+        k = cnt[N_NET]
+        n_item[k] = it
+        n_day[k] = day
+        n_qty[k] = net_today
+        cnt[N_NET] = k + 1
+    for pi in range(n_drawn):
+        p = drawn_pools[pi]
+        k = cnt[N_OUTFLOW]
+        o_item[k] = it
+        o_pool[k] = p
+        o_day[k] = day
+        o_qty[k] = outflow[p]
+        cnt[N_OUTFLOW] = k + 1
+        outflow[p] = 0.0
+
+
+@njit(cache=True)
+def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, pend_head, pend_end,
+               pend_pools, rq_head, rq_end, cq_head, cq_end, balance):
+    """An item's lots as its walk keeps them (the ``la_*`` arrays above): the existing ones, then
+    room for one planned order per day and pool that can be short (a pooled item's shortfalls
+    all fall on the company pool); its open orders pending per pool, its reels pending, and its
+    pools' draw queues, empty, and balances, zero. Returns the lots' arrays, which lots are open
+    orders, the draw queue ``q``, ``pend_q`` and its pool count, and ``reels_q`` and its length."""
+    ne = g1 - g0
+    cap = ne + n_days * (1 if is_pooled else len(pools))
+    la_arr = np.empty(cap, np.int64)
+    la_qty = np.empty(cap)
+    la_pool = np.empty(cap, np.int64)
+    la_avail = np.empty(cap, np.int64)
+    la_rem = np.empty(cap)
+    la_gid = np.empty(cap, np.int64)
+    la_key = np.empty(cap, np.int64)
+    la_rank = np.empty(cap, np.int64)
+    la_exp = np.zeros(cap, np.bool_)
+    la_open = np.zeros(cap, np.bool_)
+    q = np.empty(cap, np.int64)
+    n_reels = 0
+    for j in range(ne):
+        g = g0 + j
+        la_arr[j] = l_arr[g]
+        la_qty[j] = l_qty[g]
+        la_pool[j] = l_pool[g]
+        la_avail[j] = l_avail[g]
+        la_rem[j] = l_qty[g]
+        la_gid[j] = g
+        la_rank[j] = l_rank[g] + 1
+        la_open[j] = not l_reel[g]
+        if l_reel[g]:
+            n_reels += 1
+    reels_q = np.empty(n_reels, np.int64)
+    pend_q = np.empty(ne - n_reels, np.int64)
+    k = 0
+    for p in pools:
+        pend_head[p] = k
+        for j in range(ne):
+            if la_open[j] and la_pool[j] == p:
+                pend_q[k] = j
+                k += 1
+        pend_end[p] = k
+    n_pend_pools = 0
+    for p in pools:
+        if pend_end[p] > pend_head[p]:
+            pend_pools[n_pend_pools] = p
+            n_pend_pools += 1
+    k = 0
+    for j in range(ne):
+        if not la_open[j]:
+            reels_q[k] = j
+            k += 1
+    k = 0
+    for p in pools:
+        rq_head[p] = k
+        rq_end[p] = k
+        for j in range(ne):
+            if not la_open[j] and la_pool[j] == p:
+                k += 1
+        cq_head[p] = k
+        cq_end[p] = k
+        k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
+        balance[p] = 0.0
+    return (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q,
+            n_pend_pools, reels_q, n_reels)
+
+
 @njit(cache=True)
 def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, first, item_req_start, item_req_end,
               n_pools, planned_base):
@@ -559,37 +796,35 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty = pegging
     (item_lot_start, item_lot_end, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, l_remaining, l_expedited,
      planned_rank) = supply
-    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = out.planned
     pc_lot, pc_dem, pc_lvl, pc_qty = out.pieces
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
-    e_lot, e_day = out.expedites
     n_item, n_day, n_qty = out.net
     o_item, o_pool, o_day, o_qty = out.outflow
-    a_lot, a_day = out.actions
+    p_remaining = out.planned.remaining
     cnt = out.count
+    e_lot, e_day = out.expedites
     used = np.zeros(n_pools, np.bool_)
     short_in = np.zeros(n_pools, np.bool_)
     balance = np.zeros(n_pools)
-    outflow = np.zeros(n_pools)
     pend_head = np.zeros(n_pools, np.int64)
     pend_end = np.zeros(n_pools, np.int64)
     rq_head = np.zeros(n_pools, np.int64)
     rq_end = np.zeros(n_pools, np.int64)
     cq_head = np.zeros(n_pools, np.int64)
     cq_end = np.zeros(n_pools, np.int64)
+    outflow = np.zeros(n_pools)
     # Pools with open orders to receive, pools short today and pools drawn today, in code order.
     pend_pools = np.empty(n_pools, np.int64)
     short_pools = np.empty(n_pools, np.int64)
     drawn_pools = np.empty(n_pools, np.int64)
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
-        if rows + bounds[ii, 0] > len(p_item) or (track and (
+        if rows + bounds[ii, 0] > len(out.planned.item) or (track and (
                 (peg and cnt[N_PIECES] + bounds[ii, 1] > len(pc_lot)) or cnt[N_MATERIAL] + bounds[ii, 2] > len(m_lot))):
             return ii
         it = items[ii]
         r0, r1 = item_req_start[ii], item_req_end[ii]
         g0, g1 = item_lot_start[it], item_lot_end[it]
-        ne = g1 - g0
         days, day_start, day_end = _item_days(r_day, r0, r1, l_arr, g0, g1)
         n_days = len(days)
         is_pooled = pooled[it]
@@ -603,68 +838,12 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        # Lots: the existing ones, then room for one planned order per day and pool that can be
-        # short (a pooled item's shortfalls all fall on the company pool).
-        cap = ne + n_days * (1 if is_pooled else len(pools))
-        la_arr = np.empty(cap, np.int64)
-        la_qty = np.empty(cap)
-        la_pool = np.empty(cap, np.int64)
-        la_avail = np.empty(cap, np.int64)
-        la_rem = np.empty(cap)
-        la_gid = np.empty(cap, np.int64)
-        la_key = np.empty(cap, np.int64)
-        la_rank = np.empty(cap, np.int64)
-        la_exp = np.zeros(cap, np.bool_)
-        la_open = np.zeros(cap, np.bool_)
-        n_reels = 0
-        for j in range(ne):
-            g = g0 + j
-            la_arr[j] = l_arr[g]
-            la_qty[j] = l_qty[g]
-            la_pool[j] = l_pool[g]
-            la_avail[j] = l_avail[g]
-            la_rem[j] = l_qty[g]
-            la_gid[j] = g
-            la_rank[j] = l_rank[g] + 1
-            la_open[j] = not l_reel[g]
-            if l_reel[g]:
-                n_reels += 1
-        n_lots = ne
-        m_key = 2 * ne + 3
-        # Pending open orders per pool, pending reels, and the two draw queues per pool.
-        reels_q = np.empty(n_reels, np.int64)
-        pend_q = np.empty(ne - n_reels, np.int64)
-        q = np.empty(cap, np.int64)
-        k = 0
-        for p in pools:
-            pend_head[p] = k
-            for j in range(ne):
-                if la_open[j] and la_pool[j] == p:
-                    pend_q[k] = j
-                    k += 1
-            pend_end[p] = k
-        n_pend_pools = 0
-        for p in pools:
-            if pend_end[p] > pend_head[p]:
-                pend_pools[n_pend_pools] = p
-                n_pend_pools += 1
-        k = 0
-        for j in range(ne):
-            if not la_open[j]:
-                reels_q[k] = j
-                k += 1
+        (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q, n_pend_pools,
+         reels_q, n_reels) = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail,
+                                        pend_head, pend_end, pend_pools, rq_head, rq_end, cq_head, cq_end, balance)
+        m_key = 2 * (g1 - g0) + 3
+        n_lots = g1 - g0
         reel_head = 0
-        k = 0
-        for p in pools:
-            rq_head[p] = k
-            rq_end[p] = k
-            for j in range(ne):
-                if not la_open[j] and la_pool[j] == p:
-                    k += 1
-            cq_head[p] = k
-            cq_end[p] = k
-            k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
-            balance[p] = 0.0
         o_first = cnt[N_OUTFLOW]
         n_receipts = 0
         res_req = np.empty(r1 - r0, np.int64)
@@ -672,181 +851,83 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
-            # Receipts of the day.
+            reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
+                                n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
+                                cq_end, track)
             n_drawn = 0
-            for pi in range(n_pend_pools):
-                p = pend_pools[pi]
-                while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
-                    lot = pend_q[pend_head[p]]
-                    pend_head[p] += 1
-                    balance[p] += la_qty[lot]
-                    if track:
-                        la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-            while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
-                lot = reels_q[reel_head]
-                reel_head += 1
-                p = la_pool[lot]
-                balance[p] += la_qty[lot]
-                if track:
-                    la_key[lot] = la_rank[lot]
-                    rq_end[p] = _insert(q, rq_head[p], rq_end[p], la_key, lot)
-            # Draws: the customer's pool, then the company's down to safety stock.
             n_res = 0
             for r in range(day_start[di], day_end[di]):
-                need = r_qty[r]
                 cust = np.int64(r_cust[r])
-                first = cust if cust != COMPANY and balance[cust] > EPS else -1
-                for p in (first, COMPANY):
-                    if p < 0:
-                        continue
-                    if need <= EPS:
-                        break
-                    available = balance[p] - pool_floor(p, floor0)
-                    take = need if need < available else available
-                    if take > EPS:
-                        balance[p] -= take
-                        need -= take
-                        if track:
-                            if outflow[p] == 0.0:
-                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
-                            outflow[p] += take
-                            book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
-                                      r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty,
-                                      pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], floor0)
+                balance[cust] -= own
+                balance[COMPANY] -= company
+                for p, take in ((cust, own), (COMPANY, company)):
+                    if track and take > 0.0:
+                        n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
+                        book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
+                                  r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot,
+                                  pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
+                need = r_qty[r] - own - company
                 if need > EPS:
                     res_req[n_res] = r
                     res_need[n_res] = need
                     res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
                     n_res += 1
             restore = restore_safety_stock(day, balance[COMPANY], floor0)
-            net_today = 0.0
-            has_net = False
-            n_short = 0
-            for j in range(n_res):
-                if not short_in[res_pool[j]]:
-                    short_in[res_pool[j]] = True
-                    n_short = _add_sorted(short_pools, n_short, res_pool[j])
+            n_short = short_pools_of(res_pool, n_res, short_in, short_pools) if n_res > 0 else 0
             n_covered = n_short
             if restore > 0.0 and not short_in[COMPANY]:
                 n_covered = _add_sorted(short_pools, n_short, COMPANY)
+            net_today = 0.0
             for pi in range(n_covered):
                 p = short_pools[pi]
-                all_mine = short_in[p] and n_short == 1  # every short requirement is this pool's
+                every = short_in[p] and n_short == 1  # every short requirement is this pool's
                 short_in[p] = False
-                short = 0.0
-                priority = 100
-                if all_mine:
-                    for j in range(n_res):
-                        short += res_need[j]
-                        priority = min(priority, r_pri[res_req[j]])
-                else:
-                    for j in range(n_res):
-                        if res_pool[j] == p:
-                            short += res_need[j]
-                            priority = min(priority, r_pri[res_req[j]])
+                short, priority = shortfall(p, every, res_req, res_need, res_pool, n_res, r_pri)
                 if p == COMPANY:
                     short += restore
-                # a. Open orders due within the lead time, whole, as if they arrived today.
-                while short > EPS and pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day + lead[it]:
-                    lot = pend_q[pend_head[p]]
-                    pend_head[p] += 1
-                    balance[p] += la_qty[lot]
-                    short -= la_qty[lot]
-                    if track:
-                        la_arr[lot] = day
-                        la_avail[lot] = day
-                        la_exp[lot] = True
-                        e = cnt[N_EXPEDITES]
-                        e_lot[e] = la_gid[lot]
-                        e_day[e] = day
-                        cnt[N_EXPEDITES] = e + 1
-                        la_key[lot] = day * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-                # b. One new planned order due today.
+                short = expedite(p, short, day, lead[it], balance, pend_q, pend_head, pend_end, la_arr, la_qty, la_avail,
+                                 la_exp, la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, e_lot, e_day, cnt, track)
                 if short > EPS:
                     net_today += short
-                    has_net = True
                     ahead = 0.0
                     if rule[it] == POQ and period[it] > 0:
-                        last = di + 1
-                        while last < n_days and days[last] < day + period[it]:
-                            last += 1
-                        if last > di + 1:
-                            ahead = _project(p, np.arange(di + 1, last), day_start, day_end, days, r_qty, r_cust,
-                                             balance, floor0, is_pooled, lead[it], pend_q, pend_head, pend_end,
-                                             reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, pools)
+                        ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
+                                              balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
+                                              pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
+                                              la_pool)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
-                    k = cnt[N_PLANNED]
-                    cnt[N_PLANNED] = k + 1
-                    p_item[k] = it
-                    p_due[k] = day
-                    p_receipt[k] = receipt
-                    balance[p] += receipt
-                    if track:
-                        release, avail = offset_lead_time(day, lead[it])
-                        lot = n_lots
-                        n_lots += 1
-                        la_arr[lot] = day
-                        la_qty[lot] = receipt
-                        la_pool[lot] = p
-                        la_avail[lot] = avail
-                        la_rem[lot] = receipt
-                        la_gid[lot] = planned_base + k
-                        la_rank[lot] = planned_rank[it] + 1
-                        la_key[lot] = day * m_key + la_rank[lot]
-                        cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
-                        p_seq[k] = n_receipts
-                        p_pool[k] = p
-                        p_started[k] = quantity_started(receipt, is_make[it], yld[it], counted[it])
-                        p_release[k] = release
-                        p_avail[k] = la_avail[lot]
-                        p_pri[k] = priority
+                    n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
+                                                 planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
+                                                 balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
+                                                 la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, out.planned, cnt)
                 # What the pool lacked is drawn now.
-                floor = pool_floor(p, floor0)
                 for j in range(n_res):
-                    if not all_mine and res_pool[j] != p:
-                        continue
-                    available = balance[p] - floor
-                    take = res_need[j] if res_need[j] < available else available
-                    if take > EPS:
+                    if every or res_pool[j] == p:
+                        take = draw_pool(p, balance[p], res_need[j], floor0)
                         balance[p] -= take
-                        if track:
-                            if outflow[p] == 0.0:
-                                n_drawn = _add_sorted(drawn_pools, n_drawn, p)
-                            outflow[p] += take
-                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem,
-                                      la_gid, la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem,
-                                      s_lvl, s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day,
-                                      m_avail, cnt)
-            if has_net:
-                k = cnt[N_NET]
-                n_item[k] = it
-                n_day[k] = day
-                n_qty[k] = net_today
-                cnt[N_NET] = k + 1
-            for pi in range(n_drawn):
-                p = drawn_pools[pi]
-                k = cnt[N_OUTFLOW]
-                o_item[k] = it
-                o_pool[k] = p
-                o_day[k] = day
-                o_qty[k] = outflow[p]
-                cnt[N_OUTFLOW] = k + 1
-                outflow[p] = 0.0
+                        if track and take > 0.0:
+                            n_drawn = add_outflow(outflow, drawn_pools, n_drawn, p, take)
+                            book_draw(res_req[j], p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid,
+                                      la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl,
+                                      s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail,
+                                      cnt)
+            if net_today > 0.0 or n_drawn > 0:
+                book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool,
+                         o_day, o_qty, cnt)
         if not track:
             continue
-        for j in range(ne):
+        for j in range(g1 - g0):
             g = g0 + j
             l_arr[g] = la_arr[j]
             l_avail[g] = la_avail[j]
             l_remaining[g] = la_rem[j]
             l_expedited[g] = la_exp[j]
-        for j in range(ne, n_lots):
+        for j in range(g1 - g0, n_lots):
             p_remaining[la_gid[j] - planned_base] = la_rem[j]
-        first_day_needed(pools, ne, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
-                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], a_lot, a_day, cnt)
+        first_day_needed(pools, g1 - g0, n_lots, la_open, la_exp, la_arr, la_qty, la_pool, la_gid, floor0,
+                         o_pool, o_day, o_qty, o_first, cnt[N_OUTFLOW], out.actions.lot, out.actions.day, cnt)
     return len(items)
 
 

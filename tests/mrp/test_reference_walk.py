@@ -14,7 +14,8 @@ from connectors.dataset import read_dataset
 from mrp import engine
 from mrp.codes import FOQ, L4L, POQ
 from mrp.dataset import Dataset
-from mrp.walk import _first_day_below, offset_lead_time, order_quantity, quantity_started, restore_safety_stock
+from mrp.walk import N_COUNTERS, N_EXPEDITES, _first_day_below, draw, draw_pool, expedite, offset_lead_time
+from mrp.walk import order_quantity, poq_shortfall, quantity_started, receive, restore_safety_stock
 from tests.mrp.builders import AS_OF, factories
 from tests.mrp.reference_walk import ItemWalk, Lot, Requirement, Rows, peg, reference_walk
 
@@ -149,3 +150,69 @@ def test_rule_9_a_draw_is_pegged_to_the_requirements_demands_first_come_first_se
     peg(req, 6, 40.0, pieces)
     # 20 finishes demand 1; the 20 left over serves no demand
     assert pieces[2:] == [(6, 1, 0, 20.0), (6, -1, -1, 20.0)]
+
+
+def _ints(*values) -> np.ndarray:
+    return np.array(values, np.int64)
+
+
+def test_rule_6_the_days_receipts_join_their_pools_and_draw_queues():
+    # lot 0: an open order of 40 arriving on day 3 (id rank 2); lot 1: a reel of 25 on hand (id rank 1)
+    balance = np.zeros(1)
+    pend_head, pend_end = _ints(0), _ints(1)
+    la_arr, la_qty, la_pool, la_key, la_rank = _ints(3, 0), np.array([40.0, 25.0]), _ints(0, 0), _ints(0, 0), _ints(2, 1)
+    q = _ints(-1, -1)  # the pool's reels in q[0:1], its receipts in q[1:2]
+    rq_head, rq_end, cq_head, cq_end = _ints(0), _ints(0), _ints(1), _ints(1)
+    m_key = 7
+
+    def day(d: int, reel_head: int) -> int:
+        return receive(d, balance, _ints(0), 1, _ints(0), pend_head, pend_end, _ints(1), reel_head, 1, la_arr, la_qty,
+                       la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, True)
+
+    reel_head = day(0, 0)
+    assert reel_head == 1 and balance[0] == 25.0 and list(q) == [1, -1] and rq_end[0] == 1 and pend_head[0] == 0
+    assert day(3, reel_head) == 1
+    # the open order is received on its arrival day, keyed by arrival then id
+    assert balance[0] == 65.0 and list(q) == [1, 0] and cq_end[0] == 2 and la_key[0] == 3 * m_key + 2
+
+
+def test_rule_5_and_6_a_requirement_draws_its_customers_pool_then_the_company_pool_down_to_safety_stock():
+    # customer 1 holds 10, the company 50 with 20 of safety stock: 10 + 30 of 45, short 5
+    assert draw(1, 10.0, 50.0, 45.0, 20.0) == (10.0, 30.0)
+    # a company requirement does not touch a customer's pool
+    assert draw(0, 10.0, 50.0, 45.0, 20.0) == (0.0, 30.0)
+    # a customer's pool is drawn down to zero; nothing is taken below the floor
+    assert draw_pool(2, 15.0, 40.0, 20.0) == 15.0
+    assert draw_pool(0, 20.0, 5.0, 20.0) == 0.0
+
+
+def test_rule_6a_the_compiled_expedite_pulls_in_whole_orders_due_within_the_lead_time():
+    # lot 0: 80 due day 5, lot 1: 50 due day 9; short 30 on day 2 with a lead time of 6
+    balance = np.zeros(1)
+    pend_head = _ints(0)
+    la_arr, la_avail, la_exp = _ints(5, 9), _ints(5, 9), np.zeros(2, np.bool_)
+    la_key, q, cq_head, cq_end = _ints(0, 0), _ints(-1, -1), _ints(0), _ints(0)
+    e_lot, e_day, cnt = _ints(-1, -1), _ints(-1, -1), np.zeros(N_COUNTERS, np.int64)
+    short = expedite(0, 30.0, 2, 6, balance, _ints(0, 1), pend_head, _ints(2), la_arr, np.array([80.0, 50.0]),
+                     la_avail, la_exp, _ints(100, 101), la_key, _ints(1, 2), 5, q, cq_head, cq_end, e_lot, e_day, cnt,
+                     True)
+    # the order due day 5 covers 30 with 50 to spare and now arrives today; day 9 is beyond the lead time
+    assert short == -50.0 and balance[0] == 80.0 and pend_head[0] == 1
+    assert la_arr[0] == 2 and la_avail[0] == 2 and la_exp[0] and not la_exp[1]
+    assert cnt[N_EXPEDITES] == 1 and (e_lot[0], e_day[0]) == (100, 2) and cq_end[0] == 1 and q[0] == 0
+
+
+def test_rule_6b_the_poq_look_ahead_runs_the_same_receipts_draws_and_expedites():
+    # Days 0, 2, 4, 10; requirements 30, 20, 25, 99 on them; a POQ period of 7 looks at days 2 and 4.
+    # Lot 0: an open order of 10 due day 4; lot 1: a reel of 5 arriving day 2; lead time 3.
+    days, day_start, day_end = _ints(0, 2, 4, 10), _ints(0, 1, 2, 3), _ints(1, 2, 3, 4)
+    r_qty, r_cust, r_pri = np.array([30.0, 20.0, 25.0, 99.0]), _ints(0, 0, 0, 0), _ints(100, 100, 100, 100)
+    balance, pend_head = np.array([-30.0]), _ints(0)
+    ahead = poq_shortfall(0, 0, 7, days, day_start, day_end, r_qty, r_cust, r_pri, balance, 0.0, True, 3, _ints(0), 1,
+                          _ints(0), pend_head, _ints(1), _ints(1), 0, 1, _ints(4, 2), np.array([10.0, 5.0]), _ints(0, 0))
+    # today's shortfall covered, the pool starts at 0. Day 2: the reel's 5 is drawn, 15 short; the open
+    # order (due day 4, within 2 + 3) is pulled in and covers 10: 5 short. Day 4: 25 short. Day 10 is
+    # past the period.
+    assert ahead == 30.0
+    # the walk's own balances and cursors are left as they were
+    assert balance[0] == -30.0 and pend_head[0] == 0
