@@ -118,7 +118,7 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
 def _listed(pegs: pd.DataFrame, lines: pd.DataFrame, authorised: pd.Series) -> np.ndarray:
     """The pegs that can make a liability row: of an NCNR line, or to an unauthorised demand. The
     others are left out before any table is joined (a plan of 150,000 demand lines has tens of
-    millions of pegs, nearly all of them authorised and cancellable)."""
+    millions of pegs)."""
     ncnr = lines.loc[lines["ncnr"].astype(bool)]
     listed = pegs["demand_id"].astype(str).isin(authorised.index[~authorised.to_numpy(dtype=bool)]).to_numpy()
     for source, refs in ncnr.groupby("source", sort=True)["ref_id"]:
