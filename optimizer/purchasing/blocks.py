@@ -47,9 +47,9 @@ RELAXATION_SHARE = 0.1
 #: Share of the MILP's work kept for the second step (large coupled components) when there is one.
 SECOND_STEP_SHARE = 0.2
 #: A block goes to the MILP only when it can gain at least this share of the plan's seed cost
-#: (the sum over all blocks): a smaller gain does not show in the plan's saving. On the generated
-#: 3,000-item factory the MILP gains 22,017 of a 274.6 M plan (31.66 M saved) and takes 40 s of
-#: the stage's 82 s; at 1e-4 (27,465) it keeps 21,200 of that gain in about 13 s.
+#: (the sum over all blocks): a smaller gain does not show in the plan's saving. Without it, on
+#: the generated 3,000-item factory, blocks the LP share left without a bound went first and the
+#: MILP gained 22,017 of a 274.6 M plan in about 40 s (docs/purchasing.md).
 MIN_MILP_GAIN = 1e-4
 
 
