@@ -98,7 +98,8 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
     customer_of = pd.Series(demand["customer_id"].astype(str).to_numpy(),
                             index=demand["demand_id"].astype(str).to_numpy())
     authorised = authorised_demand(demand, customers, as_of)
-    peg = pegs.assign(demand_id=pegs["demand_id"].astype(str), ref_id=pegs["ref_id"].astype(str))
+    peg = pegs.loc[_listed(pegs, lines, authorised)]
+    peg = peg.assign(demand_id=peg["demand_id"].astype(str), ref_id=peg["ref_id"].astype(str))
     peg = peg.loc[peg["demand_id"].isin(customer_of.index)]
     peg = peg.assign(customer_id=peg["demand_id"].map(customer_of),
                      authorised=peg["demand_id"].map(authorised).astype(bool))
@@ -112,6 +113,18 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
     rows = rows.loc[rows["quantity"] > 1e-9]
     rows["value"] = rows["quantity"] * rows["unit_price"]
     return rows[list(LIABILITY_COLUMNS)].astype(columns).reset_index(drop=True)
+
+
+def _listed(pegs: pd.DataFrame, lines: pd.DataFrame, authorised: pd.Series) -> np.ndarray:
+    """The pegs that can make a liability row: of an NCNR line, or to an unauthorised demand. The
+    others are left out before any table is joined (a plan of 150,000 demand lines has tens of
+    millions of pegs)."""
+    ncnr = lines.loc[lines["ncnr"].astype(bool)]
+    listed = pegs["demand_id"].astype(str).isin(authorised.index[~authorised.to_numpy(dtype=bool)]).to_numpy()
+    for source, refs in ncnr.groupby("source", sort=True)["ref_id"]:
+        of_line = pegs["ref_id"].astype(str).isin(refs.astype(str)).to_numpy()
+        listed = listed | ((pegs["source"] == source).to_numpy() & of_line)
+    return listed
 
 
 def liability_totals(liability: pd.DataFrame) -> dict[str, Any]:

@@ -9,8 +9,8 @@ created and dropped here) and runs ``reelplan import`` and ``reelplan run-now`` 
 purchasing, SMT sequencing, publish), each as a subprocess of this script. It prints one
 table row per size and store: the run's seconds per stage (from the run record in the
 store), each command's wall seconds and peak RSS (``os.wait4``), rows published, the
-purchasing gap and saving, the schedule's tardiness, the exit statuses, and the machine's
-load average before and after. On demand only, never in CI.
+purchasing gap and saving, which limit ended purchasing and how many items it planned, the
+schedule's tardiness, the exit statuses, and the machine's load average before and after. On demand only, never in CI.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def drop_postgres(name: str) -> None:
 
 def print_table(rows: list[Row]) -> None:
     header = ("size", "db", "import s", "import MB", "run s", "run MB", "stages (s)", "rows published",
-              "gap", "saving", "tardiness min", "sequencing stop", "exit", "load before/after")
+              "gap", "saving", "purchasing stop", "tardiness min", "sequencing stop", "exit", "load before/after")
     lines = [header]
     for row in rows:
         imp, run = row.commands.get("import"), row.commands.get("run-now")
@@ -128,6 +128,7 @@ def print_table(rows: list[Row]) -> None:
             f"{sum(outputs.values()):,}" if outputs else "-",
             f"{purchasing['gap']:.4%}" if purchasing.get("gap") is not None else "-",
             f"{purchasing['saving']:,.0f} ({purchasing.get('saving_pct', 0):.1f} %)" if "saving" in purchasing else "-",
+            _purchasing_stop(purchasing),
             f"{schedule['total_tardiness_minutes']:,}" if "total_tardiness_minutes" in schedule else "-",
             f"{sequencing.get('stop_reason')} ({sequencing.get('lns_steps')} steps)" if sequencing else "-",
             "/".join(str(c.exit_status) for c in row.commands.values()),
@@ -141,6 +142,15 @@ def print_table(rows: list[Row]) -> None:
         if outputs:
             print(f"{row.size} {row.db} run {row.run['id']} {row.run['status']}: "
                   + ", ".join(f"{k} {v:,}" for k, v in outputs.items()))
+
+
+def _purchasing_stop(purchasing: dict[str, Any]) -> str:
+    """Which limit ended purchasing (``done`` when none did) and how many items it planned."""
+    if "items" not in purchasing:
+        return "-"
+    items = purchasing["items"]
+    planned = items - len(purchasing.get("fallback_items", ()))
+    return f"{purchasing.get('stopped_by') or 'done'} ({planned:,}/{items:,} items)"
 
 
 def main() -> None:
