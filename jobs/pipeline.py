@@ -84,13 +84,14 @@ def run_plan(
                 dataset.settings, requirement_pegs=mrp.requirement_pegs, time_limit_s=stage.wall_limit_s,
                 work_limit=WORK_PER_SECOND * stage.share_s, workers=SOLVER_WORKERS, rejected=rejected,
                 approved_mpns=dataset.approved_mpns)
+            plan.liability = _liability(dataset, mrp, purchasing)
             stage.report(purchasing.summary, f"{purchasing.summary.get('items', 0):,} items, "
                                              f"{purchasing.summary.get('lines', 0):,} lines")
         plan.purchase_suggestions = purchasing.suggestions
         exceptions.append(_not_reported_by_mrp(purchasing.exceptions, mrp.exceptions))
         summary["purchasing"] = purchasing.summary
-
-    plan.liability = _liability(dataset, mrp, purchasing)
+    else:
+        plan.liability = _liability(dataset, mrp, None)
     if plan.liability is not None:
         summary["liability"] = liability_totals(plan.liability)
         if plan.purchase_suggestions is not None:
