@@ -221,10 +221,12 @@ def record_failed_run(engine: Engine, run_id: int, timer: StageTimer, exc: BaseE
 
 
 def finish_run(engine: Engine, run: PlanningRun, timer: StageTimer, budget: RunBudget) -> PlanningRun:
-    """Record the finished run's stage seconds and its budget summary."""
+    """Record the finished run's stage seconds, its budget summary and when it finished: after
+    its plan was stored (``published_at`` is when publishing began)."""
     run.stage_seconds = timer.seconds(run.summary.get("stage_seconds"))
     run.summary = {**run.summary, "run": budget.summary()}
-    update_run(engine, run.id, stage_seconds=run.stage_seconds, summary=run.summary)
+    run.finished_at = utc_now()
+    update_run(engine, run.id, stage_seconds=run.stage_seconds, summary=run.summary, finished_at=run.finished_at)
     return run
 
 

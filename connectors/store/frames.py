@@ -1,8 +1,9 @@
 """DataFrame <-> rows of a table, typed by the table's SQL column types, and bulk inserts.
 
-Rows go in as tuples of plain Python values (``None`` for NaN/NaT), a chunk at a time, through
-the driver's fastest path — one ``COPY`` on PostgreSQL, ``executemany`` per chunk on SQLite —
-inside the caller's transaction; they come back as columns with the dtypes of
+Rows go in a chunk at a time, inside the caller's transaction, through each driver's fastest
+path: on PostgreSQL one ``COPY ... (FORMAT csv)``, each chunk turned into CSV text by pyarrow's
+writer column by column (no Python value per cell); on SQLite ``executemany`` per chunk of
+tuples of plain Python values (``None`` for NaN/NaT). Both store the same values; they come back as columns with the dtypes of
 :mod:`mrp.dataset` (dates as ``datetime64[ns]``, empty strings rather than ``None``).
 """
 
@@ -11,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
 
+import io
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime"]
@@ -49,6 +54,11 @@ def insert_frame(
     """
     names = [*columns, "row_no", *constants]
     kinds = [column_kind(table.c[name]) for name in columns]
+    if not len(frame):
+        return 0
+    if connection.dialect.name == "postgresql":
+        copy_csv(connection, table, names, _csv_chunks(frame, columns, kinds, constants))
+        return len(frame)
 
     def chunks() -> Iterator[list[tuple]]:
         for start in range(0, len(frame), ROWS_PER_CHUNK):
@@ -57,29 +67,70 @@ def insert_frame(
             values += [range(start + 1, start + len(part) + 1), *([v] * len(part) for v in constants.values())]
             yield list(zip(*values))
 
-    if len(frame):
-        bulk_insert(connection, table, names, chunks())
+    bulk_insert(connection, table, names, chunks())
     return len(frame)
 
 
-def bulk_insert(connection: sa.Connection, table: sa.Table, names: Sequence[str], chunks: Iterable[Sequence[tuple]]) -> None:
-    """Insert chunks of rows (tuples in the order of ``names``) within the connection's
-    transaction: one ``COPY ... FROM STDIN`` for them all on PostgreSQL (psycopg 3's
-    ``cursor.copy``), one ``executemany`` per chunk on SQLite."""
+def _csv_chunks(frame: pd.DataFrame, columns: Sequence[str], kinds: Sequence[Kind],
+                constants: dict[str, Any]) -> Iterator[bytes]:
+    """The frame's rows as CSV text for ``COPY ... (FORMAT csv)``, ``ROWS_PER_CHUNK`` rows at a
+    time, with ``row_no`` and the constants: strings quoted (so an empty string stays one), a
+    missing value an empty unquoted field (NULL), floats in their shortest exact form."""
+    options = pa_csv.WriteOptions(include_header=False)
+    for start in range(0, len(frame), ROWS_PER_CHUNK):
+        part = frame.iloc[start:start + ROWS_PER_CHUNK]
+        arrays = [_arrow_values(part[name], kind) for name, kind in zip(columns, kinds)]
+        arrays.append(pa.array(np.arange(start + 1, start + len(part) + 1, dtype=np.int64)))
+        arrays += [pa.array([value] * len(part)) for value in constants.values()]
+        sink = io.BytesIO()
+        pa_csv.write_csv(pa.table(arrays, names=[str(n) for n in range(len(arrays))]), sink, options)
+        yield sink.getvalue()
+
+
+def _arrow_values(series: pd.Series, kind: Kind) -> pa.Array:
+    """The column as an Arrow array of its SQL kind, null where missing (what
+    :func:`_python_values` gives, without a Python object per value)."""
+    missing = series.isna().to_numpy()
+    if kind in ("date", "datetime"):
+        stamps = pd.to_datetime(series).to_numpy(dtype="datetime64[D]" if kind == "date" else "datetime64[us]")
+        return pa.array(stamps, mask=missing)
+    if kind == "float":
+        return pa.array(series.to_numpy(dtype="float64", na_value=np.nan), mask=missing)
+    if kind in ("int", "bool"):
+        numbers = np.where(missing, 0, series.to_numpy(dtype=object, na_value=np.nan))
+        return pa.array(numbers.astype(np.int64 if kind == "int" else bool), mask=missing)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # each label turned into text once
+        labels = pa.array(_python_values(pd.Series(series.cat.categories), kind), type=pa.string())
+        codes = pa.array(series.cat.codes.to_numpy(), mask=missing)
+        return pa.DictionaryArray.from_arrays(codes, labels).dictionary_decode()
+    return pa.array(_python_values(series, kind), type=pa.string())
+
+
+def copy_csv(connection: sa.Connection, table: sa.Table, names: Sequence[str], chunks: Iterable[bytes]) -> None:
+    """PostgreSQL: one ``COPY ... FROM STDIN (FORMAT csv)`` of the CSV chunks into ``names`` of
+    ``table``, within the connection's transaction (psycopg 3's ``cursor.copy``)."""
     preparer = connection.dialect.identifier_preparer
     quoted = ", ".join(preparer.quote(n) for n in names)
     cursor = connection.connection.cursor()
     try:
-        if connection.dialect.name == "postgresql":
-            with cursor.copy(f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
-                for rows in chunks:
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in names)
-            statement = f"INSERT INTO {preparer.format_table(table)} ({quoted}) VALUES ({marks})"
-            for rows in chunks:
-                cursor.executemany(statement, rows)
+        with cursor.copy(f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+    finally:
+        cursor.close()
+
+
+def bulk_insert(connection: sa.Connection, table: sa.Table, names: Sequence[str], chunks: Iterable[Sequence[tuple]]) -> None:
+    """SQLite: insert chunks of rows (tuples in the order of ``names``) within the connection's
+    transaction, one ``executemany`` per chunk."""
+    preparer = connection.dialect.identifier_preparer
+    quoted = ", ".join(preparer.quote(n) for n in names)
+    marks = ", ".join("?" for _ in names)
+    statement = f"INSERT INTO {preparer.format_table(table)} ({quoted}) VALUES ({marks})"
+    cursor = connection.connection.cursor()
+    try:
+        for rows in chunks:
+            cursor.executemany(statement, rows)
     finally:
         cursor.close()
 

@@ -64,6 +64,7 @@ def test_a_run_plans_the_stored_dataset_and_publishes_it_with_its_record(store):
     assert stored.counts["outputs"] == {"purchase_suggestions": 2, "schedule": 1, "mrp_records": 10}
     assert stored.costs == {"optimised": 5200.0}
     assert _published(store) == run.id
+    assert stored.started_at <= stored.published_at <= stored.finished_at  # finished once its plan was stored
 
 
 def test_a_failing_run_is_recorded_with_its_stage_and_the_published_plan_stays(store):

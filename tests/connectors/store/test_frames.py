@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pandas as pd
 import psycopg
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from connectors.dataset import read_dataset
@@ -50,3 +52,34 @@ def test_a_failure_in_a_later_chunk_leaves_nothing(engine, monkeypatch):
     with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)), write_session(engine) as session:
         frames.insert_frame(session.connection(), items, Item.__table__, TABLES["items"].column_names)
     assert _stored(engine) == []
+
+
+def test_every_kind_of_value_comes_back_as_it_went_in(engine):
+    # PostgreSQL takes the rows as CSV text (COPY), SQLite as Python values: text with the CSV
+    # writer's own characters, an empty string against a missing one, floats to the last bit,
+    # a categorical column, dates and times all come back the same from both.
+    metadata = sa.MetaData()
+    table = sa.Table("kinds", metadata, sa.Column("row_no", sa.Integer, primary_key=True), sa.Column("text", sa.Text),
+                     sa.Column("code", sa.Text), sa.Column("number", sa.Float), sa.Column("count", sa.Integer),
+                     sa.Column("flag", sa.Boolean), sa.Column("day", sa.Date), sa.Column("at", sa.DateTime),
+                     sa.Column("run_id", sa.Integer))
+    metadata.create_all(engine)
+    frame = pd.DataFrame({
+        "text": ['plain', 'a, "quoted"\nline', '', None],
+        "code": pd.Categorical(["PO-1", None, "PO-2", "PO-1"]),
+        "number": [0.1 + 0.2, 1e20, float("nan"), 1 / 3],
+        "count": [1, -2, 3, 4],
+        "flag": [True, False, True, False],
+        "day": pd.to_datetime(["2026-11-23", None, "2027-01-31", "2026-12-24"]),
+        "at": pd.to_datetime(["2026-11-23 06:30:15.25", "2026-11-24 22:00:00.00", None, "2026-12-24 00:00:00.00"]),
+    })
+    with write_session(engine) as session:
+        frames.insert_frame(session.connection(), frame, table, list(frame.columns), run_id=7)
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(select(table).order_by(table.c.row_no))]
+    assert rows == [
+        (1, "plain", "PO-1", 0.30000000000000004, 1, True, dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 6, 30, 15, 250000), 7),
+        (2, 'a, "quoted"\nline', None, 1e20, -2, False, None, dt.datetime(2026, 11, 24, 22, 0), 7),
+        (3, "", "PO-2", None, 3, True, dt.date(2027, 1, 31), None, 7),
+        (4, None, "PO-1", 1 / 3, 4, False, dt.date(2026, 12, 24), dt.datetime(2026, 12, 24, 0, 0), 7),
+    ]
