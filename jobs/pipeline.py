@@ -140,28 +140,30 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     if not dataset.supplier_offers["ncnr"].any() and dataset.customers["material_authorisation_days"].isna().all():
         return ncnr_liability(pd.DataFrame(columns=list(LINE_COLUMNS)), pd.DataFrame(columns=list(PEG_COLUMNS)),
                               dataset.demand, dataset.customers, dataset.settings.as_of)  # nothing NCNR or unauthorised
+    authorised = authorised_demand(dataset.demand, dataset.customers, dataset.settings.as_of)
+    unauthorised = set(authorised.index[~authorised.to_numpy(dtype=bool)])
     lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
     po = mrp.pegging.loc[(mrp.pegging["supply_type"] == "po").to_numpy(dtype=bool)]
-    po = po.loc[_may_be_liable(po, lines[0], dataset)]
+    po = po.loc[_may_be_liable(po["supply_id"], po["demand_id"], lines[0], unauthorised)]
     pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
                           "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
                           "quantity": po["quantity"].to_numpy(dtype=float)})]
     if purchasing is not None:
         lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
-        pegs.append(purchasing.pegs.assign(source="suggestion", ref_id=purchasing.pegs["suggestion_id"])[
-            list(PEG_COLUMNS)])
+        served = purchasing.pegs
+        served = served.loc[_may_be_liable(served["suggestion_id"], served["demand_id"], lines[1], unauthorised)]
+        pegs.append(served.assign(source="suggestion", ref_id=served["suggestion_id"])[list(PEG_COLUMNS)])
     return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
                           dataset.customers, dataset.settings.as_of)
 
 
-def _may_be_liable(po: pd.DataFrame, lines: pd.DataFrame, dataset: Dataset) -> np.ndarray:
-    """The open POs' pegging rows that can be liability: those of an NCNR line, or of a demand its
-    customer has not authorised (:func:`ncnr_liability` keeps no others). Found on the pegging's
-    categories, so that only these rows are turned into text: a factory's PO pegging runs to millions."""
-    authorised = authorised_demand(dataset.demand, dataset.customers, dataset.settings.as_of)
-    unauthorised = set(authorised.index[~authorised.to_numpy(dtype=bool)])
+def _may_be_liable(line_ids: pd.Series, demand_ids: pd.Series, lines: pd.DataFrame, unauthorised: set[str]) -> np.ndarray:
+    """The pegs (of lines ``line_ids`` to demands ``demand_ids``) that can be liability: those of
+    an NCNR line, or of a demand its customer has not authorised (:func:`ncnr_liability` keeps no
+    others). Chosen before any table is built: open POs and suggested lines have tens of millions
+    of pegs at factory scale; categorical ids are looked up by their categories."""
     ncnr = set(lines.loc[lines["ncnr"].to_numpy(dtype=bool), "ref_id"].astype(str))
-    return ids_among(po["supply_id"], ncnr) | ids_among(po["demand_id"], unauthorised)
+    return ids_among(line_ids, ncnr) | ids_among(demand_ids, unauthorised)
 
 
 #: Job ids of the blocks that keep a line down (:func:`line_down_blocks`).
