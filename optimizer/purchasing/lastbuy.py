@@ -64,9 +64,15 @@ class LastTimeBuys:
             return pegs
         item = pegs["item_id"].astype(str).to_numpy(dtype=object).copy()
         day = (pd.to_datetime(pegs["date"]) - pd.Timestamp(settings.as_of)).dt.days.to_numpy()
+        codes, labels = pd.factorize(item)  # each part's rows found once, not by comparing every row per part
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
+        code_of = {label: code for code, label in enumerate(labels)}
         for part in self.bought:
-            base = part.key[: -len(LTB_SUFFIX)]
-            item[(item == base) & np.isin(day, part.need_days)] = part.key
+            code = code_of.get(part.key[: -len(LTB_SUFFIX)])
+            if code is not None:
+                rows = order[bounds[code]:bounds[code + 1]]
+                item[rows[np.isin(day[rows], part.need_days)]] = part.key
         return pegs.assign(item_id=item)
 
 
