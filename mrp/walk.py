@@ -249,7 +249,11 @@ def _insert(queue, head, end, key, lot):
 
 @njit(cache=True)
 def _add_sorted(codes, n, code):
-    """Put ``code`` into ``codes[:n]``, kept ascending (a day touches few pools); returns the new length."""
+    """Put ``code`` into ``codes[:n]``, kept ascending, unless it is there (a day touches few
+    pools); returns the new length."""
+    for i in range(n):
+        if codes[i] == code:
+            return n
     pos = n
     while pos > 0 and codes[pos - 1] > code:
         codes[pos] = codes[pos - 1]
@@ -387,10 +391,8 @@ def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_re
 def add_outflow(outflow, drawn_pools, n_drawn, pool, amount):
     """A draw joins the pool's outflow of the day; ``drawn_pools[:n_drawn]`` are the pools drawn
     on today, in code order. Returns how many they are."""
-    if outflow[pool] == 0.0:
-        n_drawn = _add_sorted(drawn_pools, n_drawn, pool)
     outflow[pool] += amount
-    return n_drawn
+    return _add_sorted(drawn_pools, n_drawn, pool)
 
 
 @njit(cache=True)
@@ -593,12 +595,13 @@ def expedite(pool, short, day, lead, balance, pend_q, pend_head, pend_end, la_ar
 @njit(cache=True)
 def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
                   pend_pools, n_pend_pools, pend_q, pend_head0, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                  la_pool):
+                  la_pool, short_in, short_pools):
     """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
     lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
     draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
     of the balances and open-order cursors, from today's pools with today's shortfall covered,
-    placing no planned order."""
+    placing no planned order. ``short_in`` (all false) and ``short_pools`` are room for the
+    pools short on a day, one per pool (:func:`short_pools_of`); ``short_in`` is left all false."""
     last = di + 1
     while last < len(days) and days[last] < days[di] + period:
         last += 1
@@ -607,11 +610,9 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     balance = balance0.copy()
     balance[pool] = pool_floor(pool, safety)
     pend_head = pend_head0.copy()
-    # Untracked, the draw queues and the expedites are not written: empty arrays stand in for them.
-    none = np.empty(0, np.int64)
-    no_flags = np.empty(0, np.bool_)
-    short_in = np.zeros(len(balance), np.bool_)
-    short_pools = np.empty(len(balance), np.int64)
+    # Untracked, the draw queues and the expedites are not written: empty views stand in for them.
+    none = pend_end[:0]
+    no_flags = short_in[:0]
     size = 0
     for dj in range(di + 1, last):
         size = max(size, day_end[dj] - day_start[dj])
@@ -821,6 +822,9 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     pend_pools = np.empty(n_pools, np.int64)
     short_pools = np.empty(n_pools, np.int64)
     drawn_pools = np.empty(n_pools, np.int64)
+    # The same for the POQ look-ahead's days.
+    ahead_short_in = np.zeros(n_pools, np.bool_)
+    ahead_short_pools = np.empty(n_pools, np.int64)
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
         if rows + bounds[ii, 0] > len(out.planned.item) or (track and (
@@ -899,7 +903,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
                                               balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
                                               pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                                              la_pool)
+                                              la_pool, ahead_short_in, ahead_short_pools)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
