@@ -249,7 +249,11 @@ def _insert(queue, head, end, key, lot):
 
 @njit(cache=True)
 def _add_sorted(codes, n, code):
-    """Put ``code`` into ``codes[:n]``, kept ascending (a day touches few pools); returns the new length."""
+    """Put ``code`` into ``codes[:n]``, kept ascending, unless it is there (a day touches few
+    pools); returns the new length."""
+    for i in range(n):
+        if codes[i] == code:
+            return n
     pos = n
     while pos > 0 and codes[pos - 1] > code:
         codes[pos] = codes[pos - 1]
@@ -387,10 +391,8 @@ def book_draw(req, pool, amount, day, q, rq_head, rq_end, cq_head, cq_end, la_re
 def add_outflow(outflow, drawn_pools, n_drawn, pool, amount):
     """A draw joins the pool's outflow of the day; ``drawn_pools[:n_drawn]`` are the pools drawn
     on today, in code order. Returns how many they are."""
-    if outflow[pool] == 0.0:
-        n_drawn = _add_sorted(drawn_pools, n_drawn, pool)
     outflow[pool] += amount
-    return n_drawn
+    return _add_sorted(drawn_pools, n_drawn, pool)
 
 
 @njit(cache=True)
@@ -484,7 +486,7 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 # reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
 # not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
 # and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
-# false nothing but balances and cursors is written.
+# false receipts and expedites write nothing but balances and cursors.
 
 
 @njit(cache=True, inline="always")
@@ -593,12 +595,13 @@ def expedite(pool, short, day, lead, balance, pend_q, pend_head, pend_end, la_ar
 @njit(cache=True)
 def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_pri, balance0, safety, pooled, lead,
                   pend_pools, n_pend_pools, pend_q, pend_head0, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                  la_pool):
+                  la_pool, short_in, short_pools):
     """Rule 6b (POQ): "the shortfalls of that pool on the later days of [today, today +
     lot_period_days)", today being the walk's day ``di``, by this same walk: the day's receipts,
     draws and expedites (:func:`receive`, :func:`draw`, :func:`expedite`, untracked) on copies
     of the balances and open-order cursors, from today's pools with today's shortfall covered,
-    placing no planned order."""
+    placing no planned order. ``short_in`` (all false) and ``short_pools`` are room for the
+    pools short on a day, one per pool (:func:`short_pools_of`); ``short_in`` is left all false."""
     last = di + 1
     while last < len(days) and days[last] < days[di] + period:
         last += 1
@@ -607,10 +610,9 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     balance = balance0.copy()
     balance[pool] = pool_floor(pool, safety)
     pend_head = pend_head0.copy()
-    # Untracked, the draw queues and the expedites are not written: empty arrays stand in for them.
-    none = np.empty(0, np.int64)
-    short_in = np.zeros(len(balance), np.bool_)
-    short_pools = np.empty(len(balance), np.int64)
+    # Untracked, the draw queues and the expedites are not written: empty views stand in for them.
+    none = pend_end[:0]
+    no_flags = short_in[:0]
     size = 0
     for dj in range(di + 1, last):
         size = max(size, day_end[dj] - day_start[dj])
@@ -640,7 +642,7 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
             short_in[p] = False
             short, _ = shortfall(p, n_short == 1, res_req, res_need, res_pool, n_res, r_pri)
             short = expedite(p, short, day, lead, balance, pend_q, pend_head, pend_end, la_arr, la_qty, none,
-                             np.empty(0, np.bool_), none, none, none, 0, none, none, none, none, none, none, False)
+                             no_flags, none, none, none, 0, none, none, none, none, none, none, False)
             if p == pool and short > EPS:
                 total += short
             for j in range(n_res):
@@ -651,23 +653,26 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
 
 @njit(cache=True, inline="always")
 def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
-                        balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
+                        balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
                         m_key, q, cq_head, cq_end, planned, cnt):
     """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
-    it at once; with ``track`` it joins the pool's draw queue as lot ``n_lots`` (row
+    it at once; it joins the pool's draw queue as lot ``n_lots`` (row
     ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is
     started (:func:`quantity_started`) and, rule 7, its release and earliest arrival
     (:func:`offset_lead_time`). Returns the item's lot count."""
     p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
+    release, avail = offset_lead_time(day, lead)
     k = cnt[N_PLANNED]
     cnt[N_PLANNED] = k + 1
     p_item[k] = it
-    p_due[k] = day
+    p_seq[k] = seq
+    p_pool[k] = pool
     p_receipt[k] = receipt
+    p_release[k] = release
+    p_due[k] = day
+    p_avail[k] = avail
+    p_pri[k] = priority
     balance[pool] += receipt
-    if not track:
-        return n_lots
-    release, avail = offset_lead_time(day, lead)
     lot = n_lots
     la_arr[lot] = day
     la_qty[lot] = receipt
@@ -678,26 +683,26 @@ def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, ran
     la_rank[lot] = rank
     la_key[lot] = day * m_key + rank
     cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
-    p_seq[k] = seq
-    p_pool[k] = pool
+    # Written last: an array an inlined function writes after a branch (the rounding's) costs
+    # numba a reference count per call.
     p_started[k] = quantity_started(receipt, is_make, yield_pct, counted)
-    p_release[k] = release
-    p_avail[k] = avail
-    p_pri[k] = priority
     return n_lots + 1
 
 
 @njit(cache=True, inline="always")
-def book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool, o_day, o_qty, cnt):
-    """The day's rows of the item's records: its net requirement (what planned orders covered,
-    when any) and the outflow of each pool drawn on (``drawn_pools[:n_drawn]``, in code order),
-    which starts again from zero."""
-    if net_today > 0.0:
-        k = cnt[N_NET]
-        n_item[k] = it
-        n_day[k] = day
-        n_qty[k] = net_today
-        cnt[N_NET] = k + 1
+def book_net(it, day, net_today, n_item, n_day, n_qty, cnt):
+    """The day's net requirement of the item: what its planned orders covered."""
+    k = cnt[N_NET]
+    n_item[k] = it
+    n_day[k] = day
+    n_qty[k] = net_today
+    cnt[N_NET] = k + 1
+
+
+@njit(cache=True, inline="always")
+def book_outflow(it, day, outflow, drawn_pools, n_drawn, o_item, o_pool, o_day, o_qty, cnt):
+    """The day's outflow of each pool of the item drawn on (``drawn_pools[:n_drawn]``, in code
+    order), which starts again from zero."""
     for pi in range(n_drawn):
         p = drawn_pools[pi]
         k = cnt[N_OUTFLOW]
@@ -787,7 +792,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     position (``len(items)`` when all are done): the caller gives new output arrays and goes
     on. ``pegging.pos``/``pegging.left`` are each requirement's cursor into its segments (see
     :func:`segment_cursors`), kept by the caller across those calls.
-    With ``track`` false only balances and planned receipts (day, quantity) are kept: the
+    With ``track`` false only balances and planned orders are kept: the
     optimiser's net requirements need nothing more. With ``peg`` false draws are not pegged
     (classic MRP: no pegging pieces; the segments are not read).
     """
@@ -817,6 +822,9 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     pend_pools = np.empty(n_pools, np.int64)
     short_pools = np.empty(n_pools, np.int64)
     drawn_pools = np.empty(n_pools, np.int64)
+    # The same for the POQ look-ahead's days.
+    ahead_short_in = np.zeros(n_pools, np.bool_)
+    ahead_short_pools = np.empty(n_pools, np.int64)
     for ii in range(first, len(items)):
         rows = max(cnt[N_PLANNED], cnt[N_NET], cnt[N_OUTFLOW] if track else 0)
         if rows + bounds[ii, 0] > len(out.planned.item) or (track and (
@@ -895,12 +903,12 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
                                               balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
                                               pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
-                                              la_pool)
+                                              la_pool, ahead_short_in, ahead_short_pools)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
                     n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
                                                  planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
-                                                 balance, track, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
+                                                 balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
                                                  la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, out.planned, cnt)
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
@@ -913,9 +921,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                                       la_avail, r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl,
                                       s_qty, pc_lot, pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail,
                                       cnt)
-            if net_today > 0.0 or n_drawn > 0:
-                book_day(it, day, net_today, outflow, drawn_pools, n_drawn, n_item, n_day, n_qty, o_item, o_pool,
-                         o_day, o_qty, cnt)
+            if net_today > 0.0:
+                book_net(it, day, net_today, n_item, n_day, n_qty, cnt)
+            if n_drawn > 0:
+                book_outflow(it, day, outflow, drawn_pools, n_drawn, o_item, o_pool, o_day, o_qty, cnt)
         if not track:
             continue
         for j in range(g1 - g0):

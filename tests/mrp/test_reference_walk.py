@@ -209,7 +209,8 @@ def test_rule_6b_the_poq_look_ahead_runs_the_same_receipts_draws_and_expedites()
     r_qty, r_cust, r_pri = np.array([30.0, 20.0, 25.0, 99.0]), _ints(0, 0, 0, 0), _ints(100, 100, 100, 100)
     balance, pend_head = np.array([-30.0]), _ints(0)
     ahead = poq_shortfall(0, 0, 7, days, day_start, day_end, r_qty, r_cust, r_pri, balance, 0.0, True, 3, _ints(0), 1,
-                          _ints(0), pend_head, _ints(1), _ints(1), 0, 1, _ints(4, 2), np.array([10.0, 5.0]), _ints(0, 0))
+                          _ints(0), pend_head, _ints(1), _ints(1), 0, 1, _ints(4, 2), np.array([10.0, 5.0]), _ints(0, 0),
+                          np.zeros(1, np.bool_), _ints(0))
     # today's shortfall covered, the pool starts at 0. Day 2: the reel's 5 is drawn, 15 short; the open
     # order (due day 4, within 2 + 3) is pulled in and covers 10: 5 short. Day 4: 25 short. Day 10 is
     # past the period.
