@@ -13,6 +13,7 @@ import csv
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from connectors.store import open_store, write_session
 from jobs import decisions
@@ -33,6 +34,16 @@ def expect_text(page, test_id: str, pattern: str) -> str:
     locator = page.get_by_test_id(test_id)
     locator.filter(has_text=re.compile(pattern)).wait_for()
     return locator.inner_text()
+
+
+def set_open(page, test_id: str, open_: bool) -> None:
+    """Open or close the expansion with ``data-testid`` by its header, whatever state it is in
+    (a click on the whole element lands on its content once it is open)."""
+    header = page.get_by_test_id(test_id).locator("[aria-expanded]").first
+    state = "true" if open_ else "false"
+    if header.get_attribute("aria-expanded") != state:
+        header.click()
+    expect(header).to_have_attribute("aria-expanded", state)
 
 
 def grid_rows(page):
@@ -174,12 +185,12 @@ def test_a_buyer_filters_edits_approves_and_cannot_start_a_run(page, server: Ser
     grid_row(page, third).get_by_role("checkbox").click()
     page.get_by_test_id("approve").click()
     expect_text(page, "buy-message", f"Approved 1: {third} as RP-00001 line 3")
-    page.get_by_test_id("approved-orders").click()
+    set_open(page, "approved-orders", True)
     # The approved orders are listed newest first: line 3 heads the table.
     page.get_by_test_id("approved-orders").locator("tbody tr").first.get_by_role("button", name="Cancel").click()
     expect_text(page, "buy-message", "Cancelled RP-00001 line 3")
     assert server.query("SELECT po_status FROM suggestion_decisions WHERE suggestion_id = ?", third) == [("cancelled",)]
-    page.get_by_test_id("approved-orders").click()
+    set_open(page, "approved-orders", False)
 
     # The item panel: the chosen offer is marked, the projected stock is drawn.
     page.get_by_test_id(f"item-{first}").click()
@@ -255,7 +266,7 @@ def test_a_planner_pins_a_job_on_another_line_and_starts_a_run(page, server: Ser
 
     # The buyer's approvals are still approved, and now count as open orders of the new plan.
     page.goto("/buy")
-    page.get_by_test_id("approved-orders").click()
+    set_open(page, "approved-orders", True)
     assert server.query("SELECT po_id, po_line FROM suggestion_decisions WHERE po_status = 'sent' "
                         "ORDER BY po_id, po_line") == approved
     for po_id, line in approved:
