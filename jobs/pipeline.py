@@ -17,15 +17,14 @@ import pandas as pd
 from connectors.gantt import gantt_pictures
 from connectors.workbook import workbook_bytes
 from jobs.budget import Progress, RunBudget, plan_stages
-from mrp.codes import ids_among
 from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
 from mrp.smt import smt_jobs
 from optimizer.purchasing import WORK_PER_SECOND, PurchasingResult, optimize_purchasing
 from optimizer.purchasing.liability import (
-    LINE_COLUMNS, PEG_COLUMNS, authorised_demand, liability_totals, ncnr_liability, po_lines, suggestion_lines,
-    unauthorised_value,
+    LINE_COLUMNS, PEG_COLUMNS, authorised_demand, liability_totals, may_be_liable, ncnr_liability, po_lines,
+    suggestion_lines, unauthorised_value,
 )
 from optimizer.sequencing import SequencingResult, sequence_jobs
 from optimizer.sequencing.model import DETERMINISTIC_UNITS_PER_SECOND
@@ -144,26 +143,17 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     unauthorised = set(authorised.index[~authorised.to_numpy(dtype=bool)])
     lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
     po = mrp.pegging.loc[(mrp.pegging["supply_type"] == "po").to_numpy(dtype=bool)]
-    po = po.loc[_may_be_liable(po["supply_id"], po["demand_id"], lines[0], unauthorised)]
+    po = po.loc[may_be_liable(po["supply_id"], po["demand_id"], lines[0], unauthorised)]
     pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
                           "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
                           "quantity": po["quantity"].to_numpy(dtype=float)})]
     if purchasing is not None:
         lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
         served = purchasing.pegs
-        served = served.loc[_may_be_liable(served["suggestion_id"], served["demand_id"], lines[1], unauthorised)]
+        served = served.loc[may_be_liable(served["suggestion_id"], served["demand_id"], lines[1], unauthorised)]
         pegs.append(served.assign(source="suggestion", ref_id=served["suggestion_id"])[list(PEG_COLUMNS)])
     return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
                           dataset.customers, dataset.settings.as_of)
-
-
-def _may_be_liable(line_ids: pd.Series, demand_ids: pd.Series, lines: pd.DataFrame, unauthorised: set[str]) -> np.ndarray:
-    """The pegs (of lines ``line_ids`` to demands ``demand_ids``) that can be liability: those of
-    an NCNR line, or of a demand its customer has not authorised (:func:`ncnr_liability` keeps no
-    others). Chosen before any table is built: open POs and suggested lines have tens of millions
-    of pegs at factory scale; categorical ids are looked up by their categories."""
-    ncnr = set(lines.loc[lines["ncnr"].to_numpy(dtype=bool), "ref_id"].astype(str))
-    return ids_among(line_ids, ncnr) | ids_among(demand_ids, unauthorised)
 
 
 #: Job ids of the blocks that keep a line down (:func:`line_down_blocks`).

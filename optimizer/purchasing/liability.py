@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mrp.codes import ids_among
 from mrp.plan import PLAN_COLUMNS
 
 LIABILITY_COLUMNS = PLAN_COLUMNS["liability"]
@@ -115,15 +116,22 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
     return rows[list(LIABILITY_COLUMNS)].astype(columns).reset_index(drop=True)
 
 
+def may_be_liable(line_ids: pd.Series, demand_ids: pd.Series, lines: pd.DataFrame, unauthorised: set[str]) -> np.ndarray:
+    """Which pegs (of lines ``line_ids`` to demands ``demand_ids``, all of one source) can make a
+    liability row: those of an NCNR line of ``lines``, or to an unauthorised demand. The others
+    are left out before any table is joined: a plan of 150,000 demand lines has tens of millions
+    of pegs. Categorical ids are looked up by their categories."""
+    ncnr = set(lines.loc[lines["ncnr"].to_numpy(dtype=bool), "ref_id"].astype(str))
+    return ids_among(line_ids, ncnr) | ids_among(demand_ids, unauthorised)
+
+
 def _listed(pegs: pd.DataFrame, lines: pd.DataFrame, authorised: pd.Series) -> np.ndarray:
-    """The pegs that can make a liability row: of an NCNR line, or to an unauthorised demand. The
-    others are left out before any table is joined (a plan of 150,000 demand lines has tens of
-    millions of pegs)."""
-    ncnr = lines.loc[lines["ncnr"].astype(bool)]
-    listed = pegs["demand_id"].astype(str).isin(authorised.index[~authorised.to_numpy(dtype=bool)]).to_numpy()
-    for source, refs in ncnr.groupby("source", sort=True)["ref_id"]:
-        of_line = pegs["ref_id"].astype(str).isin(refs.astype(str)).to_numpy()
-        listed = listed | ((pegs["source"] == source).to_numpy() & of_line)
+    """The pegs of every source that can make a liability row (:func:`may_be_liable`)."""
+    unauthorised = set(authorised.index[~authorised.to_numpy(dtype=bool)])
+    listed = ids_among(pegs["demand_id"], unauthorised).copy()
+    for source, of_source in lines.groupby("source", sort=True):
+        rows = (pegs["source"] == source).to_numpy()
+        listed[rows] |= may_be_liable(pegs["ref_id"][rows], pegs["demand_id"][rows], of_source, unauthorised)
     return listed
 
 
