@@ -27,7 +27,7 @@ tables; a test compares the migrated database with this module.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 #: The site of a store that holds one factory; commands plan it when no site is given.
@@ -326,7 +326,14 @@ class CurrentPlan(SQLModel, table=True):
 
 
 def _run_id() -> Any:
-    return Field(sa_column=Column(Integer, ForeignKey("planning_runs.id"), primary_key=True))
+    """A plan row's run: the first column of the primary key, with no foreign key to
+    ``planning_runs``, so a publish of millions of rows does not look its run up once per row.
+
+    The store keeps the rows true to their runs itself: it writes them only in the transaction
+    that publishes (or stores) their run, after the run was recorded, and deletes them when it
+    archives the run (:mod:`connectors.store.plans`); run records are never deleted.
+    """
+    return Field(sa_column=Column(Integer, primary_key=True))
 
 
 class PlannedOrderRow(SQLModel, table=True):

@@ -178,3 +178,31 @@ def test_a_second_attempt_of_a_request_takes_up_its_run(engine):
         assert (done.id, done.status) == (first.id, "finished")
     with read_snapshot(engine) as session:
         assert session.exec(select(func.count()).select_from(PlanningRun)).scalar() == 1
+
+
+def test_plan_rows_belong_only_to_kept_runs_after_pruning_archiving_and_a_failed_publish(engine, monkeypatch):
+    """Plan tables have no foreign key to the runs: the store alone keeps every row's run a kept one."""
+    published = [_publish(engine, sample_plan(tag), keep_plans=2) for tag in "ABCD"]
+    scenarios = []
+    for tag in "BC":
+        with write_session(engine) as session:
+            run = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="s",
+                            request_token=f"token-{tag}")
+            plans.store_plan(session, run, sample_plan(tag), now=utc_now(), keep_plans=1)
+            scenarios.append(run.id)
+    insert_frame = plans.insert_frame
+
+    def fail_at_the_schedule(connection, frame, table, *args, **kwargs):
+        if table.name == "plan_schedule":
+            raise RuntimeError("disk full")
+        return insert_frame(connection, frame, table, *args, **kwargs)
+
+    monkeypatch.setattr(plans, "insert_frame", fail_at_the_schedule)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _publish(engine, sample_plan("A"), keep_plans=2)  # suggestions were written before the failure
+    with read_snapshot(engine) as session:
+        runs_with_rows = {
+            run_id for model in PLAN_MODELS.values()
+            for run_id in session.connection().execute(select(model.__table__.c.run_id).distinct()).scalars()}
+        assert current_run_id(session) == published[-1]
+    assert runs_with_rows == {published[2], published[3], scenarios[1]}
