@@ -3,7 +3,8 @@
 Rows go in a chunk at a time, inside the caller's transaction, through each driver's fastest
 path: on PostgreSQL one ``COPY ... (FORMAT csv)``, each chunk turned into CSV text by pyarrow's
 writer column by column (no Python value per cell); on SQLite ``executemany`` per chunk of
-tuples of plain Python values (``None`` for NaN/NaT). Both store the same values; they come back as columns with the dtypes of
+tuples of plain Python values (``None`` for NaN/NaT, dates as the ISO text sqlite3 stores for a
+date, made by numpy a column at a time). Both store the same values; they come back as columns with the dtypes of
 :mod:`mrp.dataset` (dates as ``datetime64[ns]``, empty strings rather than ``None``).
 """
 
@@ -145,14 +146,15 @@ def rows_to_frame(rows: Sequence[Sequence[Any]], table: sa.Table, columns: Seque
 
 
 def _python_values(series: pd.Series, kind: Kind) -> list[Any]:
-    """The column as plain Python values of its SQL kind, ``None`` where missing; whole columns
-    are converted by numpy, only dates go value by value."""
+    """The column as plain Python values of its SQL kind, ``None`` where missing; dates as their
+    ISO text (``YYYY-MM-DD``, what sqlite3 stores for a date). Whole columns are converted by
+    numpy, only times go value by value."""
     missing = series.isna().to_numpy()
-    if kind in ("date", "datetime"):
-        stamps = pd.to_datetime(series)
-        convert = (lambda v: v.date()) if kind == "date" else (lambda v: v.to_pydatetime())
-        return [None if m else convert(v) for v, m in zip(stamps, missing)]
-    if kind in ("float", "int", "bool"):
+    if kind == "datetime":
+        return [None if m else v.to_pydatetime() for v, m in zip(pd.to_datetime(series), missing)]
+    if kind == "date":
+        values = np.datetime_as_string(pd.to_datetime(series).to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
+    elif kind in ("float", "int", "bool"):
         numbers = series.to_numpy(dtype="float64" if kind == "float" else object, na_value=np.nan)
         if kind != "float":
             numbers = np.where(missing, 0, numbers).astype(np.int64 if kind == "int" else bool)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from connectors.dataset import read_dataset
-from connectors.store import frames, write_session
+from connectors.store import frames, open_store, write_session
 from connectors.store.models import Item
 from mrp.dataset import TABLES
 from tests.connectors.store.fixtures import GATEWAY
@@ -83,3 +83,22 @@ def test_every_kind_of_value_comes_back_as_it_went_in(engine):
         (3, "", "PO-2", None, 3, True, dt.date(2027, 1, 31), None, 7),
         (4, None, "PO-1", 1 / 3, 4, False, dt.date(2026, 12, 24), dt.datetime(2026, 12, 24, 0, 0), 7),
     ]
+
+
+def test_sqlite_stores_dates_and_times_as_the_text_sqlite3_writes_for_them(tmp_path):
+    # Rows published before dates were sent as text were written by sqlite3's adapters
+    # (date.isoformat(), datetime.isoformat(" ")): both kinds of rows must read and compare alike.
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    metadata = sa.MetaData()
+    table = sa.Table("days", metadata, sa.Column("row_no", sa.Integer, primary_key=True), sa.Column("day", sa.Date),
+                     sa.Column("at", sa.DateTime))
+    metadata.create_all(engine)
+    frame = pd.DataFrame({"day": pd.to_datetime(["2026-11-23", None, "2027-01-02"]),
+                          "at": pd.to_datetime(["2026-11-23 06:30:15.250", "2026-11-24 22:00:00.000", None])})
+    with write_session(engine) as session:
+        frames.insert_frame(session.connection(), frame, table, ["day", "at"])
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT typeof(day), day, at FROM days ORDER BY row_no").all()
+    engine.dispose()
+    assert [tuple(r) for r in stored] == [("text", "2026-11-23", "2026-11-23 06:30:15.250000"),
+                                          ("null", None, "2026-11-24 22:00:00"), ("text", "2027-01-02", None)]
