@@ -78,9 +78,12 @@ def _csv_chunks(frame: pd.DataFrame, columns: Sequence[str], kinds: Sequence[Kin
     time, with ``row_no`` and the constants: strings quoted (so an empty string stays one), a
     missing value an empty unquoted field (NULL), floats in their shortest exact form."""
     options = pa_csv.WriteOptions(include_header=False)
+    labels = {name: pa.array(_python_values(pd.Series(frame[name].cat.categories), kind), type=pa.string())
+              for name, kind in zip(columns, kinds)
+              if kind == "str" and isinstance(frame[name].dtype, pd.CategoricalDtype)}
     for start in range(0, len(frame), ROWS_PER_CHUNK):
         part = frame.iloc[start:start + ROWS_PER_CHUNK]
-        arrays = [_arrow_values(part[name], kind) for name, kind in zip(columns, kinds)]
+        arrays = [_arrow_values(part[name], kind, labels.get(name)) for name, kind in zip(columns, kinds)]
         arrays.append(pa.array(np.arange(start + 1, start + len(part) + 1, dtype=np.int64)))
         arrays += [pa.array([value] * len(part)) for value in constants.values()]
         sink = io.BytesIO()
@@ -88,9 +91,10 @@ def _csv_chunks(frame: pd.DataFrame, columns: Sequence[str], kinds: Sequence[Kin
         yield sink.getvalue()
 
 
-def _arrow_values(series: pd.Series, kind: Kind) -> pa.Array:
+def _arrow_values(series: pd.Series, kind: Kind, labels: pa.Array | None = None) -> pa.Array:
     """The column as an Arrow array of its SQL kind, null where missing (what
-    :func:`_python_values` gives, without a Python object per value)."""
+    :func:`_python_values` gives, without a Python object per value); ``labels``: a categorical
+    text column's categories as text, made once for the whole frame."""
     missing = series.isna().to_numpy()
     if kind in ("date", "datetime"):
         stamps = pd.to_datetime(series).to_numpy(dtype="datetime64[D]" if kind == "date" else "datetime64[us]")
@@ -100,8 +104,7 @@ def _arrow_values(series: pd.Series, kind: Kind) -> pa.Array:
     if kind in ("int", "bool"):
         numbers = np.where(missing, 0, series.to_numpy(dtype=object, na_value=np.nan))
         return pa.array(numbers.astype(np.int64 if kind == "int" else bool), mask=missing)
-    if isinstance(series.dtype, pd.CategoricalDtype):  # each label turned into text once
-        labels = pa.array(_python_values(pd.Series(series.cat.categories), kind), type=pa.string())
+    if labels is not None:
         codes = pa.array(series.cat.codes.to_numpy(), mask=missing)
         return pa.DictionaryArray.from_arrays(codes, labels).dictionary_decode()
     return pa.array(_python_values(series, kind), type=pa.string())

@@ -11,8 +11,8 @@ recorded, and deletes them when it archives the run (``connectors.store.plans``)
 are never deleted. Rows and plans are kept as they are.
 
 PostgreSQL drops the constraint in place (``<table>_run_id_fkey``, the name it gave it); SQLite
-cannot drop a constraint, so each plan table is copied without it (the copy takes as long as
-the rows it holds: about a minute for 12 million rows).
+cannot drop a constraint, so each plan table is copied without it (as long as its rows take
+to copy: 34 s for a store holding one plan of 11.5 million rows).
 """
 
 from __future__ import annotations
