@@ -1,4 +1,4 @@
-"""Plan tables without a foreign key to ``planning_runs``: a publish no longer checks its run per row.
+"""Plan tables without a foreign key to ``planning_runs``, so a publish does not check its run once per row.
 
 Revision ID: 0010_plan_rows_unchecked
 Revises: 0009_sites
