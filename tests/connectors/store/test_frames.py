@@ -102,3 +102,18 @@ def test_sqlite_stores_dates_and_times_as_the_text_sqlite3_writes_for_them(tmp_p
     engine.dispose()
     assert [tuple(r) for r in stored] == [("text", "2026-11-23", "2026-11-23 06:30:15.250000"),
                                           ("null", None, "2026-11-24 22:00:00"), ("text", "2027-01-02", None)]
+
+
+def test_a_categorical_column_keeps_its_labels_in_every_chunk(engine, monkeypatch):
+    # A chunk is a slice of the frame: its codes index the whole column's categories, some of
+    # which it does not use (PostgreSQL turns them into text once for all chunks).
+    monkeypatch.setattr(frames, "ROWS_PER_CHUNK", 2)
+    metadata = sa.MetaData()
+    table = sa.Table("codes", metadata, sa.Column("row_no", sa.Integer, primary_key=True), sa.Column("code", sa.Text))
+    metadata.create_all(engine)
+    frame = pd.DataFrame({"code": pd.Categorical(["S-3", "S-1", None, "S-2", "S-1"], categories=["S-1", "S-2", "S-3", "S-9"])})
+    with write_session(engine) as session:
+        frames.insert_frame(session.connection(), frame, table, ["code"])
+    with engine.connect() as connection:
+        rows = [tuple(r) for r in connection.execute(select(table).order_by(table.c.row_no))]
+    assert rows == [(1, "S-3"), (2, "S-1"), (3, None), (4, "S-2"), (5, "S-1")]
