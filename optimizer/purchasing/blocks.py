@@ -149,7 +149,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
     log.debug("receipts recursion: %d items, %.0f work units used", len(recursion), budget.used)
     batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates, budget)
     log.debug("better seeds: %.0f work units used", budget.used)
-    relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE)
+    relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE, workers)
     milp_work = budget.left() * (1.0 - SECOND_STEP_SHARE if large else 1.0)  # inf without a limit
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work)
     log.debug("%d blocks bounded, %d to solve, %.0f work units used", len(batches), len(chosen), budget.used)
@@ -300,21 +300,35 @@ def _costs(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates
 
 
 def _bounds(batches: list[_Batch], seed_cost: dict[str, float], recursion: dict[str, Receipts], rates: CostRates,
-            mip_gap: float, budget: Budget, share: float) -> list[float]:
+            mip_gap: float, budget: Budget, share: float, workers: int) -> list[float]:
     """Each block's best lower bound: the recursion's, raised by the LP relaxation's where that does
-    not close the block's gap and its work fits ``share`` and the budget (blocks in order)."""
-    relaxed, used = [], 0.0
-    for batch in batches:
+    not close the block's gap and its work fits ``share`` and the budget (blocks in order). The
+    relaxations run in ``workers`` threads (HiGHS releases the GIL); each is its own program, so
+    the bounds do not depend on which thread solves which."""
+    relaxed, chosen, used = [], [], 0.0
+    for index, batch in enumerate(batches):
         bound = _receipts_bound(batch, recursion)
         cost = sum(seed_cost[i.item_id] for i in batch.items)
         if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
             work = WORK_PER_LP_COLUMN * sum(estimated_columns(i) for i in batch.items)
             if used + work <= share and budget.afford(work):
                 used += work
-                bound = max(bound, _relaxation_bound(batch, rates, budget))
+                chosen.append(index)
             else:
                 budget.stopped_by = budget.stopped_by or "work_limit"
         relaxed.append(bound)
+
+    def run(batch: _Batch) -> float:
+        return _relaxation_bound(batch, rates, budget)
+
+    jobs = [batches[i] for i in chosen]
+    if workers <= 1 or len(jobs) <= 1:
+        found = [run(b) for b in jobs]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(run, jobs))
+    for index, bound in zip(chosen, found):
+        relaxed[index] = max(relaxed[index], bound)
     return relaxed
 
 
