@@ -23,7 +23,7 @@ import pandas as pd
 
 from mrp.dataset import PlanSettings
 from optimizer.purchasing.cost import Line
-from optimizer.purchasing.data import CostRates, ItemProblem, Offer, day_offsets, round_down_to_step
+from optimizer.purchasing.data import CostRates, ItemProblem, day_offsets, round_down_to_step
 
 
 def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
@@ -33,28 +33,32 @@ def baseline_lines(planned_orders: pd.DataFrame, items: dict[str, ItemProblem], 
     orders["release_day"] = day_offsets(orders.release_date, settings)
     orders["due_day"] = day_offsets(orders.due_date, settings)
     orders = orders.sort_values(["item_id", "release_day", "due_day", "order_id"], kind="stable")
-    left: dict[tuple[str, str, str], float] = {}
+    left: dict[str, list[float]] = {}  # per item, what each offer's allocation cap still allows
     lines: list[Line] = []
     for item_id, quantity, release_day, due_day in zip(orders.item_id.astype(str).tolist(), orders.quantity.tolist(),
                                                        orders.release_day.tolist(), orders.due_day.tolist()):
         item = items[item_id]
-        remaining = {o: left.setdefault((item.item_id, o.supplier_id, o.mpn), o.cap(False)) for o in item.offers}
+        remaining = left.get(item_id)
+        if remaining is None:
+            remaining = left[item_id] = [o.cap(False) for o in item.offers]
         bought = _cheapest_whole(item, float(quantity), int(release_day), int(due_day), remaining, rates)
         if bought is None:
             bought = _split_by_price(item, float(quantity), int(release_day), remaining)
-        for line in bought:
-            left[(item.item_id, line.offer.supplier_id, line.offer.mpn)] -= line.quantity
-        lines.extend(bought)
+        for k, line in bought:
+            remaining[k] -= line.quantity
+        lines.extend(line for _, line in bought)
     return lines
 
 
 def _cheapest_whole(item: ItemProblem, quantity: float, release_day: int, due_day: int,
-                    remaining: dict[Offer, float], rates: CostRates) -> list[Line] | None:
+                    remaining: list[float], rates: CostRates) -> list[tuple[int, Line]] | None:
+    """The order as one line of the offer whose plan cost is least (``remaining``: per offer, what its
+    cap still allows), with the offer's index; None when no offer can take it whole."""
     best: tuple[float, int, int] | None = None
     for index, offer in enumerate(item.offers):
         q = offer.round_up(quantity)
         day = item.allowed_day(offer, release_day)
-        if q > remaining[offer] + 1e-9 or day is None:
+        if q > remaining[index] + 1e-9 or day is None:
             continue
         price = offer.price_at(q)
         arrival = day + offer.lead_time_days
@@ -65,19 +69,23 @@ def _cheapest_whole(item: ItemProblem, quantity: float, release_day: int, due_da
     if best is None:
         return None
     offer = item.offers[best[1]]
-    return [Line(item.item_id, offer, False, best[2], offer.round_up(quantity))]
+    return [(best[1], Line(item.item_id, offer, False, best[2], offer.round_up(quantity)))]
 
 
-def _split_by_price(item: ItemProblem, quantity: float, release_day: int, remaining: dict[Offer, float]) -> list[Line]:
+def _split_by_price(item: ItemProblem, quantity: float, release_day: int,
+                    remaining: list[float]) -> list[tuple[int, Line]]:
     lines = []
     need = quantity
-    for offer in sorted(item.offers, key=lambda o: (o.price_at(o.min_qty), o.supplier_id, o.mpn)):
+    offers = item.offers
+    for k in sorted(range(len(offers)), key=lambda k: (offers[k].price_at(offers[k].min_qty), offers[k].supplier_id,
+                                                        offers[k].mpn)):
+        offer = offers[k]
         if need <= 1e-9:
             break
-        room = round_down_to_step(remaining[offer], offer.step) if math.isfinite(remaining[offer]) else math.inf
+        room = round_down_to_step(remaining[k], offer.step) if math.isfinite(remaining[k]) else math.inf
         q = min(offer.round_up(need), room)
         day = item.allowed_day(offer, release_day)
         if q >= offer.min_qty - 1e-9 and q > 0 and day is not None:
-            lines.append(Line(item.item_id, offer, False, day, q))
+            lines.append((k, Line(item.item_id, offer, False, day, q)))
             need -= q
     return lines

@@ -21,9 +21,10 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from optimizer.purchasing.budget import (WORK_PER_LOT_SIZING_CELL, WORK_PER_LP_COLUMN, WORK_PER_MILP_COLUMN,
                                          WORK_PER_RECURSION_STEP, Budget)
@@ -35,6 +36,8 @@ from optimizer.purchasing.receipts import Receipts, receipt_bound, receipt_plan,
 from optimizer.purchasing.solver import solve
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 MAX_COUPLED_ITEMS = 4
 #: Branch-and-bound nodes per program: the deterministic work budget of one block's MILP.
@@ -149,7 +152,7 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
     log.debug("receipts recursion: %d items, %.0f work units used", len(recursion), budget.used)
     batches, seed_cost = _better_seeds(items, batches, seed_cost, recursion, rates, budget)
     log.debug("better seeds: %.0f work units used", budget.used)
-    relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE)
+    relaxed = _bounds(batches, seed_cost, recursion, rates, mip_gap, budget, optional * RELAXATION_SHARE, workers)
     milp_work = budget.left() * (1.0 - SECOND_STEP_SHARE if large else 1.0)  # inf without a limit
     chosen = _worth_solving(batches, seed_cost, relaxed, mip_gap, budget, milp_work)
     log.debug("%d blocks bounded, %d to solve, %.0f work units used", len(batches), len(chosen), budget.used)
@@ -172,6 +175,15 @@ def solve_all(items: Sequence[ItemProblem], rates: CostRates, budget: Budget, wo
     if any(r.status == "time_limit" for r in results):
         budget.note_wall_clock()
     return Solved(lines, results, tuple(fallback))
+
+
+def _in_threads(run: Callable[[T], R], jobs: Sequence[T], workers: int) -> list[R]:
+    """``run`` of every job, in ``workers`` threads (the solvers and the recursion release the GIL),
+    the results in the jobs' order whatever order the threads finish in."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [run(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, jobs))
 
 
 def _items_of(result: BlockResult, batches: list[_Batch]) -> list[ItemProblem]:
@@ -231,11 +243,7 @@ def _receipts(batches: list[_Batch], seed_cost: dict[str, float], rates: CostRat
     def run(job: tuple[ItemProblem, float]) -> Receipts | None:
         return receipt_bound(job[0], rates, job[1]) if budget.seconds_left() > 0.0 else None
 
-    if workers <= 1 or len(chosen) <= 1:
-        found = [run(job) for job in chosen]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            found = list(pool.map(run, chosen))
+    found = _in_threads(run, chosen, workers)
     if any(r is None for r in found):
         budget.note_wall_clock()
     return {item.item_id: r for (item, _), r in zip(chosen, found) if r is not None}
@@ -300,21 +308,29 @@ def _costs(items: Sequence[ItemProblem], lines: Sequence[Line], rates: CostRates
 
 
 def _bounds(batches: list[_Batch], seed_cost: dict[str, float], recursion: dict[str, Receipts], rates: CostRates,
-            mip_gap: float, budget: Budget, share: float) -> list[float]:
+            mip_gap: float, budget: Budget, share: float, workers: int) -> list[float]:
     """Each block's best lower bound: the recursion's, raised by the LP relaxation's where that does
-    not close the block's gap and its work fits ``share`` and the budget (blocks in order)."""
-    relaxed, used = [], 0.0
-    for batch in batches:
+    not close the block's gap and its work fits ``share`` and the budget (blocks in order). The
+    relaxations run in ``workers`` threads (HiGHS releases the GIL); each is its own program, so
+    the bounds do not depend on which thread solves which."""
+    relaxed, chosen, used = [], [], 0.0
+    for index, batch in enumerate(batches):
         bound = _receipts_bound(batch, recursion)
         cost = sum(seed_cost[i.item_id] for i in batch.items)
         if not (batch.seed_valid and cost - bound <= mip_gap * max(abs(cost), 1e-9)):
             work = WORK_PER_LP_COLUMN * sum(estimated_columns(i) for i in batch.items)
             if used + work <= share and budget.afford(work):
                 used += work
-                bound = max(bound, _relaxation_bound(batch, rates, budget))
+                chosen.append(index)
             else:
                 budget.stopped_by = budget.stopped_by or "work_limit"
         relaxed.append(bound)
+
+    def run(batch: _Batch) -> float:
+        return _relaxation_bound(batch, rates, budget)
+
+    for index, bound in zip(chosen, _in_threads(run, [batches[i] for i in chosen], workers)):
+        relaxed[index] = max(relaxed[index], bound)
     return relaxed
 
 
@@ -396,11 +412,7 @@ def _solve_batches(batches: list[_Batch], rates: CostRates, budget: Budget, work
             return _not_solved(batch.name, batch.items)
         return solve_block(batch.name, batch.items, rates, batch.enforce, OrderDayValues(), limit, mip_gap, batch.seed)
 
-    if workers <= 1 or len(batches) <= 1:
-        results = [run(b) for b in batches]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(run, batches))
+    results = _in_threads(run, batches, workers)
     if any(r.status in ("time_limit", "not_solved") for r in results):
         budget.note_wall_clock()
     return results

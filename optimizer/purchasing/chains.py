@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from optimizer.purchasing.data import CostRates, ItemProblem
 from optimizer.purchasing.solver import MatrixBuilder
@@ -92,23 +93,29 @@ def add_chains(builder: MatrixBuilder, item: ItemProblem, rates: CostRates, arri
     return Chains(events, prices, rows, holding, late, draws, surplus, surplus_events, short)
 
 
-def fifo_pairs(receipt_days: np.ndarray, receipt_qty: np.ndarray, demand_days: np.ndarray,
-               demand_qty: np.ndarray) -> list[tuple[int, int, float]]:
-    """Sorted matching of receipts to demands on one chain: (receipt index, demand index, quantity)."""
-    r_order = np.argsort(receipt_days, kind="stable")
-    d_order = np.argsort(demand_days, kind="stable")
-    left_r = receipt_qty[r_order].astype(float)
-    left_d = demand_qty[d_order].astype(float)
-    pairs = []
+@njit(cache=True, nogil=True)
+def fifo_pairs(receipt_days, receipt_qty, demand_days, demand_qty):  # pragma: no cover - compiled
+    """Sorted matching of receipts to demands on one chain: receipt indices, demand indices and
+    quantities of its pairs (arrays, in matching order)."""
+    r_order = np.argsort(receipt_days, kind="mergesort")
+    d_order = np.argsort(demand_days, kind="mergesort")
+    left_r = receipt_qty[r_order].astype(np.float64)
+    left_d = demand_qty[d_order].astype(np.float64)
+    size = len(r_order) + len(d_order)
+    receipt = np.empty(size, dtype=np.int64)
+    demand = np.empty(size, dtype=np.int64)
+    quantity = np.empty(size, dtype=np.float64)
+    count = 0
     i = j = 0
     while i < len(r_order) and j < len(d_order):
         take = min(left_r[i], left_d[j])
         if take > 1e-9:
-            pairs.append((int(r_order[i]), int(d_order[j]), float(take)))
+            receipt[count], demand[count], quantity[count] = r_order[i], d_order[j], take
+            count += 1
         left_r[i] -= take
         left_d[j] -= take
         if left_r[i] <= 1e-9:
             i += 1
         if left_d[j] <= 1e-9:
             j += 1
-    return pairs
+    return receipt[:count], demand[:count], quantity[:count]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from optimizer.purchasing.budget import WORK_PER_COSTING_COLUMN
 from optimizer.purchasing.chains import Chains, add_chains, fifo_pairs
@@ -135,16 +136,31 @@ def _one_chain(item: ItemProblem, own: list[int], lines: Sequence[Line], rates: 
         return False
     demand_days = np.append(item.need_days, rates.horizon_days)
     demand_qty = np.append(item.need_qty, max(surplus, 0.0))
-    holding = late = 0.0
-    for r, d, q in fifo_pairs(arrival, qty, demand_days, demand_qty):
-        days = int(demand_days[d]) - int(arrival[r])
-        if days >= 0:
-            holding += q * rates.holding_per_day * price * days
-        else:
-            late += q * rates.late_per_day * price * -days
-        pairs.append((item.item_id, own[r], int(demand_days[d]) if d < len(item.need_days) else -1, q))
+    r, d, q = fifo_pairs(arrival, qty, demand_days, demand_qty)
+    holding, late = _pair_costs(arrival[r], demand_days[d], q, rates.holding_per_day, rates.late_per_day, price)
+    _add_pairs(pairs, item, np.asarray(own, dtype=np.int64)[r], demand_days, d, q)
     costs[item.item_id] = CostParts(float(qty.sum()) * price, holding, late, rates.order_cost * len(own))
     return True
+
+
+@njit(cache=True, nogil=True)
+def _pair_costs(arrival, need_day, quantity, holding_per_day, late_per_day, price):  # pragma: no cover - compiled
+    """Holding and lateness of matched units at one unit price, summed pair by pair."""
+    holding = late = 0.0
+    for k in range(len(quantity)):
+        days = need_day[k] - arrival[k]
+        if days >= 0:
+            holding += quantity[k] * holding_per_day * price * days
+        else:
+            late += quantity[k] * late_per_day * price * -days
+    return holding, late
+
+
+def _add_pairs(pairs: list, item: ItemProblem, lines: np.ndarray, demand_days: np.ndarray, demand: np.ndarray,
+               quantity: np.ndarray) -> None:
+    """Appends (item, line, need day or -1 for surplus, quantity) of each pair to ``pairs``."""
+    need_day = np.where(demand < len(item.need_days), demand_days[demand], -1)
+    pairs.extend(zip([item.item_id] * len(quantity), lines.tolist(), need_day.tolist(), quantity.tolist()))
 
 
 def _evaluate_batch(batch: list[ItemProblem], lines: Sequence[Line], by_item: dict[str, list[int]], rates: CostRates,
@@ -173,13 +189,13 @@ def _evaluate_batch(batch: list[ItemProblem], lines: Sequence[Line], by_item: di
         purchase = float(qty @ price)
         costs[item.item_id] = CostParts(purchase, holding, late, rates.order_cost * len(own))
         chain_of = chains.chain_index(price)
+        own_lines = np.asarray(own, dtype=np.int64)
         for c in range(len(chains.prices)):
             mine = np.flatnonzero(chain_of == c)
             demand_days = np.concatenate([item.need_days, chains.events[chains.surplus_events]])
             demand_qty = np.concatenate([x[chains.draw_cols[c]], x[chains.surplus_cols[c]]])
-            for r, d, q in fifo_pairs(arrival[mine], qty[mine], demand_days, demand_qty):
-                need_day = int(demand_days[d]) if d < len(item.need_days) else -1
-                pairs.append((item.item_id, own[mine[r]], need_day, q))
+            r, d, q = fifo_pairs(arrival[mine], qty[mine], demand_days, demand_qty)
+            _add_pairs(pairs, item, own_lines[mine[r]], demand_days, d, q)
         if len(chains.short_cols):
             for day, q in zip(item.need_days, x[chains.short_cols]):
                 if q > 1e-9:

@@ -184,18 +184,25 @@ def build_offers(offers: pd.DataFrame, suppliers: pd.DataFrame, items: pd.DataFr
     min_value = {r.supplier_id: (0.0 if pd.isna(r.min_order_value) else float(r.min_order_value))
                  for r in suppliers.itertuples()}
     out: dict[str, list[Offer]] = {}
-    for (supplier_id, item_id, mpn), rows in offers.sort_values([*OFFER_KEY, "break_qty"]).groupby(list(OFFER_KEY), sort=True):
-        first = rows.iloc[0]
-        step = order_step(float(first.order_multiple), counted.get(item_id, True))
-        breaks = tuple(float(b) for b in rows.break_qty)
-        min_qty = round_up_to_step(max(float(first.min_order_qty), breaks[0], 0.0), step)
+    rows = offers.dropna(subset=list(OFFER_KEY)).sort_values([*OFFER_KEY, "break_qty"])
+    column = {name: rows[name].tolist() for name in (*OFFER_KEY, "break_qty", "unit_price", "order_multiple",
+                                                      "min_order_qty", "stock_qty", "max_qty", "lead_time_days",
+                                                      "stock_lead_time_days")}
+    keys = list(zip(*(column[name] for name in OFFER_KEY)))
+    starts = [n for n in range(len(keys)) if n == 0 or keys[n] != keys[n - 1]]
+    for a, b in zip(starts, [*starts[1:], len(keys)]):  # one offer: its price-break rows a..b-1
+        supplier_id, item_id, mpn = keys[a]
+        step = order_step(float(column["order_multiple"][a]), counted.get(item_id, True))
+        breaks = tuple(float(x) for x in column["break_qty"][a:b])
+        min_qty = round_up_to_step(max(float(column["min_order_qty"][a]), breaks[0], 0.0), step)
         min_qty = max(min_qty, step)
-        stock = 0.0 if pd.isna(first.stock_qty) else round_down_to_step(float(first.stock_qty), step)
-        cap = None if pd.isna(first.max_qty) else round_down_to_step(float(first.max_qty), step)
+        stock_qty, max_qty = column["stock_qty"][a], column["max_qty"][a]
+        stock = 0.0 if pd.isna(stock_qty) else round_down_to_step(float(stock_qty), step)
+        cap = None if pd.isna(max_qty) else round_down_to_step(float(max_qty), step)
         out.setdefault(item_id, []).append(Offer(
-            supplier_id=supplier_id, mpn=mpn, lead_time_days=int(first.lead_time_days),
-            stock_lead_time_days=int(first.stock_lead_time_days), step=step, min_qty=min_qty,
-            break_qty=breaks, unit_price=tuple(float(p) for p in rows.unit_price),
+            supplier_id=supplier_id, mpn=mpn, lead_time_days=int(column["lead_time_days"][a]),
+            stock_lead_time_days=int(column["stock_lead_time_days"][a]), step=step, min_qty=min_qty,
+            break_qty=breaks, unit_price=tuple(float(x) for x in column["unit_price"][a:b]),
             stock_qty=stock if stock >= min_qty else 0.0, max_qty=cap,
             min_order_value=min_value.get(supplier_id, 0.0),
         ))
@@ -232,5 +239,9 @@ def build_needs(requirements: pd.DataFrame, settings: PlanSettings) -> dict[str,
     req = requirements.loc[requirements.quantity > 0, ["item_id", "date", "quantity"]].copy()
     req["day"] = day_offsets(req.date, settings)
     grouped = req.groupby(["item_id", "day"], sort=True).quantity.sum().reset_index()
-    return {item_id: (g.day.to_numpy(dtype=np.int64), g.quantity.to_numpy(dtype=float))
-            for item_id, g in grouped.groupby("item_id", sort=True)}
+    item_ids = grouped.item_id.tolist()
+    days = grouped.day.to_numpy(dtype=np.int64)
+    quantities = grouped.quantity.to_numpy(dtype=float)
+    starts = [n for n in range(len(item_ids)) if n == 0 or item_ids[n] != item_ids[n - 1]]
+    return {item_ids[a]: (days[a:b].copy(), quantities[a:b].copy())
+            for a, b in zip(starts, [*starts[1:], len(item_ids)])}

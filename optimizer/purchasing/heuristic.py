@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from numba import njit
 
 from mrp.quantities import TOLERANCE
 from optimizer.purchasing.cost import Line
@@ -59,28 +60,26 @@ def lot_sizing_lines(item: ItemProblem, rates: CostRates,
 def _recursion(item: ItemProblem, options: list[tuple[Offer, bool]], rates: CostRates,
                placed: Mapping[tuple[str, int], float] | None) -> list[Line] | None:
     n = len(item.need_days)
+    days, qty = item.need_days.astype(float), item.need_qty.astype(float)
     best = np.full((n, n), np.inf)
     chosen = np.full((n, n), -1, dtype=np.int64)  # index into options of the cheapest line per run i..j
     chosen_qty = np.zeros((n, n))
     order_days = []
     for k, (offer, from_stock) in enumerate(options):
-        cost, order_day, quantity = _line_costs(item, offer, from_stock, rates)
-        if placed is not None and offer.min_order_value > 0:
-            already = np.array([placed.get((offer.supplier_id, int(day)), 0.0) for day in order_day])
-            value = quantity * _prices(offer, quantity)
-            cost = np.where(already[:, None] + value >= offer.min_order_value - 1e-6, cost, np.inf)
-        better = cost < best
-        best = np.where(better, cost, best)
-        chosen = np.where(better, k, chosen)
-        chosen_qty = np.where(better, quantity, chosen_qty)
+        lead = offer.lead_time(from_stock)
+        arrival, usable = _arrivals(item, offer, lead)
+        order_day = (arrival - lead).astype(np.int64)
+        check = placed is not None and offer.min_order_value > 0
+        already = (np.array([placed.get((offer.supplier_id, int(day)), 0.0) for day in order_day]) if check
+                   else np.zeros(n))
+        segments = offer.segments(np.inf)
+        _cheapest_lines(days, qty, arrival, usable, np.array([s.lo for s in segments], dtype=float),
+                        np.asarray(offer.break_qty, dtype=float), np.asarray(offer.unit_price, dtype=float),
+                        float(offer.min_qty), float(offer.step), float(offer.cap(from_stock)), rates.holding_per_day,
+                        rates.late_per_day, rates.order_cost, float(rates.horizon_days), check, already,
+                        float(offer.min_order_value), k, best, chosen, chosen_qty)
         order_days.append(order_day)
-    total = np.full(n + 1, np.inf)
-    total[0] = 0.0
-    start = np.zeros(n + 1, dtype=np.int64)
-    for j in range(n):
-        candidates = total[: j + 1] + best[: j + 1, j]
-        start[j + 1] = int(np.argmin(candidates))
-        total[j + 1] = candidates[start[j + 1]]
+    total, start = _cheapest_cover(best)
     if not np.isfinite(total[n]):
         return None
     lines = []
@@ -94,46 +93,92 @@ def _recursion(item: ItemProblem, options: list[tuple[Offer, bool]], rates: Cost
     return lines[::-1]
 
 
-def _line_costs(item: ItemProblem, offer: Offer, from_stock: bool,
-                rates: CostRates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cost (n × n, inf where impossible), order day (n) and quantity (n × n) of a line covering runs i..j."""
-    days, qty = item.need_days.astype(float), item.need_qty
-    lead = offer.lead_time(from_stock)
-    arrival = np.maximum(days, float(lead))
-    usable = np.ones(len(days), dtype=bool)
-    if item.rejected:  # a rejected order day moves to the nearest allowed one
+def _arrivals(item: ItemProblem, offer: Offer, lead: int) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival day of a line whose run starts at each need day (that day, or the lead time when it
+    cannot make it; a rejected order day moved to the nearest allowed one), and whether one can."""
+    arrival = np.maximum(item.need_days.astype(float), float(lead))
+    usable = np.ones(len(arrival), dtype=bool)
+    if item.rejected:
         for i, day in enumerate((arrival - lead).astype(np.int64).tolist()):
             allowed = item.allowed_day(offer, day)
             usable[i] = allowed is not None
             arrival[i] = (day if allowed is None else allowed) + lead
-    cum = np.concatenate([[0.0], np.cumsum(qty)])
-    need = cum[None, 1:] - cum[:-1, None]  # [i, j]: units of requirements i..j
-    early = np.maximum(days[None, :] - arrival[:, None], 0.0)
-    late = np.maximum(arrival[:, None] - days[None, :], 0.0)
-    per_unit = qty[None, :] * (rates.holding_per_day * early + rates.late_per_day * late)
-    timing = np.cumsum(np.triu(per_unit), axis=1)  # [i, j]: Σ_{k=i..j} per-unit cost at price 1
-    surplus_per_unit = rates.holding_per_day * np.maximum(rates.horizon_days - arrival, 0.0)[:, None]
-
-    base = np.maximum(offer.min_qty, np.ceil(need / offer.step - 1e-9) * offer.step)
-    candidates = [base] + [np.maximum(base, seg.lo) for seg in offer.segments(np.inf)]
-    cost = np.full(need.shape, np.inf)
-    quantity = np.zeros(need.shape)
-    cap = offer.cap(from_stock)
-    for q in candidates:
-        price = _prices(offer, q)
-        c = q * price + rates.order_cost + price * (timing + (q - need) * surplus_per_unit)
-        c = np.where(q <= cap + 1e-9, c, np.inf)
-        better = c < cost
-        cost = np.where(better, c, cost)
-        quantity = np.where(better, q, quantity)
-    cost = np.where(np.triu(np.ones_like(cost, dtype=bool)) & usable[:, None], cost, np.inf)
-    return cost, (arrival - lead).astype(np.int64), quantity
+    return arrival, usable
 
 
-def _prices(offer: Offer, quantity: np.ndarray) -> np.ndarray:
-    """All-units unit prices of ``quantity`` (vectorised :meth:`Offer.price_at`)."""
-    index = np.searchsorted(np.asarray(offer.break_qty), quantity * (1 + TOLERANCE) + TOLERANCE, side="right") - 1
-    return np.asarray(offer.unit_price)[np.maximum(index, 0)]
+@njit(cache=True, nogil=True)
+def _price(break_qty, unit_price, quantity):  # pragma: no cover - compiled
+    """All-units unit price of ``quantity`` (:meth:`Offer.price_at`)."""
+    threshold = quantity * (1 + TOLERANCE) + TOLERANCE
+    index = 0
+    while index < len(break_qty) and break_qty[index] <= threshold:
+        index += 1
+    return unit_price[max(index - 1, 0)]
+
+
+@njit(cache=True, nogil=True)
+def _cheapest_lines(days, qty, arrival, usable, segment_lo, break_qty, unit_price, min_qty, step, cap, hold, late,
+                    order_cost, horizon, check, already, min_value, k, best, chosen, chosen_qty):  # pragma: no cover
+    """One option's line per run i..j of requirements (cost, quantity), kept in ``best``/``chosen``/
+    ``chosen_qty`` where it costs less than the options before it.
+
+    The line arrives on ``arrival[i]``; each unit of requirement m ≥ i costs holding or lateness
+    against its day, the rounding surplus is held to the horizon end. Its quantity is the run's
+    need rounded up to the minimum and multiple, or raised to a price-break segment's lowest
+    quantity when that costs less (first of equal costs); beyond ``cap`` it is impossible. With
+    ``check``, a line whose value and ``already`` placed on its order day miss ``min_value`` is too."""
+    n = len(days)
+    cum = np.zeros(n + 1)
+    for m in range(n):
+        cum[m + 1] = cum[m] + qty[m]
+    for i in range(n):
+        if not usable[i]:
+            continue
+        surplus_per_unit = hold * max(horizon - arrival[i], 0.0)
+        timing = 0.0
+        for j in range(i, n):
+            early = max(days[j] - arrival[i], 0.0)
+            owed = max(arrival[i] - days[j], 0.0)
+            timing += qty[j] * (hold * early + late * owed)
+            need = cum[j + 1] - cum[i]
+            base = max(min_qty, np.ceil(need / step - 1e-9) * step)
+            cost = np.inf
+            quantity = 0.0
+            for s in range(len(segment_lo) + 1):
+                q = base if s == 0 else max(base, segment_lo[s - 1])
+                price = _price(break_qty, unit_price, q)
+                c = q * price + order_cost + price * (timing + (q - need) * surplus_per_unit)
+                if not q <= cap + 1e-9:
+                    c = np.inf
+                if c < cost:
+                    cost = c
+                    quantity = q
+            if check and not already[i] + quantity * _price(break_qty, unit_price, quantity) >= min_value - 1e-6:
+                cost = np.inf
+            if cost < best[i, j]:
+                best[i, j] = cost
+                chosen[i, j] = k
+                chosen_qty[i, j] = quantity
+
+
+@njit(cache=True, nogil=True)
+def _cheapest_cover(best):  # pragma: no cover - compiled
+    """f[0] = 0, f[j + 1] = min_{i ≤ j} f[i] + best[i, j] (the first i of equal costs), and that i."""
+    n = best.shape[0]
+    total = np.full(n + 1, np.inf)
+    total[0] = 0.0
+    start = np.zeros(n + 1, dtype=np.int64)
+    for j in range(n):
+        at = 0
+        value = total[0] + best[0, j]
+        for i in range(1, j + 1):
+            candidate = total[i] + best[i, j]
+            if candidate < value:
+                value = candidate
+                at = i
+        start[j + 1] = at
+        total[j + 1] = value
+    return total, start
 
 
 def _over_cap(lines: list[Line]) -> set[tuple[Offer, bool | None]]:

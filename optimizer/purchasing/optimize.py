@@ -301,8 +301,8 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
         "supplier_id": [l.offer.supplier_id for l in lines],
         "mpn": [l.offer.mpn for l in lines],
         "quantity": [l.quantity for l in lines],
-        "order_date": [as_of + pd.Timedelta(days=l.order_day) for l in lines],
-        "receipt_date": [as_of + pd.Timedelta(days=l.arrival_day) for l in lines],
+        "order_date": as_of + pd.to_timedelta(np.array([l.order_day for l in lines], dtype=np.int64), unit="D"),
+        "receipt_date": as_of + pd.to_timedelta(np.array([l.arrival_day for l in lines], dtype=np.int64), unit="D"),
         "unit_price": [l.unit_price for l in lines],
         "extended_price": [l.quantity * l.unit_price for l in lines],
         "from_stock": [l.from_stock for l in lines],
@@ -331,17 +331,18 @@ def _exceptions(shortage: pd.DataFrame, no_offer: list[str], needs: dict, settin
                 items: dict[str, ItemProblem], parts: dict[str, Part], unapproved: list[Part],
                 last_buys: list[dict], suggestions: pd.DataFrame, refused: dict) -> pd.DataFrame:
     as_of = pd.Timestamp(settings.as_of)
-    rows = [{"type": "shortage", "item_id": parts[r.item_id].item_id, "ref_id": "",
-             "date": as_of + pd.Timedelta(days=int(r.need_day)),
+    dates = (as_of + pd.to_timedelta(shortage.need_day.to_numpy(dtype=np.int64), unit="D")).tolist()
+    rows = [{"type": "shortage", "item_id": parts[r.item_id].item_id, "ref_id": "", "date": date,
              "quantity": float(r.quantity),
              "message": f"no offer can deliver {r.quantity:g} needed on this day (allocation caps or shelf stock "
                         f"exhausted{', lines rejected' if parts[r.item_id].item_id in refused else ''})"}
-            for r in shortage.itertuples(index=False)]
+            for r, date in zip(shortage.itertuples(index=False), dates)]
     for part in unapproved:
         rows.extend(_unapproved(part, as_of))
+    bought = suggestions.loc[suggestions.reason.str.startswith("last-time")] if last_buys else suggestions
     for row in last_buys:  # the suggestion that is the last-time buy
-        found = suggestions.loc[(suggestions.item_id == row["item_id"]) & (suggestions.order_date == row["date"])
-                                & (suggestions.quantity == row["quantity"]) & suggestions.reason.str.startswith("last-time")]
+        found = bought.loc[(bought.item_id == row["item_id"]) & (bought.order_date == row["date"])
+                           & (bought.quantity == row["quantity"])]
         rows.append({**row, "ref_id": found.suggestion_id.iloc[0] if len(found) else ""})
     for item_id in sorted(no_offer):
         days, qty = needs[item_id]
