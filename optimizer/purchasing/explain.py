@@ -10,11 +10,12 @@ more it would cost, computed with the plan cost's own terms for that need alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from mrp.codes import categorical_ids, id_codes
 from mrp.dataset import PlanSettings
 from optimizer.purchasing.cost import Line
 from optimizer.purchasing.data import CostRates, ItemProblem, Offer, day_offsets, round_up_to_step
@@ -141,54 +142,97 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     ``quantity``; "" for a requirement of no customer or demand): what the line covers of a
     need day, split over that day's demands in proportion to their pegged requirements, which
     are first scaled down to the day's net requirement when they add up to more (stock and
-    open orders served the rest). Vectorised: pegs joined to the matching on item and day,
-    summed per line and demand. A line's surplus beyond all requirements serves no demand."""
-    columns = {"line": pd.Series(dtype=np.int64), "customer_id": pd.Series(dtype=object),
-               "demand_id": pd.Series(dtype=object), "quantity": pd.Series(dtype=float)}
+    open orders served the rest). A line's surplus beyond all requirements serves no demand.
+
+    Vectorised on integer codes: pegs joined to the matching on item and day, summed per line
+    and demand, rows by line, customer and demand. ``customer_id`` and ``demand_id`` come back
+    categorical (categories sorted): a plan of 150,000 demand lines has tens of millions of
+    requirement pegs, and a text per row would hold gigabytes."""
     matched = pairs.loc[pairs.need_day >= 0]
     if pegs is None or pegs.empty or matched.empty:
-        return pd.DataFrame(columns)
-    peg = pd.DataFrame({"item_id": pegs.item_id.astype(str).to_numpy(), "need_day": day_offsets(pegs.date, settings),
-                        "customer": pegs.customer_id.astype(object).where(pegs.customer_id.notna(), "").astype(str).to_numpy(),
-                        "demand": pegs.demand_id.astype(object).where(pegs.demand_id.notna(), "").astype(str).to_numpy(),
-                        "peg_qty": pegs.quantity.to_numpy(dtype=float)})
-    peg = peg.loc[peg.item_id.isin(matched.item_id.unique())]
-    peg = peg.groupby(["item_id", "need_day", "customer", "demand"], as_index=False, sort=False).peg_qty.sum()
+        return _served(np.zeros(0, np.int64), np.zeros(0, np.int32), np.array([], dtype=object),
+                       np.zeros(0, np.int32), np.array([], dtype=object), np.zeros(0))
+    item = categorical_ids(pegs.item_id)
     used = matched.item_id.unique()
+    code = item.categories.astype(str).get_indexer(used)
+    absent = code < 0  # items with no pegs: codes of their own, so that they meet none
+    code[absent] = len(item.categories) + np.arange(int(absent.sum()))
+    wanted = np.zeros(len(item.categories) + 1, dtype=bool)  # code -1 (none) reads the last
+    wanted[code[~absent]] = True
+    rows = np.flatnonzero(wanted[item.codes])
+    customer, customers = id_codes(pegs.customer_id.iloc[rows])
+    demand, demands = id_codes(pegs.demand_id.iloc[rows])
+    peg = pd.DataFrame({"item": item.codes[rows].astype(np.int64), "need_day": day_offsets(pegs.date.iloc[rows], settings),
+                        "customer": customer, "demand": demand,
+                        "peg_qty": pegs.quantity.to_numpy(dtype=float)[rows]})
+    del rows, customer, demand
+    peg = peg.groupby(["item", "need_day", "customer", "demand"], as_index=False, sort=False).peg_qty.sum()
     need = pd.DataFrame({
-        "item_id": np.concatenate([np.full(len(items[i].need_days), i, dtype=object) for i in used]),
+        "item": np.repeat(code.astype(np.int64), [len(items[i].need_days) for i in used]),
         "need_day": np.concatenate([items[i].need_days for i in used]).astype(np.int64),
         "need_qty": np.concatenate([items[i].need_qty for i in used]),
     })
-    served = matched[["line", "item_id", "need_day", "quantity"]].merge(need, on=["item_id", "need_day"], how="left")
-    peg["peg_total"] = peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum")
-    served = served.merge(peg.loc[peg.peg_total > 0], on=["item_id", "need_day"])
+    served = pd.DataFrame({"line": matched.line.to_numpy(dtype=np.int64),
+                           "item": code.astype(np.int64)[pd.Index(used).get_indexer(matched.item_id)],
+                           "need_day": matched.need_day.to_numpy(dtype=np.int64),
+                           "quantity": matched.quantity.to_numpy(dtype=float)})
+    served = served.merge(need, on=["item", "need_day"], how="left")
+    peg["peg_total"] = peg.peg_qty.groupby([peg.item, peg.need_day]).transform("sum")
+    served = served.merge(peg.loc[peg.peg_total > 0], on=["item", "need_day"])
+    del peg
     # A day's pegs hold its demands' gross requirements; the net requirement is what is left
     # after stock and open orders, so each demand's part of it is scaled down to add up to it.
-    served["qty"] = served.peg_qty * served.quantity / np.maximum(served.peg_total,
-                                                                  served.need_qty.fillna(served.quantity))
+    served = pd.DataFrame({"line": served.line, "customer": served.customer, "demand": served.demand,
+                           "qty": served.peg_qty * served.quantity / np.maximum(
+                               served.peg_total, served.need_qty.fillna(served.quantity))})
     per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
+    del served
     per = per.loc[per.qty > 1e-9]
-    if per.empty:
-        return pd.DataFrame(columns)
-    return pd.DataFrame({"line": per.line.to_numpy(dtype=np.int64), "customer_id": per.customer.to_numpy(dtype=object),
-                         "demand_id": per.demand.to_numpy(dtype=object), "quantity": per.qty.to_numpy(dtype=float)})
+    return _served(per.line.to_numpy(dtype=np.int64), per.customer.to_numpy(), customers, per.demand.to_numpy(),
+                   demands, per.qty.to_numpy(dtype=float))
+
+
+def _served(line: np.ndarray, customer: np.ndarray, customers: np.ndarray, demand: np.ndarray, demands: np.ndarray,
+            quantity: np.ndarray) -> pd.DataFrame:
+    """:func:`line_demands`' table from its columns, customers and demands as codes into their ids."""
+    return pd.DataFrame({
+        "line": line,
+        "customer_id": pd.Categorical.from_codes(customer, categories=pd.Index(customers, dtype=object), validate=False),
+        "demand_id": pd.Categorical.from_codes(demand, categories=pd.Index(demands, dtype=object), validate=False),
+        "quantity": quantity})
 
 
 def _demands(served: pd.DataFrame) -> tuple[dict[int, str], dict[int, str]]:
-    """Demands and customers each line serves, as listed on the line."""
+    """Demands and customers each line serves, as listed on the line (``served`` by line,
+    customer and demand): texts are made for the listed rows only."""
     if served.empty:
         return {}, {}
-    per = served.assign(who=served.customer_id.where(served.customer_id != "", "(company)"))
-    labels = per.who + "/" + per.demand_id + " " + np.char.mod("%.4g", per.quantity.to_numpy())
-    who = per[["line", "who"]].drop_duplicates().sort_values(["line", "who"], kind="stable")
-    return _joined(per.line, labels), _joined(who.line, who.who)
+    line = served.line.to_numpy(dtype=np.int64)
+    customer, customers = id_codes(served.customer_id)
+    names = np.where(customers == "", "(company)", customers).astype(object)
+    who_names, who_of = np.unique(names, return_inverse=True)
+    who = who_of.reshape(-1)[customer]
+    demand = served.demand_id
+    quantity = served.quantity.to_numpy(dtype=float)
+
+    def labels(rows: np.ndarray) -> list[str]:
+        ids = demand.iloc[rows].astype(object).where(demand.iloc[rows].notna(), "").astype(str).tolist()
+        return [f"{w}/{d} " + "%.4g" % q for w, d, q in zip(who_names[who[rows]].tolist(), ids, quantity[rows].tolist())]
+
+    pairs = np.unique(line * len(who_names) + who)
+    pair_who = pairs % len(who_names)
+    return _joined(line, labels), _joined(pairs // len(who_names), lambda rows: who_names[pair_who[rows]].tolist())
 
 
-def _joined(line: pd.Series, text: pd.Series) -> dict[int, str]:
-    """Per line (``line`` sorted), its texts in order joined as :func:`_listed` does."""
-    keys = line.to_numpy(dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
-    ends = np.r_[starts[1:], len(keys)]
-    texts = text.tolist()
-    return {int(keys[a]): _listed(texts[a:min(b, a + MAX_LISTED + 1)], b - a) for a, b in zip(starts.tolist(), ends.tolist())}
+def _joined(keys: np.ndarray, texts: Callable[[np.ndarray], list[str]]) -> dict[int, str]:
+    """Per line (``keys`` sorted), the texts of its rows in order joined as :func:`_listed` does;
+    ``texts`` makes the texts of the rows listed (the first ``MAX_LISTED`` of each line) only."""
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    counts = np.diff(np.r_[starts, len(keys)])
+    shown = np.minimum(counts, MAX_LISTED)
+    firsts = np.cumsum(shown) - shown
+    listed = texts(np.repeat(starts, shown) + np.arange(int(shown.sum())) - np.repeat(firsts, shown))
+    return {key: _listed(listed[first:first + n], count)
+            for key, first, n, count in zip(keys[starts].tolist(), firsts.tolist(), shown.tolist(), counts.tolist())}
