@@ -197,8 +197,8 @@ def _served(line: np.ndarray, customer: np.ndarray, customers: np.ndarray, deman
     """:func:`line_demands`' table from its columns, customers and demands as codes into their ids."""
     return pd.DataFrame({
         "line": line,
-        "customer_id": pd.Categorical.from_codes(customer, categories=pd.Index(customers, dtype=object), validate=False),
-        "demand_id": pd.Categorical.from_codes(demand, categories=pd.Index(demands, dtype=object), validate=False),
+        "customer_id": pd.Categorical.from_codes(customer, categories=pd.Index(customers, dtype="str"), validate=False),
+        "demand_id": pd.Categorical.from_codes(demand, categories=pd.Index(demands, dtype="str"), validate=False),
         "quantity": quantity})
 
 

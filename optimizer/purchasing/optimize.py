@@ -323,9 +323,9 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
     item_code, item_ids = pd.factorize(pd.Series([parts[l.item_id].item_id for l in lines], dtype=object))
     line = served.line.to_numpy(dtype=np.int64)
     suggestion_pegs = pd.DataFrame({
-        "suggestion_id": pd.Categorical.from_codes(position[line], categories=pd.Index(frame.suggestion_id, dtype=object),
+        "suggestion_id": pd.Categorical.from_codes(position[line], categories=pd.Index(frame.suggestion_id, dtype="str"),
                                                    validate=False),
-        "item_id": pd.Categorical.from_codes(item_code[line], categories=pd.Index(item_ids, dtype=object), validate=False),
+        "item_id": pd.Categorical.from_codes(item_code[line], categories=pd.Index(item_ids, dtype="str"), validate=False),
         "customer_id": served.customer_id, "demand_id": served.demand_id,
         "quantity": served.quantity.to_numpy(dtype=float)})
     return frame[list(SUGGESTION_COLUMNS)], suggestion_pegs
