@@ -144,52 +144,72 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     are first scaled down to the day's net requirement when they add up to more (stock and
     open orders served the rest). A line's surplus beyond all requirements serves no demand.
 
-    Vectorised on integer codes: pegs joined to the matching on item and day, summed per line
-    and demand, rows by line, customer and demand. ``customer_id`` and ``demand_id`` come back
+    Vectorised on integer codes: pegs summed per item, day and demand, joined to the matching
+    on item and day by a sorted search, summed per line and demand (one integer key each),
+    rows by line, customer and demand. ``customer_id`` and ``demand_id`` come back
     categorical (categories sorted): a plan of 150,000 demand lines has tens of millions of
     requirement pegs, and a text per row would hold gigabytes."""
     matched = pairs.loc[pairs.need_day >= 0]
     if pegs is None or pegs.empty or matched.empty:
-        return _served(np.zeros(0, np.int64), np.zeros(0, np.int32), np.array([], dtype=object),
-                       np.zeros(0, np.int32), np.array([], dtype=object), np.zeros(0))
+        return _served_none()
     item = categorical_ids(pegs.item_id)
     used = matched.item_id.unique()
     code = item.categories.astype(str).get_indexer(used)
-    absent = code < 0  # items with no pegs: codes of their own, so that they meet none
-    code[absent] = len(item.categories) + np.arange(int(absent.sum()))
     wanted = np.zeros(len(item.categories) + 1, dtype=bool)  # code -1 (none) reads the last
-    wanted[code[~absent]] = True
+    wanted[code[code >= 0]] = True
     rows = np.flatnonzero(wanted[item.codes])
+    if not len(rows):
+        return _served_none()
+    code[code < 0] = len(item.categories) + np.arange(int((code < 0).sum()))  # items with no pegs meet none
     customer, customers = id_codes(pegs.customer_id.iloc[rows])
     demand, demands = id_codes(pegs.demand_id.iloc[rows])
-    peg = pd.DataFrame({"item": item.codes[rows].astype(np.int64), "need_day": day_offsets(pegs.date.iloc[rows], settings),
-                        "customer": customer, "demand": demand,
-                        "peg_qty": pegs.quantity.to_numpy(dtype=float)[rows]})
-    del rows, customer, demand
-    peg = peg.groupby(["item", "need_day", "customer", "demand"], as_index=False, sort=False).peg_qty.sum()
-    need = pd.DataFrame({
-        "item": np.repeat(code.astype(np.int64), [len(items[i].need_days) for i in used]),
-        "need_day": np.concatenate([items[i].need_days for i in used]).astype(np.int64),
-        "need_qty": np.concatenate([items[i].need_qty for i in used]),
-    })
-    served = pd.DataFrame({"line": matched.line.to_numpy(dtype=np.int64),
-                           "item": code.astype(np.int64)[pd.Index(used).get_indexer(matched.item_id)],
-                           "need_day": matched.need_day.to_numpy(dtype=np.int64),
-                           "quantity": matched.quantity.to_numpy(dtype=float)})
-    served = served.merge(need, on=["item", "need_day"], how="left")
-    peg["peg_total"] = peg.peg_qty.groupby([peg.item, peg.need_day]).transform("sum")
-    served = served.merge(peg.loc[peg.peg_total > 0], on=["item", "need_day"])
-    del peg
+    need_day = day_offsets(pegs.date.iloc[rows], settings)
+    days = int(max(need_day.max(), matched.need_day.max(), *(items[i].need_days.max(initial=0) for i in used))) + 1
+    # One peg per item, day, customer and demand (first seen first), its quantities summed.
+    day_code, day_keys = pd.factorize(item.codes[rows].astype(np.int64) * days + need_day)
+    who_code, who_keys = pd.factorize(customer.astype(np.int64) * len(demands) + demand)
+    pegged = pegs.quantity.to_numpy(dtype=float)[rows]
+    del rows, customer, demand, need_day
+    summed = pd.Series(pegged).groupby(day_code * len(who_keys) + who_code, sort=False).sum()
+    del day_code, who_code, pegged
+    group = summed.index.to_numpy(dtype=np.int64)
+    peg_day = day_keys[group // len(who_keys)]
+    peg_who = group % len(who_keys)
+    peg_qty = summed.to_numpy(dtype=float)
+    peg_total = pd.Series(peg_qty).groupby(peg_day).transform("sum").to_numpy(dtype=float)
+    counted = peg_total > 0
+    peg_day, peg_who, peg_qty, peg_total = peg_day[counted], peg_who[counted], peg_qty[counted], peg_total[counted]
+    # The matching joined to each need day's net requirement and to its pegs (in their order).
+    line_day = code[pd.Index(used).get_indexer(matched.item_id)].astype(np.int64) * days \
+        + matched.need_day.to_numpy(dtype=np.int64)
+    quantity = matched.quantity.to_numpy(dtype=float)
+    need_keys = np.concatenate([c * days + items[i].need_days.astype(np.int64) for c, i in zip(code.tolist(), used)])
+    need_qty = np.concatenate([items[i].need_qty for i in used])
+    found = pd.Index(need_keys).get_indexer(line_day)
+    net = np.where(found >= 0, need_qty[found], quantity)  # a day of no net requirement: the line's own quantity
+    order = np.argsort(peg_day, kind="stable")
+    lo = np.searchsorted(peg_day[order], line_day, side="left")
+    count = np.searchsorted(peg_day[order], line_day, side="right") - lo
+    of_line = np.repeat(np.arange(len(line_day)), count)
+    of_peg = order[np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
     # A day's pegs hold its demands' gross requirements; the net requirement is what is left
     # after stock and open orders, so each demand's part of it is scaled down to add up to it.
-    served = pd.DataFrame({"line": served.line, "customer": served.customer, "demand": served.demand,
-                           "qty": served.peg_qty * served.quantity / np.maximum(
-                               served.peg_total, served.need_qty.fillna(served.quantity))})
-    per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
-    del served
-    per = per.loc[per.qty > 1e-9]
-    return _served(per.line.to_numpy(dtype=np.int64), per.customer.to_numpy(), customers, per.demand.to_numpy(),
-                   demands, per.qty.to_numpy(dtype=float))
+    qty = peg_qty[of_peg] * quantity[of_line] / np.maximum(peg_total[of_peg], net[of_line])
+    who_rank = np.empty(len(who_keys), dtype=np.int64)
+    who_rank[np.argsort(who_keys, kind="stable")] = np.arange(len(who_keys))
+    line = matched.line.to_numpy(dtype=np.int64)
+    per = pd.Series(qty).groupby(line[of_line] * len(who_keys) + who_rank[peg_who[of_peg]], sort=True).sum()
+    del of_line, of_peg, qty
+    per = per.loc[per.to_numpy() > 1e-9]
+    key = per.index.to_numpy(dtype=np.int64)
+    who = np.sort(who_keys)[key % len(who_keys)]
+    return _served(key // len(who_keys), (who // len(demands)).astype(np.int32), customers,
+                   (who % len(demands)).astype(np.int32), demands, per.to_numpy(dtype=float))
+
+
+def _served_none() -> pd.DataFrame:
+    return _served(np.zeros(0, np.int64), np.zeros(0, np.int32), np.array([], dtype=object), np.zeros(0, np.int32),
+                   np.array([], dtype=object), np.zeros(0))
 
 
 def _served(line: np.ndarray, customer: np.ndarray, customers: np.ndarray, demand: np.ndarray, demands: np.ndarray,

@@ -43,7 +43,7 @@ SUGGESTION_PEG_COLUMNS = ("suggestion_id", "item_id", "customer_id", "demand_id"
 class PurchasingResult:
     """Suggested purchase lines with their reasons, exceptions, the matching, the summary, and
     how much of each line serves each demand (``pegs``: :data:`SUGGESTION_PEG_COLUMNS`, from
-    :func:`~optimizer.purchasing.explain.line_demands`)."""
+    :func:`~optimizer.purchasing.explain.line_demands`; its ids are categoricals)."""
 
     suggestions: pd.DataFrame
     exceptions: pd.DataFrame

@@ -15,9 +15,11 @@ from tests.optimizer.purchasing.builders import day, settings
 # Item X needs 60 on day 10 and 10 on day 20. Day 10's pegs add up to 100 (stock served the
 # other 40), so each is scaled by 60/100; day 20's add up to its need. Line 0 covers 40 of day
 # 10, line 1 the other 20 and all of day 20, and 5 beyond all requirements (need day -1).
-ITEMS = {"X": ItemProblem("X", np.array([10, 20]), np.array([60.0, 10.0]), ())}
-PAIRS = pd.DataFrame({"line": [0, 1, 1, 1], "item_id": "X", "need_day": [10, 10, 20, -1],
-                      "quantity": [40.0, 20.0, 10.0, 5.0]})
+# Line 2 buys item Z, whose need no demand is pegged to.
+ITEMS = {"X": ItemProblem("X", np.array([10, 20]), np.array([60.0, 10.0]), ()),
+         "Z": ItemProblem("Z", np.array([10]), np.array([5.0]), ())}
+PAIRS = pd.DataFrame({"line": [0, 1, 1, 1, 2], "item_id": ["X", "X", "X", "X", "Z"], "need_day": [10, 10, 20, -1, 10],
+                      "quantity": [40.0, 20.0, 10.0, 5.0, 5.0]})
 PEGS = [("X", day(10), "D1", "C1", 50.0), ("X", day(10), "D2", "C2", 30.0), ("X", day(10), None, None, 20.0),
         ("X", day(20), "D1", "C1", 4.0), ("X", day(20), "D4", "C1", 6.0), ("Y", day(10), "D9", "C9", 7.0)]
 
