@@ -137,11 +137,11 @@ def _line_of(pegs: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
     """Each peg's row in ``lines`` by (source, ref_id) (-1: none), one lookup per line pegged."""
     source, sources = id_codes(pegs["source"])
     ref, refs = id_codes(pegs["ref_id"])
-    pair, inverse = np.unique(source.astype(np.int64) * len(refs) + ref, return_inverse=True)
+    inverse, pair = pd.factorize(source.astype(np.int64) * len(refs) + ref)
     known = pd.MultiIndex.from_arrays([lines["source"].astype(str).to_numpy(dtype=object),
                                        lines["ref_id"].astype(str).to_numpy(dtype=object)])
     found = known.get_indexer(pd.MultiIndex.from_arrays([sources[pair // len(refs)], refs[pair % len(refs)]]))
-    return found[inverse.reshape(-1)]
+    return found[inverse]
 
 
 def _text_order(*columns: pd.Series) -> np.ndarray:
