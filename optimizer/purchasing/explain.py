@@ -26,6 +26,8 @@ REASON_COLUMNS = ("lead_time_days", "reason", "serves", "demands", "customers", 
 
 #: At most this many need dates, demands and customers are named on one line; "+k more" says the rest.
 MAX_LISTED = 5
+#: :func:`line_demands` joins lines to their pegs in chunks of about this many (line, peg) pairs.
+SERVED_CHUNK = 2_000_000
 
 
 def explain(lines: Sequence[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
@@ -190,16 +192,28 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     order = np.argsort(peg_day, kind="stable")
     lo = np.searchsorted(peg_day[order], line_day, side="left")
     count = np.searchsorted(peg_day[order], line_day, side="right") - lo
-    of_line = np.repeat(np.arange(len(line_day)), count)
-    of_peg = order[np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
-    # A day's pegs hold its demands' gross requirements; the net requirement is what is left
-    # after stock and open orders, so each demand's part of it is scaled down to add up to it.
-    qty = peg_qty[of_peg] * quantity[of_line] / np.maximum(peg_total[of_peg], net[of_line])
     who_rank = np.empty(len(who_keys), dtype=np.int64)
     who_rank[np.argsort(who_keys, kind="stable")] = np.arange(len(who_keys))
     line = matched.line.to_numpy(dtype=np.int64)
-    per = pd.Series(qty).groupby(line[of_line] * len(who_keys) + who_rank[peg_who[of_peg]], sort=True).sum()
-    del of_line, of_peg, qty
+    # Lines a chunk at a time (each line's rows in their order): a line's sums need only its own
+    # rows, and the (line, peg) pairs of a whole plan run to tens of millions.
+    by_line = np.argsort(line, kind="stable")
+    firsts = np.flatnonzero(np.r_[True, line[by_line][1:] != line[by_line][:-1]])
+    before = (np.cumsum(count[by_line]) - count[by_line])[firsts]
+    cuts = np.r_[firsts[np.r_[True, np.diff(before // SERVED_CHUNK) > 0]], len(by_line)]
+    parts = []
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        rows = by_line[a:b]
+        of_line = np.repeat(rows, count[rows])
+        of_peg = order[np.repeat(lo[rows] - (np.cumsum(count[rows]) - count[rows]), count[rows])
+                       + np.arange(int(count[rows].sum()))]
+        # A day's pegs hold its demands' gross requirements; the net requirement is what is left
+        # after stock and open orders, so each demand's part of it is scaled down to add up to it.
+        qty = peg_qty[of_peg] * quantity[of_line] / np.maximum(peg_total[of_peg], net[of_line])
+        parts.append(pd.Series(qty).groupby(line[of_line] * len(who_keys) + who_rank[peg_who[of_peg]],
+                                            sort=True).sum())
+        del of_line, of_peg, qty
+    per = pd.concat(parts)
     per = per.loc[per.to_numpy() > 1e-9]
     key = per.index.to_numpy(dtype=np.int64)
     who = np.sort(who_keys)[key % len(who_keys)]

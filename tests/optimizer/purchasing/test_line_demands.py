@@ -9,6 +9,7 @@ import pytest
 
 from optimizer.purchasing.aml import Part, split_pegs
 from optimizer.purchasing.data import ItemProblem
+from optimizer.purchasing import explain
 from optimizer.purchasing.explain import _demands, line_demands
 from tests.optimizer.purchasing.builders import day, settings
 
@@ -32,8 +33,10 @@ def _pegs(categorical: bool) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("categorical", [True, False])
-def test_a_line_serves_each_demand_its_share_of_the_need_days_it_covers(categorical):
-    served = line_demands(PAIRS, ITEMS, _pegs(categorical), settings())
+@pytest.mark.parametrize("chunk", [1, 2_000_000])  # a line per chunk, or all lines in one
+def test_a_line_serves_each_demand_its_share_of_the_need_days_it_covers(categorical, chunk, monkeypatch):
+    monkeypatch.setattr(explain, "SERVED_CHUNK", chunk)
+    served = line_demands(PAIRS.iloc[::-1], ITEMS, _pegs(categorical), settings())
     # Line 0: 40 of day 10 over 100 pegged: D1 50 × 0.4, D2 30 × 0.4, the peg of no demand 20 × 0.4.
     # Line 1: 20 of day 10 (× 0.2), then day 20 as pegged: D1 10 + 4, D4 6, D2 6, no demand 4.
     # Rows by line, then customer and demand as text ("" first).
