@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from connectors.gantt import gantt_pictures
 from connectors.workbook import workbook_bytes
 from jobs.budget import Progress, RunBudget, plan_stages
+from mrp.codes import categorical_ids
 from mrp.dataset import Dataset
 from mrp.engine import MrpResult, plan_mrp
 from mrp.plan import PLAN_COLUMNS, Plan
@@ -144,16 +146,25 @@ def _liability(dataset: Dataset, mrp: MrpResult, purchasing: PurchasingResult | 
     lines = [po_lines(dataset.purchase_orders, dataset.supplier_offers)]
     po = mrp.pegging.loc[(mrp.pegging["supply_type"] == "po").to_numpy(dtype=bool)]
     po = po.loc[may_be_liable(po["supply_id"], po["demand_id"], lines[0], unauthorised)]
-    pegs = [pd.DataFrame({"source": "po", "ref_id": po["supply_id"].astype(str).to_numpy(dtype=object),
-                          "demand_id": po["demand_id"].astype(str).to_numpy(dtype=object),
-                          "quantity": po["quantity"].to_numpy(dtype=float)})]
+    parts = [("po", po["supply_id"], po["demand_id"], po["quantity"])]
     if purchasing is not None:
         lines.append(suggestion_lines(purchasing.suggestions, dataset.supplier_offers))
         served = purchasing.pegs
         served = served.loc[may_be_liable(served["suggestion_id"], served["demand_id"], lines[1], unauthorised)]
-        pegs.append(served.assign(source="suggestion", ref_id=served["suggestion_id"])[list(PEG_COLUMNS)])
-    return ncnr_liability(pd.concat(lines, ignore_index=True), pd.concat(pegs, ignore_index=True), dataset.demand,
-                          dataset.customers, dataset.settings.as_of)
+        parts.append(("suggestion", served["suggestion_id"], served["demand_id"], served["quantity"]))
+    source = np.repeat(np.arange(len(parts)), [len(quantity) for *_, quantity in parts])
+    pegs = pd.DataFrame({
+        "source": pd.Categorical.from_codes(source, categories=[name for name, *_ in parts]),
+        "ref_id": _joined_ids([ref for _, ref, _, _ in parts]),
+        "demand_id": _joined_ids([demand for _, _, demand, _ in parts]),
+        "quantity": np.concatenate([quantity.to_numpy(dtype=float) for *_, quantity in parts])})
+    return ncnr_liability(pd.concat(lines, ignore_index=True), pegs, dataset.demand, dataset.customers,
+                          dataset.settings.as_of)
+
+
+def _joined_ids(columns: list[pd.Series]) -> pd.Categorical:
+    """Id columns one after the other, as one categorical: pegs stay codes, never a text per row."""
+    return union_categoricals([categorical_ids(c) for c in columns])
 
 
 #: Job ids of the blocks that keep a line down (:func:`line_down_blocks`).

@@ -106,6 +106,26 @@ def ids_among(ids: pd.Series, chosen: set[str]) -> np.ndarray:
     return ids.astype(str).isin(chosen).to_numpy()
 
 
+def categorical_ids(ids: pd.Series) -> pd.Categorical:
+    """Ids as a categorical of their texts; a categorical column as it is (no text per row)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids.array
+    return pd.Categorical(ids.astype(str))
+
+
+def id_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each id as the rank of its text (a missing id: "") among the distinct texts, and those
+    texts sorted: ids grouped, joined and sorted as integers in the order of their texts. A
+    categorical column is read through its categories, never a text per row."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes, uniques = ids.cat.codes.to_numpy(), ids.cat.categories
+    else:
+        codes, uniques = pd.factorize(ids)
+    texts = np.array([*(str(u) for u in uniques), ""], dtype=object)  # code -1 (missing) reads the last
+    labels, rank = np.unique(texts, return_inverse=True)
+    return rank.reshape(-1).astype(np.int32)[codes], labels
+
+
 def id_ranks(ids: pd.Series, item_ids: np.ndarray) -> tuple[pd.Index, np.ndarray]:
     """The sorted table of ids and planned-order prefixes, and the rank of each item's prefix."""
     prefixes = planned_prefix(item_ids)

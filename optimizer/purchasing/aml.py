@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from mrp.codes import categorical_ids, id_codes
 from mrp.dataset import PlanSettings
 from optimizer.purchasing.data import Offer, day_offsets, round_down_to_step
 
@@ -190,18 +191,26 @@ def _pegged_by_customer(pegs: pd.DataFrame | None, items: set[str],
 
 
 def split_pegs(pegs: pd.DataFrame | None, parts: dict[str, list[Part]]) -> pd.DataFrame | None:
-    """The requirement pegs with a split item's rows renamed to the part their customer belongs to."""
+    """The requirement pegs with a split item's rows renamed to the part their customer belongs to.
+    ``item_id`` comes back categorical, the parts' keys added to its categories: the rows are
+    renamed by code, one lookup per (item, customer) found, not a text per row."""
     split = {item_id: ps for item_id, ps in parts.items() if len(ps) > 1}
     if pegs is None or pegs.empty or not split:
         return pegs
-    item = pegs.item_id.astype(str).to_numpy(dtype=object).copy()
-    rows = np.flatnonzero(pd.Series(item).isin(list(split)).to_numpy())
-    found = pegs.customer_id.iloc[rows]
-    customer = found.astype(object).where(found.notna(), "").astype(str).tolist()
+    item = categorical_ids(pegs.item_id)
+    names = item.categories.astype(str)
+    codes = item.codes.astype(np.int32)
+    found = names.get_indexer(list(split))
+    rows = np.flatnonzero(np.isin(codes, found[found >= 0]))
+    customer, customers = id_codes(pegs.customer_id.iloc[rows])
+    pair, inverse = np.unique(codes[rows].astype(np.int64) * len(customers) + customer, return_inverse=True)
     key_of = {(p.item_id, c): p.key for ps in split.values() for p in ps for c in p.customers}
     unrestricted = {item_id: next((p.key for p in ps if not p.restricted), ps[0].key) for item_id, ps in split.items()}
-    item[rows] = [key_of.get((item[r], c), unrestricted[item[r]]) for r, c in zip(rows.tolist(), customer)]
-    return pegs.assign(item_id=item)
+    keys = [key_of.get((names[i], customers[c]), unrestricted[names[i]])
+            for i, c in zip((pair // len(customers)).tolist(), (pair % len(customers)).tolist())]
+    named = names.append(pd.Index(sorted(set(keys)), dtype=names.dtype))
+    codes[rows] = named.get_indexer(keys)[inverse.reshape(-1)]
+    return pegs.assign(item_id=pd.Categorical.from_codes(codes, categories=named, validate=False))
 
 
 def split_orders(orders: pd.DataFrame, parts: dict[str, list[Part]], counted: dict[str, bool],

@@ -10,11 +10,12 @@ more it would cost, computed with the plan cost's own terms for that need alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from mrp.codes import categorical_ids, id_codes
 from mrp.dataset import PlanSettings
 from optimizer.purchasing.cost import Line
 from optimizer.purchasing.data import CostRates, ItemProblem, Offer, day_offsets, round_up_to_step
@@ -25,6 +26,8 @@ REASON_COLUMNS = ("lead_time_days", "reason", "serves", "demands", "customers", 
 
 #: At most this many need dates, demands and customers are named on one line; "+k more" says the rest.
 MAX_LISTED = 5
+#: :func:`line_demands` joins lines to their pegs in chunks of about this many (line, peg) pairs.
+SERVED_CHUNK = 2_000_000
 
 
 def explain(lines: Sequence[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
@@ -141,54 +144,129 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     ``quantity``; "" for a requirement of no customer or demand): what the line covers of a
     need day, split over that day's demands in proportion to their pegged requirements, which
     are first scaled down to the day's net requirement when they add up to more (stock and
-    open orders served the rest). Vectorised: pegs joined to the matching on item and day,
-    summed per line and demand. A line's surplus beyond all requirements serves no demand."""
-    columns = {"line": pd.Series(dtype=np.int64), "customer_id": pd.Series(dtype=object),
-               "demand_id": pd.Series(dtype=object), "quantity": pd.Series(dtype=float)}
+    open orders served the rest). A line's surplus beyond all requirements serves no demand.
+
+    Vectorised on integer codes: pegs summed per item, day and demand, joined to the matching
+    on item and day by a sorted search, summed per line and demand (one integer key each),
+    rows by line, customer and demand. ``customer_id`` and ``demand_id`` come back
+    categorical (categories sorted): a plan of 150,000 demand lines has tens of millions of
+    requirement pegs, and a text per row would hold gigabytes."""
     matched = pairs.loc[pairs.need_day >= 0]
     if pegs is None or pegs.empty or matched.empty:
-        return pd.DataFrame(columns)
-    peg = pd.DataFrame({"item_id": pegs.item_id.astype(str).to_numpy(), "need_day": day_offsets(pegs.date, settings),
-                        "customer": pegs.customer_id.astype(object).where(pegs.customer_id.notna(), "").astype(str).to_numpy(),
-                        "demand": pegs.demand_id.astype(object).where(pegs.demand_id.notna(), "").astype(str).to_numpy(),
-                        "peg_qty": pegs.quantity.to_numpy(dtype=float)})
-    peg = peg.loc[peg.item_id.isin(matched.item_id.unique())]
-    peg = peg.groupby(["item_id", "need_day", "customer", "demand"], as_index=False, sort=False).peg_qty.sum()
+        return _served_none()
+    item = categorical_ids(pegs.item_id)
     used = matched.item_id.unique()
-    need = pd.DataFrame({
-        "item_id": np.concatenate([np.full(len(items[i].need_days), i, dtype=object) for i in used]),
-        "need_day": np.concatenate([items[i].need_days for i in used]).astype(np.int64),
-        "need_qty": np.concatenate([items[i].need_qty for i in used]),
-    })
-    served = matched[["line", "item_id", "need_day", "quantity"]].merge(need, on=["item_id", "need_day"], how="left")
-    peg["peg_total"] = peg.peg_qty.groupby([peg.item_id, peg.need_day]).transform("sum")
-    served = served.merge(peg.loc[peg.peg_total > 0], on=["item_id", "need_day"])
-    # A day's pegs hold its demands' gross requirements; the net requirement is what is left
-    # after stock and open orders, so each demand's part of it is scaled down to add up to it.
-    served["qty"] = served.peg_qty * served.quantity / np.maximum(served.peg_total,
-                                                                  served.need_qty.fillna(served.quantity))
-    per = served.groupby(["line", "customer", "demand"], as_index=False, sort=True).qty.sum()
-    per = per.loc[per.qty > 1e-9]
-    if per.empty:
-        return pd.DataFrame(columns)
-    return pd.DataFrame({"line": per.line.to_numpy(dtype=np.int64), "customer_id": per.customer.to_numpy(dtype=object),
-                         "demand_id": per.demand.to_numpy(dtype=object), "quantity": per.qty.to_numpy(dtype=float)})
+    code = item.categories.astype(str).get_indexer(used)
+    wanted = np.zeros(len(item.categories) + 1, dtype=bool)  # code -1 (none) reads the last
+    wanted[code[code >= 0]] = True
+    rows = np.flatnonzero(wanted[item.codes])
+    if not len(rows):
+        return _served_none()
+    code[code < 0] = len(item.categories) + np.arange(int((code < 0).sum()))  # items with no pegs meet none
+    customer, customers = id_codes(pegs.customer_id.iloc[rows])
+    demand, demands = id_codes(pegs.demand_id.iloc[rows])
+    need_day = day_offsets(pegs.date.iloc[rows], settings)
+    days = int(max(need_day.max(), matched.need_day.max(), *(items[i].need_days.max(initial=0) for i in used))) + 1
+    # One peg per item, day, customer and demand (first seen first), its quantities summed.
+    day_code, day_keys = pd.factorize(item.codes[rows].astype(np.int64) * days + need_day)
+    who_code, who_keys = pd.factorize(customer.astype(np.int64) * len(demands) + demand)
+    pegged = pegs.quantity.to_numpy(dtype=float)[rows]
+    del rows, customer, demand, need_day
+    summed = pd.Series(pegged).groupby(day_code * len(who_keys) + who_code, sort=False).sum()
+    del day_code, who_code, pegged
+    group = summed.index.to_numpy(dtype=np.int64)
+    peg_day = day_keys[group // len(who_keys)]
+    peg_who = group % len(who_keys)
+    peg_qty = summed.to_numpy(dtype=float)
+    peg_total = pd.Series(peg_qty).groupby(peg_day).transform("sum").to_numpy(dtype=float)
+    counted = peg_total > 0
+    peg_day, peg_who, peg_qty, peg_total = peg_day[counted], peg_who[counted], peg_qty[counted], peg_total[counted]
+    # The matching joined to each need day's net requirement and to its pegs (in their order).
+    line_day = code[pd.Index(used).get_indexer(matched.item_id)].astype(np.int64) * days \
+        + matched.need_day.to_numpy(dtype=np.int64)
+    quantity = matched.quantity.to_numpy(dtype=float)
+    need_keys = np.concatenate([c * days + items[i].need_days.astype(np.int64) for c, i in zip(code.tolist(), used)])
+    need_qty = np.concatenate([items[i].need_qty for i in used])
+    found = pd.Index(need_keys).get_indexer(line_day)
+    net = np.where(found >= 0, need_qty[found], quantity)  # a day of no net requirement: the line's own quantity
+    order = np.argsort(peg_day, kind="stable")
+    lo = np.searchsorted(peg_day[order], line_day, side="left")
+    count = np.searchsorted(peg_day[order], line_day, side="right") - lo
+    who_rank = np.empty(len(who_keys), dtype=np.int64)
+    who_rank[np.argsort(who_keys, kind="stable")] = np.arange(len(who_keys))
+    line = matched.line.to_numpy(dtype=np.int64)
+    # Lines a chunk at a time (each line's rows in their order): a line's sums need only its own
+    # rows, and the (line, peg) pairs of a whole plan run to tens of millions.
+    by_line = np.argsort(line, kind="stable")
+    firsts = np.flatnonzero(np.r_[True, line[by_line][1:] != line[by_line][:-1]])
+    before = (np.cumsum(count[by_line]) - count[by_line])[firsts]
+    cuts = np.r_[firsts[np.r_[True, np.diff(before // SERVED_CHUNK) > 0]], len(by_line)]
+    parts = []
+    for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        rows = by_line[a:b]
+        of_line = np.repeat(rows, count[rows])
+        of_peg = order[np.repeat(lo[rows] - (np.cumsum(count[rows]) - count[rows]), count[rows])
+                       + np.arange(int(count[rows].sum()))]
+        # A day's pegs hold its demands' gross requirements; the net requirement is what is left
+        # after stock and open orders, so each demand's part of it is scaled down to add up to it.
+        qty = peg_qty[of_peg] * quantity[of_line] / np.maximum(peg_total[of_peg], net[of_line])
+        parts.append(pd.Series(qty).groupby(line[of_line] * len(who_keys) + who_rank[peg_who[of_peg]],
+                                            sort=True).sum())
+        del of_line, of_peg, qty
+    per = pd.concat(parts)
+    per = per.loc[per.to_numpy() > 1e-9]
+    key = per.index.to_numpy(dtype=np.int64)
+    who = np.sort(who_keys)[key % len(who_keys)]
+    return _served(key // len(who_keys), (who // len(demands)).astype(np.int32), customers,
+                   (who % len(demands)).astype(np.int32), demands, per.to_numpy(dtype=float))
+
+
+def _served_none() -> pd.DataFrame:
+    return _served(np.zeros(0, np.int64), np.zeros(0, np.int32), np.array([], dtype=object), np.zeros(0, np.int32),
+                   np.array([], dtype=object), np.zeros(0))
+
+
+def _served(line: np.ndarray, customer: np.ndarray, customers: np.ndarray, demand: np.ndarray, demands: np.ndarray,
+            quantity: np.ndarray) -> pd.DataFrame:
+    """:func:`line_demands`' table from its columns, customers and demands as codes into their ids."""
+    return pd.DataFrame({
+        "line": line,
+        "customer_id": pd.Categorical.from_codes(customer, categories=pd.Index(customers, dtype="str"), validate=False),
+        "demand_id": pd.Categorical.from_codes(demand, categories=pd.Index(demands, dtype="str"), validate=False),
+        "quantity": quantity})
 
 
 def _demands(served: pd.DataFrame) -> tuple[dict[int, str], dict[int, str]]:
-    """Demands and customers each line serves, as listed on the line."""
+    """Demands and customers each line serves, as listed on the line (``served`` by line,
+    customer and demand): texts are made for the listed rows only."""
     if served.empty:
         return {}, {}
-    per = served.assign(who=served.customer_id.where(served.customer_id != "", "(company)"))
-    labels = per.who + "/" + per.demand_id + " " + np.char.mod("%.4g", per.quantity.to_numpy())
-    who = per[["line", "who"]].drop_duplicates().sort_values(["line", "who"], kind="stable")
-    return _joined(per.line, labels), _joined(who.line, who.who)
+    line = served.line.to_numpy(dtype=np.int64)
+    customer, customers = id_codes(served.customer_id)
+    names = np.where(customers == "", "(company)", customers).astype(object)
+    who_names, who_of = np.unique(names, return_inverse=True)
+    who = who_of.reshape(-1)[customer]
+    demand = served.demand_id
+    quantity = served.quantity.to_numpy(dtype=float)
+
+    def labels(rows: np.ndarray) -> list[str]:
+        ids = demand.iloc[rows].astype(object).where(demand.iloc[rows].notna(), "").astype(str).tolist()
+        return [f"{w}/{d} " + "%.4g" % q for w, d, q in zip(who_names[who[rows]].tolist(), ids, quantity[rows].tolist())]
+
+    pairs = np.unique(line * len(who_names) + who)
+    pair_who = pairs % len(who_names)
+    return _joined(line, labels), _joined(pairs // len(who_names), lambda rows: who_names[pair_who[rows]].tolist())
 
 
-def _joined(line: pd.Series, text: pd.Series) -> dict[int, str]:
-    """Per line (``line`` sorted), its texts in order joined as :func:`_listed` does."""
-    keys = line.to_numpy(dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
-    ends = np.r_[starts[1:], len(keys)]
-    texts = text.tolist()
-    return {int(keys[a]): _listed(texts[a:min(b, a + MAX_LISTED + 1)], b - a) for a, b in zip(starts.tolist(), ends.tolist())}
+def _joined(keys: np.ndarray, texts: Callable[[np.ndarray], list[str]]) -> dict[int, str]:
+    """Per line (``keys`` sorted), the texts of its rows in order joined as :func:`_listed` does;
+    ``texts`` makes the texts of the rows listed (the first ``MAX_LISTED`` of each line) only."""
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    counts = np.diff(np.r_[starts, len(keys)])
+    shown = np.minimum(counts, MAX_LISTED)
+    firsts = np.cumsum(shown) - shown
+    listed = texts(np.repeat(starts, shown) + np.arange(int(shown.sum())) - np.repeat(firsts, shown))
+    return {key: _listed(listed[first:first + n], count)
+            for key, first, n, count in zip(keys[starts].tolist(), firsts.tolist(), shown.tolist(), counts.tolist())}

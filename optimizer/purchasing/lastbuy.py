@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from mrp.codes import categorical_ids
 from mrp.dataset import PlanSettings
 from mrp.leadtime import buy_lead_times
 from optimizer.purchasing.aml import PART_MARK, Part
@@ -59,21 +60,23 @@ class LastTimeBuys:
         return orders.loc[~(edge.notna() & (due > edge)).to_numpy()]
 
     def pegs(self, pegs: pd.DataFrame | None, settings: PlanSettings) -> pd.DataFrame | None:
-        """The requirement pegs with the rows of each last-time buy's needs renamed to its part."""
+        """The requirement pegs with the rows of each last-time buy's needs renamed to its part
+        (``item_id`` categorical, the bought parts' keys added to its categories)."""
         if pegs is None or pegs.empty or not self.bought:
             return pegs
-        item = pegs["item_id"].astype(str).to_numpy(dtype=object).copy()
+        item = categorical_ids(pegs["item_id"])
+        names = item.categories.astype(str)
+        codes = item.codes.astype(np.int32)
         day = (pd.to_datetime(pegs["date"]) - pd.Timestamp(settings.as_of)).dt.days.to_numpy()
-        codes, labels = pd.factorize(item)  # each part's rows found once, not by comparing every row per part
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
-        code_of = {label: code for code, label in enumerate(labels)}
-        for part in self.bought:
-            code = code_of.get(part.key[: -len(LTB_SUFFIX)])
-            if code is not None:
+        order = np.argsort(codes, kind="stable")  # each part's rows found once, not by comparing every row per part
+        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        for added, part in enumerate(self.bought, start=len(names)):
+            code = names.get_indexer([part.key[: -len(LTB_SUFFIX)]])[0]
+            if code >= 0:
                 rows = order[bounds[code]:bounds[code + 1]]
-                item[rows[np.isin(day[rows], part.need_days)]] = part.key
-        return pegs.assign(item_id=item)
+                codes[rows[np.isin(day[rows], part.need_days)]] = added
+        named = names.append(pd.Index([part.key for part in self.bought], dtype=names.dtype))
+        return pegs.assign(item_id=pd.Categorical.from_codes(codes, categories=named, validate=False))
 
 
 def last_time_buys(parts: dict[str, list[Part]], items: pd.DataFrame, offers: pd.DataFrame,

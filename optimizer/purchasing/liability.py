@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mrp.codes import ids_among
+from mrp.codes import id_codes, ids_among
 from mrp.plan import PLAN_COLUMNS
 
 LIABILITY_COLUMNS = PLAN_COLUMNS["liability"]
@@ -87,33 +87,67 @@ def ncnr_liability(lines: pd.DataFrame, pegs: pd.DataFrame, demand: pd.DataFrame
     others (an NCNR line's unauthorised part is the exposure; a cancellable line's can still be
     cancelled). ``quantity`` is the pegged quantity, ``value`` quantity × the line's unit price.
 
-    ``lines``: :data:`LINE_COLUMNS`; ``pegs``: :data:`PEG_COLUMNS`, how much of each line
-    serves each demand. A peg to no demand (safety stock, surplus) or to a demand not in
-    ``demand`` is the company's own and not listed. Rows by customer, source, ref_id, authorised.
+    ``lines``: :data:`LINE_COLUMNS`, one per (source, ref_id); ``pegs``: :data:`PEG_COLUMNS`, how
+    much of each line serves each demand (ids may be categorical: they are read as codes, a
+    plan's pegs run to millions). A peg to no demand (safety stock, surplus) or to a demand not
+    in ``demand`` is the company's own and not listed. Rows by customer, source, ref_id, authorised.
     """
     columns = {"customer_id": object, "item_id": object, "source": object, "ref_id": object,
                "quantity": float, "value": float, "ncnr": bool, "authorised": bool}
     empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
     if pegs.empty or lines.empty or demand.empty:
         return empty
-    customer_of = pd.Series(demand["customer_id"].astype(str).to_numpy(),
-                            index=demand["demand_id"].astype(str).to_numpy())
+    demand_ids = pd.Index(demand["demand_id"].astype(str).to_numpy(dtype=object))
+    customer_ids, customer_rank = np.unique(demand["customer_id"].astype(str).to_numpy(dtype=object),
+                                            return_inverse=True)
     authorised = authorised_demand(demand, customers, as_of)
     peg = pegs.loc[_listed(pegs, lines, authorised)]
-    peg = peg.assign(demand_id=peg["demand_id"].astype(str), ref_id=peg["ref_id"].astype(str))
-    peg = peg.loc[peg["demand_id"].isin(customer_of.index)]
-    peg = peg.assign(customer_id=peg["demand_id"].map(customer_of),
-                     authorised=peg["demand_id"].map(authorised).astype(bool))
-    line = lines.assign(ref_id=lines["ref_id"].astype(str))
-    parts = peg.merge(line, on=["source", "ref_id"], how="inner")
-    parts = parts.loc[parts["ncnr"] | ~parts["authorised"]]
-    if parts.empty:
+    code, texts = id_codes(peg["demand_id"])
+    of_demand = demand_ids.get_indexer(texts)[code]  # -1: no demand of the table
+    of_line = _line_of(peg, lines)
+    ncnr = lines["ncnr"].to_numpy(dtype=bool)
+    is_authorised = authorised.to_numpy(dtype=bool)[of_demand]
+    keep = (of_demand >= 0) & (of_line >= 0)
+    keep &= ncnr[of_line] | ~is_authorised
+    if not keep.any():
         return empty
-    key = ["customer_id", "source", "ref_id", "authorised", "item_id", "ncnr", "unit_price"]
-    rows = parts.groupby(key, as_index=False, sort=True)["quantity"].sum()
-    rows = rows.loc[rows["quantity"] > 1e-9]
-    rows["value"] = rows["quantity"] * rows["unit_price"]
+    # Rows by customer, source, ref_id, authorised: (source, ref_id) names one line, whose item,
+    # NCNR and price follow, so the lines' rank in (source, ref_id) order stands in for them.
+    line_rank = np.empty(len(lines), dtype=np.int64)
+    line_rank[_text_order(lines["source"], lines["ref_id"])] = np.arange(len(lines))
+    key = ((customer_rank.reshape(-1)[of_demand[keep]] * len(lines) + line_rank[of_line[keep]]) * 2
+           + is_authorised[keep])
+    total = pd.Series(peg["quantity"].to_numpy(dtype=float)[keep]).groupby(key, sort=True).sum()
+    total = total.loc[total.to_numpy() > 1e-9]
+    group = total.index.to_numpy(dtype=np.int64)
+    by_rank = np.argsort(line_rank)
+    line = by_rank[(group // 2) % len(lines)]
+    quantity = total.to_numpy(dtype=float)
+    price = lines["unit_price"].to_numpy(dtype=float)[line]
+    rows = pd.DataFrame({
+        "customer_id": customer_ids[group // 2 // len(lines)],
+        "item_id": lines["item_id"].astype(str).to_numpy(dtype=object)[line],
+        "source": lines["source"].astype(str).to_numpy(dtype=object)[line],
+        "ref_id": lines["ref_id"].astype(str).to_numpy(dtype=object)[line],
+        "quantity": quantity, "value": quantity * price, "ncnr": ncnr[line], "authorised": (group % 2).astype(bool)})
     return rows[list(LIABILITY_COLUMNS)].astype(columns).reset_index(drop=True)
+
+
+def _line_of(pegs: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
+    """Each peg's row in ``lines`` by (source, ref_id) (-1: none), one lookup per line pegged."""
+    source, sources = id_codes(pegs["source"])
+    ref, refs = id_codes(pegs["ref_id"])
+    inverse, pair = pd.factorize(source.astype(np.int64) * len(refs) + ref)
+    known = pd.MultiIndex.from_arrays([lines["source"].astype(str).to_numpy(dtype=object),
+                                       lines["ref_id"].astype(str).to_numpy(dtype=object)])
+    found = known.get_indexer(pd.MultiIndex.from_arrays([sources[pair // len(refs)], refs[pair % len(refs)]]))
+    return found[inverse]
+
+
+def _text_order(*columns: pd.Series) -> np.ndarray:
+    """Rows in the order of their texts, column by column (as a sorted grouping lists them)."""
+    frame = pd.DataFrame({n: c.astype(str).to_numpy(dtype=object) for n, c in enumerate(columns)})
+    return frame.sort_values(list(frame.columns), kind="stable").index.to_numpy()
 
 
 def may_be_liable(line_ids: pd.Series, demand_ids: pd.Series, lines: pd.DataFrame, unauthorised: set[str]) -> np.ndarray:

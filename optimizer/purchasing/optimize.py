@@ -43,7 +43,7 @@ SUGGESTION_PEG_COLUMNS = ("suggestion_id", "item_id", "customer_id", "demand_id"
 class PurchasingResult:
     """Suggested purchase lines with their reasons, exceptions, the matching, the summary, and
     how much of each line serves each demand (``pegs``: :data:`SUGGESTION_PEG_COLUMNS`, from
-    :func:`~optimizer.purchasing.explain.line_demands`)."""
+    :func:`~optimizer.purchasing.explain.line_demands`; its ids are categoricals)."""
 
     suggestions: pd.DataFrame
     exceptions: pd.DataFrame
@@ -294,7 +294,8 @@ def _status(blocks: list, fallbacks: int, stopped_by: str | None) -> str:
 def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemProblem], rates: CostRates,
                  settings: PlanSettings, pegs: pd.DataFrame | None,
                  parts: dict[str, Part]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The suggestions table, and how much of each suggestion serves each demand."""
+    """The suggestions table, and how much of each suggestion serves each demand (its ids
+    categorical: one row per suggestion and demand it serves, millions at 150,000 demand lines)."""
     as_of = pd.Timestamp(settings.as_of)
     base = pd.DataFrame({
         "item_id": [parts[l.item_id].item_id for l in lines],
@@ -317,12 +318,15 @@ def _suggestions(lines: list[Line], pairs: pd.DataFrame, items: dict[str, ItemPr
     frame = frame.sort_values(["supplier_id", "order_date", "item_id", "mpn", "from_stock", "quantity"],
                               kind="stable", ignore_index=True)
     frame.insert(0, "suggestion_id", [f"PS{n:05d}" for n in range(1, len(frame) + 1)])
-    ids = pd.Series(frame.suggestion_id.to_numpy(), index=frame.line.to_numpy())
-    item_of = pd.Series([parts[l.item_id].item_id for l in lines], dtype=object)
+    position = np.empty(len(frame), dtype=np.int32)  # each line's row in the sorted table
+    position[frame.line.to_numpy(dtype=np.int64)] = np.arange(len(frame), dtype=np.int32)
+    item_code, item_ids = pd.factorize(pd.Series([parts[l.item_id].item_id for l in lines], dtype=object))
     line = served.line.to_numpy(dtype=np.int64)
     suggestion_pegs = pd.DataFrame({
-        "suggestion_id": ids.reindex(line).to_numpy(dtype=object), "item_id": item_of.reindex(line).to_numpy(dtype=object),
-        "customer_id": served.customer_id.to_numpy(dtype=object), "demand_id": served.demand_id.to_numpy(dtype=object),
+        "suggestion_id": pd.Categorical.from_codes(position[line], categories=pd.Index(frame.suggestion_id, dtype="str"),
+                                                   validate=False),
+        "item_id": pd.Categorical.from_codes(item_code[line], categories=pd.Index(item_ids, dtype="str"), validate=False),
+        "customer_id": served.customer_id, "demand_id": served.demand_id,
         "quantity": served.quantity.to_numpy(dtype=float)})
     return frame[list(SUGGESTION_COLUMNS)], suggestion_pegs
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mrp.codes import dense_rank, group_order, stable_order, sum_by, sum_grouped
+from mrp.codes import dense_rank, group_order, id_codes, stable_order, sum_by, sum_grouped
 
 keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 2**62 - 1))
 small_keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 40))
@@ -74,3 +75,11 @@ def test_ids_among_reads_a_categorical_by_its_categories_and_text_as_text():
     assert ids_among(ids, {"PO-7/1", "D2"}).tolist() == [True, False, False, True, True]
     text = pd.Series(["PO-7/1", "D1", None, "D2", 7])
     assert ids_among(text, {"PO-7/1", "7"}).tolist() == [True, False, False, False, True]
+
+
+def test_id_codes_rank_ids_by_their_text_a_missing_id_as_the_empty_text():
+    ids = ["C2", None, "C10", "C2", "C1"]  # by text: "" < "C1" < "C10" < "C2"
+    for column in (pd.Series(ids, dtype=object), pd.Series(pd.Categorical(ids, categories=["C2", "C10", "C1", "C9"]))):
+        codes, texts = id_codes(column)
+        assert list(texts[codes]) == ["C2", "", "C10", "C2", "C1"]
+        assert codes.tolist() == [3, 0, 2, 3, 1]

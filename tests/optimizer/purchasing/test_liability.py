@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +49,8 @@ def test_a_forecast_is_authorised_up_to_the_windows_last_day_and_an_order_always
     }
 
 
-def test_the_worked_example_an_ncnr_line_half_inside_the_window():
+@pytest.mark.parametrize("categorical", [False, True])
+def test_the_worked_example_an_ncnr_line_half_inside_the_window(categorical):
     suggestions = pd.DataFrame({"suggestion_id": ["PS1", "PS2"], "item_id": ["R1", "R1"], "supplier_id": ["S1", "S2"],
                                 "mpn": ["MPN-A", "MPN-B"], "unit_price": [2.0, 1.0]})
     pos = pd.DataFrame({"po_id": ["PO1", "PO2"], "line": ["1", "1"], "item_id": ["R1", "R1"],
@@ -61,6 +63,8 @@ def test_the_worked_example_an_ncnr_line_half_inside_the_window():
         ("suggestion", "PS2", "D2", 30.0), ("suggestion", "PS2", "D4", 20.0),
         ("po", "PO1/1", "D2", 40.0), ("po", "PO2/1", "D1", 10.0), ("po", "PO1/1", "", 5.0),
     ], columns=["source", "ref_id", "demand_id", "quantity"])
+    if categorical:  # as the pipeline hands them over: ids as codes
+        pegs = pegs.astype({"source": "category", "ref_id": "category", "demand_id": "category"})
 
     table = ncnr_liability(lines, pegs, DEMAND, CUSTOMERS, AS_OF)
 
