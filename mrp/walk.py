@@ -490,11 +490,11 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 
 @njit(cache=True, inline="always")
-def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, n_reels, la_arr,
-            la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, track):
-    """Rule 6: "first add the day's receipts to their pools": the open orders and reels arriving
-    by ``day`` join their pools' balances and, with ``track``, their draw queues (rule 5: reels
-    by id, receipts by arrival, then id). Returns the first reel not yet received."""
+def receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty, la_key,
+                        la_rank, m_key, q, cq_head, cq_end, track):
+    """Rule 6: "first add the day's receipts to their pools": the open orders arriving by ``day``
+    join their pools' balances and, with ``track``, their draw queues (rule 5: receipts by
+    arrival, then id)."""
     for pi in range(n_pend_pools):
         p = pend_pools[pi]
         while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
@@ -504,6 +504,14 @@ def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end,
             if track:
                 la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
                 cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+
+
+@njit(cache=True, inline="always")
+def receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, la_key, la_rank, q, rq_head,
+                  rq_end, track):
+    """Rule 6: "first add the day's receipts to their pools": the reels arriving by ``day`` join
+    their pools' balances and, with ``track``, their draw queues (rule 5: reels by id). Returns
+    the first reel not yet received."""
     while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
         lot = reels_q[reel_head]
         reel_head += 1
@@ -622,8 +630,10 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     total = 0.0
     for dj in range(di + 1, last):
         day = days[dj]
-        reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
-                            n_reels, la_arr, la_qty, la_pool, none, none, 0, none, none, none, none, none, False)
+        receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty, none,
+                            none, 0, none, none, none, False)
+        reel_head = receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, none, none, none,
+                                  none, none, False)
         n_res = 0
         for r in range(day_start[dj], day_end[dj]):
             cust = np.int64(r_cust[r])
@@ -652,41 +662,46 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
 
 
 @njit(cache=True, inline="always")
-def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
-                        balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
-                        m_key, q, cq_head, cq_end, planned, cnt):
+def place_planned_order(it, pool, day, receipt, balance, p_item, p_due, p_receipt, cnt):
     """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
-    it at once; it joins the pool's draw queue as lot ``n_lots`` (row
-    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is
-    started (:func:`quantity_started`) and, rule 7, its release and earliest arrival
-    (:func:`offset_lead_time`). Returns the item's lot count."""
-    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
-    release, avail = offset_lead_time(day, lead)
+    it at once. Returns the order's row; :func:`book_planned_order` fills in the rest of it."""
     k = cnt[N_PLANNED]
     cnt[N_PLANNED] = k + 1
     p_item[k] = it
+    p_due[k] = day
+    p_receipt[k] = receipt
+    balance[pool] += receipt
+    return k
+
+
+@njit(cache=True, inline="always")
+def book_planned_order(k, pool, day, receipt, priority, seq, lead, is_make, yield_pct, counted, planned, lot, gid,
+                       rank, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, m_key, q, cq_head, cq_end):
+    """A planned order as the tracked walk keeps it: its number ``seq`` among the item's orders,
+    pool, priority, what is started (rule 6b, :func:`quantity_started`), its release and
+    earliest arrival (rule 7, :func:`offset_lead_time`); and, rule 5, its receipt drawn "in
+    order of arrival (then id)": the item's lot ``lot`` (row ``gid``, id rank ``rank``), in the
+    pool's draw queue. Returns the item's lot count."""
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
+    release, avail = offset_lead_time(day, lead)
     p_seq[k] = seq
     p_pool[k] = pool
-    p_receipt[k] = receipt
     p_release[k] = release
-    p_due[k] = day
     p_avail[k] = avail
     p_pri[k] = priority
-    balance[pool] += receipt
-    lot = n_lots
     la_arr[lot] = day
     la_qty[lot] = receipt
     la_pool[lot] = pool
     la_avail[lot] = avail
     la_rem[lot] = receipt
-    la_gid[lot] = planned_base + k
+    la_gid[lot] = gid
     la_rank[lot] = rank
     la_key[lot] = day * m_key + rank
     cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
     # Written last: an array an inlined function writes after a branch (the rounding's) costs
     # numba a reference count per call.
     p_started[k] = quantity_started(receipt, is_make, yield_pct, counted)
-    return n_lots + 1
+    return lot + 1
 
 
 @njit(cache=True, inline="always")
@@ -805,7 +820,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
     n_item, n_day, n_qty = out.net
     o_item, o_pool, o_day, o_qty = out.outflow
-    p_remaining = out.planned.remaining
+    p_item, p_due, p_receipt, p_remaining = out.planned.item, out.planned.due, out.planned.receipt, out.planned.remaining
     cnt = out.count
     e_lot, e_day = out.expedites
     used = np.zeros(n_pools, np.bool_)
@@ -859,9 +874,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
-            reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
-                                n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
-                                cq_end, track)
+            receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty,
+                                la_key, la_rank, m_key, q, cq_head, cq_end, track)
+            reel_head = receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, la_key,
+                                      la_rank, q, rq_head, rq_end, track)
             n_drawn = 0
             n_res = 0
             for r in range(day_start[di], day_end[di]):
@@ -906,10 +922,13 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                                               la_pool, ahead_short_in, ahead_short_pools)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
-                    n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
-                                                 planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
-                                                 balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
-                                                 la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, out.planned, cnt)
+                    k = place_planned_order(it, p, day, receipt, balance, p_item, p_due, p_receipt, cnt)
+                    if track:
+                        n_lots = book_planned_order(k, p, day, receipt, priority, n_receipts, lead[it], is_make[it],
+                                                    yld[it], counted[it], out.planned, n_lots, planned_base + k,
+                                                    planned_rank[it] + 1,
+                                                    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
+                                                    m_key, q, cq_head, cq_end)
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
                     if every or res_pool[j] == p:
