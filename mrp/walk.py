@@ -730,15 +730,12 @@ def book_outflow(it, day, outflow, drawn_pools, n_drawn, o_item, o_pool, o_day, 
 
 
 @njit(cache=True)
-def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, pend_head, pend_end,
-               pend_pools, rq_head, rq_end, cq_head, cq_end, balance):
-    """An item's lots as its walk keeps them (the ``la_*`` arrays above): the existing ones, then
-    room for one planned order per day and pool that can be short (a pooled item's shortfalls
-    all fall on the company pool); its open orders pending per pool, its reels pending, and its
-    pools' draw queues, empty, and balances, zero. Returns the lots' arrays, which lots are open
-    orders, the draw queue ``q``, ``pend_q`` and its pool count, and ``reels_q`` and its length."""
+def _item_lots(g0, g1, n_days, n_short_pools, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail):
+    """An item's lots as its walk keeps them (the ``la_*`` arrays above): its existing lots
+    ``g0:g1``, then room for one planned order per day and pool that can be short. Returns the
+    lots' arrays and which lots are open orders."""
     ne = g1 - g0
-    cap = ne + n_days * (1 if is_pooled else len(pools))
+    cap = ne + n_days * n_short_pools
     la_arr = np.empty(cap, np.int64)
     la_qty = np.empty(cap)
     la_pool = np.empty(cap, np.int64)
@@ -749,8 +746,6 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
     la_rank = np.empty(cap, np.int64)
     la_exp = np.zeros(cap, np.bool_)
     la_open = np.zeros(cap, np.bool_)
-    q = np.empty(cap, np.int64)
-    n_reels = 0
     for j in range(ne):
         g = g0 + j
         la_arr[j] = l_arr[g]
@@ -761,11 +756,21 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         la_gid[j] = g
         la_rank[j] = l_rank[g] + 1
         la_open[j] = not l_reel[g]
-        if l_reel[g]:
-            n_reels += 1
-    reels_q = np.empty(n_reels, np.int64)
-    pend_q = np.empty(ne - n_reels, np.int64)
+    return la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open
+
+
+@njit(cache=True)
+def _pending_lots(ne, pools, la_open, la_pool, pend_head, pend_end, pend_pools):
+    """An item's existing lots not yet received, in arrival order: its open orders per pool
+    (``pend_q``, a pool's ``pend_head:pend_end``) and the pools with any (``pend_pools``), and its
+    reels (``reels_q``). Returns ``pend_q``, how many pools have open orders, and ``reels_q``."""
+    n_open = 0
+    for j in range(ne):
+        n_open += la_open[j]
+    pend_q = np.empty(n_open, np.int64)
+    reels_q = np.empty(ne - n_open, np.int64)
     k = 0
+    n_pend_pools = 0
     for p in pools:
         pend_head[p] = k
         for j in range(ne):
@@ -773,8 +778,6 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
                 pend_q[k] = j
                 k += 1
         pend_end[p] = k
-    n_pend_pools = 0
-    for p in pools:
         if pend_end[p] > pend_head[p]:
             pend_pools[n_pend_pools] = p
             n_pend_pools += 1
@@ -783,6 +786,15 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         if not la_open[j]:
             reels_q[k] = j
             k += 1
+    return pend_q, n_pend_pools, reels_q
+
+
+@njit(cache=True)
+def _draw_queues(cap, ne, n_days, pools, is_pooled, la_open, la_pool, pend_head, pend_end, rq_head, rq_end, cq_head,
+                 cq_end, balance):
+    """Each pool's draw queues in ``q``, empty: room for its reels (``rq_head:rq_end``), then
+    for its receipts (``cq_head:cq_end``: its open orders and, if it can be short, a planned
+    order a day); and each pool's balance, zero. Returns ``q``."""
     k = 0
     for p in pools:
         rq_head[p] = k
@@ -794,8 +806,7 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         cq_end[p] = k
         k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
         balance[p] = 0.0
-    return (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q,
-            n_pend_pools, reels_q, n_reels)
+    return np.empty(cap, np.int64)
 
 
 @njit(cache=True)
@@ -861,9 +872,12 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q, n_pend_pools,
-         reels_q, n_reels) = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail,
-                                        pend_head, pend_end, pend_pools, rq_head, rq_end, cq_head, cq_end, balance)
+        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open = _item_lots(
+            g0, g1, n_days, 1 if is_pooled else len(pools), l_pool, l_arr, l_qty, l_reel, l_rank, l_avail)
+        pend_q, n_pend_pools, reels_q = _pending_lots(g1 - g0, pools, la_open, la_pool, pend_head, pend_end, pend_pools)
+        q = _draw_queues(len(la_arr), g1 - g0, n_days, pools, is_pooled, la_open, la_pool, pend_head, pend_end, rq_head,
+                         rq_end, cq_head, cq_end, balance)
+        n_reels = len(reels_q)
         m_key = 2 * (g1 - g0) + 3
         n_lots = g1 - g0
         reel_head = 0
@@ -915,7 +929,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                 if short > EPS:
                     net_today += short
                     ahead = 0.0
-                    if rule[it] == POQ and period[it] > 0:
+                    if rule[it] == POQ and di + 1 < n_days and days[di + 1] < day + period[it]:
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
                                               balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
                                               pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
