@@ -479,14 +479,15 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 # The rules the walk runs per day and per draw, one compiled function each (the table in
 # docs/mrp.md, "Where each netting rule is in the walk"), inlined into the day loop by numba
-# (``inline="always"``). They take arrays (``place_planned_order`` the ``Planned`` record) and
+# (``inline="always"``). They take arrays (``book_planned_order`` the ``Planned`` record) and
 # at most 30 arguments: Python passes more as one tuple, which a compiled call builds and takes
 # apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool, availability, what is left, row, draw key, id
 # rank, expedited); ``m_key`` scales a day in a draw key; ``q`` holds each pool's draw queues,
 # reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
 # not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
 # and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
-# false receipts and expedites write nothing but balances and cursors.
+# false receipts and expedites write nothing but balances and cursors, and a planned order only
+# its item, due day and receipt (what the optimiser's net requirements read).
 
 
 @njit(cache=True, inline="always")
