@@ -551,6 +551,17 @@ def draw(cust, own_balance, company_balance, need, safety):
 
 
 @njit(cache=True, inline="always")
+def list_short(r, need, pool, res_req, res_need, res_pool, n_res):
+    """Rule 6: "What a day still lacks is covered per pool": a requirement left short by its
+    draws is listed with what it still needs and the pool that covers it; ``need`` no more than
+    ``EPS`` lists nothing. Returns how many are listed."""
+    res_req[n_res] = r
+    res_need[n_res] = need
+    res_pool[n_res] = pool
+    return n_res + 1 if need > EPS else n_res
+
+
+@njit(cache=True, inline="always")
 def short_pools_of(res_pool, n_res, short_in, short_pools):
     """Rule 6: "What a day still lacks is covered per pool": the pools the day's short
     requirements fall on (``res_pool[:n_res]``; a buy item's all on the company pool), in code
@@ -641,12 +652,8 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
             own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], safety)
             balance[cust] -= own
             balance[COMPANY] -= company
-            need = r_qty[r] - own - company
-            if need > EPS:
-                res_req[n_res] = r
-                res_need[n_res] = need
-                res_pool[n_res] = COMPANY if pooled or cust == COMPANY else cust
-                n_res += 1
+            n_res = list_short(r, r_qty[r] - own - company, COMPANY if pooled else cust, res_req, res_need, res_pool,
+                               n_res)
         n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
         for pi in range(n_short):
             p = short_pools[pi]
@@ -906,12 +913,8 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
                                   r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot,
                                   pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
-                need = r_qty[r] - own - company
-                if need > EPS:
-                    res_req[n_res] = r
-                    res_need[n_res] = need
-                    res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
-                    n_res += 1
+                n_res = list_short(r, r_qty[r] - own - company, COMPANY if is_pooled else cust, res_req, res_need,
+                                   res_pool, n_res)
             restore = restore_safety_stock(day, balance[COMPANY], floor0)
             n_short = short_pools_of(res_pool, n_res, short_in, short_pools) if n_res > 0 else 0
             n_covered = n_short
@@ -941,9 +944,8 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                     if track:
                         n_lots = book_planned_order(k, p, day, receipt, priority, n_receipts, lead[it], is_make[it],
                                                     yld[it], counted[it], out.planned, n_lots, planned_base + k,
-                                                    planned_rank[it] + 1,
-                                                    la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
-                                                    m_key, q, cq_head, cq_end)
+                                                    planned_rank[it] + 1, la_arr, la_qty, la_pool, la_avail, la_rem,
+                                                    la_gid, la_key, la_rank, m_key, q, cq_head, cq_end)
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
                     if every or res_pool[j] == p:
