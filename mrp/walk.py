@@ -481,13 +481,14 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 # docs/mrp.md, "Where each netting rule is in the walk"), inlined into the day loop by numba
 # (``inline="always"``). They take arrays (``book_planned_order`` the ``Planned`` record) and
 # at most 30 arguments: Python passes more as one tuple, which a compiled call builds and takes
-# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool, availability, what is left, row, draw key, id
-# rank, expedited); ``m_key`` scales a day in a draw key; ``q`` holds each pool's draw queues,
-# reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
-# not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
-# and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
-# false receipts and expedites write nothing but balances and cursors, and a planned order only
-# its item, due day and receipt (what the optimiser's net requirements read).
+# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool,
+# availability, what is left, row, draw key, id rank, expedited); ``m_key`` scales a day in a
+# draw key; ``q`` holds each pool's draw queues, reels ``rq_head:rq_end`` and receipts
+# ``cq_head:cq_end``; ``pend_q`` each pool's open orders not yet received
+# (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any) and ``reels_q`` the
+# reels not yet received (``reel_head`` up to ``n_reels``). With ``track`` false receipts and
+# expedites write nothing but balances and cursors, and a planned order only its item, due day
+# and receipt (what the optimiser's net requirements read).
 
 
 @njit(cache=True, inline="always")
@@ -684,7 +685,8 @@ def place_planned_order(it, pool, day, receipt, balance, p_item, p_due, p_receip
 
 @njit(cache=True, inline="always")
 def book_planned_order(k, pool, day, receipt, priority, seq, lead, is_make, yield_pct, counted, planned, lot, gid,
-                       rank, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, m_key, q, cq_head, cq_end):
+                       rank, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, m_key, q, cq_head,
+                       cq_end):
     """A planned order as the tracked walk keeps it: its number ``seq`` among the item's orders,
     pool, priority, what is started (rule 6b, :func:`quantity_started`), its release and
     earliest arrival (rule 7, :func:`offset_lead_time`); and, rule 5, its receipt drawn "in
@@ -839,7 +841,8 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
     n_item, n_day, n_qty = out.net
     o_item, o_pool, o_day, o_qty = out.outflow
-    p_item, p_due, p_receipt, p_remaining = out.planned.item, out.planned.due, out.planned.receipt, out.planned.remaining
+    p_item, p_due, p_receipt = out.planned.item, out.planned.due, out.planned.receipt
+    p_remaining = out.planned.remaining
     cnt = out.count
     e_lot, e_day = out.expedites
     used = np.zeros(n_pools, np.bool_)
