@@ -479,22 +479,24 @@ def item_bounds(items, item_req_start, item_req_end, r_day, r_cust, seg_start, s
 
 # The rules the walk runs per day and per draw, one compiled function each (the table in
 # docs/mrp.md, "Where each netting rule is in the walk"), inlined into the day loop by numba
-# (``inline="always"``). They take arrays (``place_planned_order`` the ``Planned`` record) and
+# (``inline="always"``). They take arrays (``book_planned_order`` the ``Planned`` record) and
 # at most 30 arguments: Python passes more as one tuple, which a compiled call builds and takes
-# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool, availability, what is left, row, draw key, id
-# rank, expedited); ``m_key`` scales a day in a draw key; ``q`` holds each pool's draw queues,
-# reels ``rq_head:rq_end`` and receipts ``cq_head:cq_end``; ``pend_q`` each pool's open orders
-# not yet received (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any)
-# and ``reels_q`` the reels not yet received (``reel_head`` up to ``n_reels``). With ``track``
-# false receipts and expedites write nothing but balances and cursors.
+# apart each time. An item's lots are the ``la_*`` arrays (arrival, quantity, pool,
+# availability, what is left, row, draw key, id rank, expedited); ``m_key`` scales a day in a
+# draw key; ``q`` holds each pool's draw queues, reels ``rq_head:rq_end`` and receipts
+# ``cq_head:cq_end``; ``pend_q`` each pool's open orders not yet received
+# (``pend_head:pend_end``; ``pend_pools[:n_pend_pools]`` the pools with any) and ``reels_q`` the
+# reels not yet received (``reel_head`` up to ``n_reels``). With ``track`` false receipts and
+# expedites write nothing but balances and cursors, and a planned order only its item, due day
+# and receipt (what the optimiser's net requirements read).
 
 
 @njit(cache=True, inline="always")
-def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head, n_reels, la_arr,
-            la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, track):
-    """Rule 6: "first add the day's receipts to their pools": the open orders and reels arriving
-    by ``day`` join their pools' balances and, with ``track``, their draw queues (rule 5: reels
-    by id, receipts by arrival, then id). Returns the first reel not yet received."""
+def receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty, la_key,
+                        la_rank, m_key, q, cq_head, cq_end, track):
+    """Rule 6: "first add the day's receipts to their pools": the open orders arriving by ``day``
+    join their pools' balances and, with ``track``, their draw queues (rule 5: receipts by
+    arrival, then id)."""
     for pi in range(n_pend_pools):
         p = pend_pools[pi]
         while pend_head[p] < pend_end[p] and la_arr[pend_q[pend_head[p]]] <= day:
@@ -504,6 +506,14 @@ def receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end,
             if track:
                 la_key[lot] = la_arr[lot] * m_key + la_rank[lot]
                 cq_end[p] = _insert(q, cq_head[p], cq_end[p], la_key, lot)
+
+
+@njit(cache=True, inline="always")
+def receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, la_key, la_rank, q, rq_head,
+                  rq_end, track):
+    """Rule 6: "first add the day's receipts to their pools": the reels arriving by ``day`` join
+    their pools' balances and, with ``track``, their draw queues (rule 5: reels by id). Returns
+    the first reel not yet received."""
     while reel_head < n_reels and la_arr[reels_q[reel_head]] <= day:
         lot = reels_q[reel_head]
         reel_head += 1
@@ -539,6 +549,17 @@ def draw(cust, own_balance, company_balance, need, safety):
     if need - own > EPS:
         company = draw_pool(COMPANY, company_balance, need - own, safety)
     return own, company
+
+
+@njit(cache=True, inline="always")
+def list_short(r, need, pool, res_req, res_need, res_pool, n_res):
+    """Rule 6: "What a day still lacks is covered per pool": a requirement left short by its
+    draws is listed with what it still needs and the pool that covers it; ``need`` no more than
+    ``EPS`` lists nothing. Returns how many are listed."""
+    res_req[n_res] = r
+    res_need[n_res] = need
+    res_pool[n_res] = pool
+    return n_res + 1 if need > EPS else n_res
 
 
 @njit(cache=True, inline="always")
@@ -622,20 +643,18 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
     total = 0.0
     for dj in range(di + 1, last):
         day = days[dj]
-        reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
-                            n_reels, la_arr, la_qty, la_pool, none, none, 0, none, none, none, none, none, False)
+        receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty, none,
+                            none, 0, none, none, none, False)
+        reel_head = receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, none, none, none,
+                                  none, none, False)
         n_res = 0
         for r in range(day_start[dj], day_end[dj]):
             cust = np.int64(r_cust[r])
             own, company = draw(cust, balance[cust], balance[COMPANY], r_qty[r], safety)
             balance[cust] -= own
             balance[COMPANY] -= company
-            need = r_qty[r] - own - company
-            if need > EPS:
-                res_req[n_res] = r
-                res_need[n_res] = need
-                res_pool[n_res] = COMPANY if pooled or cust == COMPANY else cust
-                n_res += 1
+            n_res = list_short(r, r_qty[r] - own - company, COMPANY if pooled else cust, res_req, res_need, res_pool,
+                               n_res)
         n_short = short_pools_of(res_pool, n_res, short_in, short_pools)
         for pi in range(n_short):
             p = short_pools[pi]
@@ -652,41 +671,47 @@ def poq_shortfall(pool, di, period, days, day_start, day_end, r_qty, r_cust, r_p
 
 
 @njit(cache=True, inline="always")
-def place_planned_order(it, pool, day, receipt, priority, seq, planned_base, rank, lead, is_make, yield_pct, counted,
-                        balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank,
-                        m_key, q, cq_head, cq_end, planned, cnt):
+def place_planned_order(it, pool, day, receipt, balance, p_item, p_due, p_receipt, cnt):
     """Rule 6b: "one new planned order due today" of ``receipt`` into the pool, which draws on
-    it at once; it joins the pool's draw queue as lot ``n_lots`` (row
-    ``planned_base`` + its row among the planned orders, id rank ``rank``), with what is
-    started (:func:`quantity_started`) and, rule 7, its release and earliest arrival
-    (:func:`offset_lead_time`). Returns the item's lot count."""
-    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
-    release, avail = offset_lead_time(day, lead)
+    it at once. Returns the order's row; :func:`book_planned_order` fills in the rest of it."""
     k = cnt[N_PLANNED]
     cnt[N_PLANNED] = k + 1
     p_item[k] = it
+    p_due[k] = day
+    p_receipt[k] = receipt
+    balance[pool] += receipt
+    return k
+
+
+@njit(cache=True, inline="always")
+def book_planned_order(k, pool, day, receipt, priority, seq, lead, is_make, yield_pct, counted, planned, lot, gid,
+                       rank, la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, m_key, q, cq_head,
+                       cq_end):
+    """A planned order as the tracked walk keeps it: its number ``seq`` among the item's orders,
+    pool, priority, what is started (rule 6b, :func:`quantity_started`), its release and
+    earliest arrival (rule 7, :func:`offset_lead_time`); and, rule 5, its receipt drawn "in
+    order of arrival (then id)": the item's lot ``lot`` (row ``gid``, id rank ``rank``), in the
+    pool's draw queue. Returns the item's lot count."""
+    p_item, p_seq, p_pool, p_started, p_receipt, p_release, p_due, p_avail, p_pri, p_remaining = planned
+    release, avail = offset_lead_time(day, lead)
     p_seq[k] = seq
     p_pool[k] = pool
-    p_receipt[k] = receipt
     p_release[k] = release
-    p_due[k] = day
     p_avail[k] = avail
     p_pri[k] = priority
-    balance[pool] += receipt
-    lot = n_lots
     la_arr[lot] = day
     la_qty[lot] = receipt
     la_pool[lot] = pool
     la_avail[lot] = avail
     la_rem[lot] = receipt
-    la_gid[lot] = planned_base + k
+    la_gid[lot] = gid
     la_rank[lot] = rank
     la_key[lot] = day * m_key + rank
     cq_end[pool] = _insert(q, cq_head[pool], cq_end[pool], la_key, lot)
     # Written last: an array an inlined function writes after a branch (the rounding's) costs
     # numba a reference count per call.
     p_started[k] = quantity_started(receipt, is_make, yield_pct, counted)
-    return n_lots + 1
+    return lot + 1
 
 
 @njit(cache=True, inline="always")
@@ -715,15 +740,12 @@ def book_outflow(it, day, outflow, drawn_pools, n_drawn, o_item, o_pool, o_day, 
 
 
 @njit(cache=True)
-def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail, pend_head, pend_end,
-               pend_pools, rq_head, rq_end, cq_head, cq_end, balance):
-    """An item's lots as its walk keeps them (the ``la_*`` arrays above): the existing ones, then
-    room for one planned order per day and pool that can be short (a pooled item's shortfalls
-    all fall on the company pool); its open orders pending per pool, its reels pending, and its
-    pools' draw queues, empty, and balances, zero. Returns the lots' arrays, which lots are open
-    orders, the draw queue ``q``, ``pend_q`` and its pool count, and ``reels_q`` and its length."""
+def _item_lots(g0, g1, n_days, n_short_pools, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail):
+    """An item's lots as its walk keeps them (the ``la_*`` arrays above): its existing lots
+    ``g0:g1``, then room for one planned order per day and pool that can be short. Returns the
+    lots' arrays and which lots are open orders."""
     ne = g1 - g0
-    cap = ne + n_days * (1 if is_pooled else len(pools))
+    cap = ne + n_days * n_short_pools
     la_arr = np.empty(cap, np.int64)
     la_qty = np.empty(cap)
     la_pool = np.empty(cap, np.int64)
@@ -734,8 +756,6 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
     la_rank = np.empty(cap, np.int64)
     la_exp = np.zeros(cap, np.bool_)
     la_open = np.zeros(cap, np.bool_)
-    q = np.empty(cap, np.int64)
-    n_reels = 0
     for j in range(ne):
         g = g0 + j
         la_arr[j] = l_arr[g]
@@ -746,11 +766,21 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         la_gid[j] = g
         la_rank[j] = l_rank[g] + 1
         la_open[j] = not l_reel[g]
-        if l_reel[g]:
-            n_reels += 1
-    reels_q = np.empty(n_reels, np.int64)
-    pend_q = np.empty(ne - n_reels, np.int64)
+    return la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open
+
+
+@njit(cache=True)
+def _pending_lots(ne, pools, la_open, la_pool, pend_head, pend_end, pend_pools):
+    """An item's existing lots not yet received, in arrival order: its open orders per pool
+    (``pend_q``, a pool's ``pend_head:pend_end``) and the pools with any (``pend_pools``), and its
+    reels (``reels_q``). Returns ``pend_q``, how many pools have open orders, and ``reels_q``."""
+    n_open = 0
+    for j in range(ne):
+        n_open += la_open[j]
+    pend_q = np.empty(n_open, np.int64)
+    reels_q = np.empty(ne - n_open, np.int64)
     k = 0
+    n_pend_pools = 0
     for p in pools:
         pend_head[p] = k
         for j in range(ne):
@@ -758,8 +788,6 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
                 pend_q[k] = j
                 k += 1
         pend_end[p] = k
-    n_pend_pools = 0
-    for p in pools:
         if pend_end[p] > pend_head[p]:
             pend_pools[n_pend_pools] = p
             n_pend_pools += 1
@@ -768,6 +796,15 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         if not la_open[j]:
             reels_q[k] = j
             k += 1
+    return pend_q, n_pend_pools, reels_q
+
+
+@njit(cache=True)
+def _draw_queues(cap, ne, n_days, pools, is_pooled, la_open, la_pool, pend_head, pend_end, rq_head, rq_end, cq_head,
+                 cq_end, balance):
+    """Each pool's draw queues in ``q``, empty: room for its reels (``rq_head:rq_end``), then
+    for its receipts (``cq_head:cq_end``: its open orders and, if it can be short, a planned
+    order a day); and each pool's balance, zero. Returns ``q``."""
     k = 0
     for p in pools:
         rq_head[p] = k
@@ -779,8 +816,7 @@ def _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l
         cq_end[p] = k
         k += pend_end[p] - pend_head[p] + (n_days if not is_pooled or p == COMPANY else 0)
         balance[p] = 0.0
-    return (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q,
-            n_pend_pools, reels_q, n_reels)
+    return np.empty(cap, np.int64)
 
 
 @njit(cache=True)
@@ -805,6 +841,7 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
     m_parent, m_lot, m_qty, m_day, m_avail = out.material
     n_item, n_day, n_qty = out.net
     o_item, o_pool, o_day, o_qty = out.outflow
+    p_item, p_due, p_receipt = out.planned.item, out.planned.due, out.planned.receipt
     p_remaining = out.planned.remaining
     cnt = out.count
     e_lot, e_day = out.expedites
@@ -846,9 +883,12 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
             used[l_pool[g]] = True
         pools = np.flatnonzero(used)
         used[:] = False
-        (la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open, q, pend_q, n_pend_pools,
-         reels_q, n_reels) = _item_lots(g0, g1, n_days, pools, is_pooled, l_pool, l_arr, l_qty, l_reel, l_rank, l_avail,
-                                        pend_head, pend_end, pend_pools, rq_head, rq_end, cq_head, cq_end, balance)
+        la_arr, la_qty, la_pool, la_avail, la_rem, la_gid, la_key, la_rank, la_exp, la_open = _item_lots(
+            g0, g1, n_days, 1 if is_pooled else len(pools), l_pool, l_arr, l_qty, l_reel, l_rank, l_avail)
+        pend_q, n_pend_pools, reels_q = _pending_lots(g1 - g0, pools, la_open, la_pool, pend_head, pend_end, pend_pools)
+        q = _draw_queues(len(la_arr), g1 - g0, n_days, pools, is_pooled, la_open, la_pool, pend_head, pend_end, rq_head,
+                         rq_end, cq_head, cq_end, balance)
+        n_reels = len(reels_q)
         m_key = 2 * (g1 - g0) + 3
         n_lots = g1 - g0
         reel_head = 0
@@ -859,9 +899,10 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
         res_pool = np.empty(r1 - r0, np.int64)
         for di in range(n_days):
             day = days[di]
-            reel_head = receive(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, reels_q, reel_head,
-                                n_reels, la_arr, la_qty, la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head,
-                                cq_end, track)
+            receive_open_orders(day, balance, pend_pools, n_pend_pools, pend_q, pend_head, pend_end, la_arr, la_qty,
+                                la_key, la_rank, m_key, q, cq_head, cq_end, track)
+            reel_head = receive_reels(day, balance, reels_q, reel_head, n_reels, la_arr, la_qty, la_pool, la_key,
+                                      la_rank, q, rq_head, rq_end, track)
             n_drawn = 0
             n_res = 0
             for r in range(day_start[di], day_end[di]):
@@ -875,12 +916,8 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                         book_draw(r, p, take, day, q, rq_head, rq_end, cq_head, cq_end, la_rem, la_gid, la_avail,
                                   r_parent, peg, seg_start, seg_end, seg_pos, seg_left, s_dem, s_lvl, s_qty, pc_lot,
                                   pc_dem, pc_lvl, pc_qty, m_parent, m_lot, m_qty, m_day, m_avail, cnt)
-                need = r_qty[r] - own - company
-                if need > EPS:
-                    res_req[n_res] = r
-                    res_need[n_res] = need
-                    res_pool[n_res] = COMPANY if is_pooled or cust == COMPANY else cust
-                    n_res += 1
+                n_res = list_short(r, r_qty[r] - own - company, COMPANY if is_pooled else cust, res_req, res_need,
+                                   res_pool, n_res)
             restore = restore_safety_stock(day, balance[COMPANY], floor0)
             n_short = short_pools_of(res_pool, n_res, short_in, short_pools) if n_res > 0 else 0
             n_covered = n_short
@@ -899,17 +936,19 @@ def net_level(items, track, peg, rules, reqs, pegging, supply, out, bounds, firs
                 if short > EPS:
                     net_today += short
                     ahead = 0.0
-                    if rule[it] == POQ and period[it] > 0:
+                    if rule[it] == POQ and di + 1 < n_days and days[di + 1] < day + period[it]:
                         ahead = poq_shortfall(p, di, period[it], days, day_start, day_end, r_qty, r_cust, r_pri,
                                               balance, floor0, is_pooled, lead[it], pend_pools, n_pend_pools, pend_q,
                                               pend_head, pend_end, reels_q, reel_head, n_reels, la_arr, la_qty,
                                               la_pool, ahead_short_in, ahead_short_pools)
                     receipt = order_quantity(short, ahead, rule[it], lot_size[it], moq[it], multiple[it], counted[it])
                     n_receipts += 1
-                    n_lots = place_planned_order(it, p, day, receipt, priority, n_receipts, planned_base,
-                                                 planned_rank[it] + 1, lead[it], is_make[it], yld[it], counted[it],
-                                                 balance, n_lots, la_arr, la_qty, la_pool, la_avail, la_rem,
-                                                 la_gid, la_key, la_rank, m_key, q, cq_head, cq_end, out.planned, cnt)
+                    k = place_planned_order(it, p, day, receipt, balance, p_item, p_due, p_receipt, cnt)
+                    if track:
+                        n_lots = book_planned_order(k, p, day, receipt, priority, n_receipts, lead[it], is_make[it],
+                                                    yld[it], counted[it], out.planned, n_lots, planned_base + k,
+                                                    planned_rank[it] + 1, la_arr, la_qty, la_pool, la_avail, la_rem,
+                                                    la_gid, la_key, la_rank, m_key, q, cq_head, cq_end)
                 # What the pool lacked is drawn now.
                 for j in range(n_res):
                     if every or res_pool[j] == p:

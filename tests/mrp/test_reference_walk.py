@@ -15,7 +15,8 @@ from mrp import engine
 from mrp.codes import FOQ, L4L, POQ
 from mrp.dataset import Dataset
 from mrp.walk import N_COUNTERS, N_EXPEDITES, _first_day_below, draw, draw_pool, expedite, offset_lead_time
-from mrp.walk import order_quantity, poq_shortfall, quantity_started, receive, restore_safety_stock
+from mrp.walk import (order_quantity, poq_shortfall, quantity_started, receive_open_orders, receive_reels,
+                      restore_safety_stock)
 from tests.mrp.builders import AS_OF, factories
 from tests.mrp.reference_walk import ItemWalk, Lot, Requirement, Rows, peg, reference_walk
 
@@ -166,8 +167,10 @@ def test_rule_6_the_days_receipts_join_their_pools_and_draw_queues():
     m_key = 7
 
     def day(d: int, reel_head: int) -> int:
-        return receive(d, balance, _ints(0), 1, _ints(0), pend_head, pend_end, _ints(1), reel_head, 1, la_arr, la_qty,
-                       la_pool, la_key, la_rank, m_key, q, rq_head, rq_end, cq_head, cq_end, True)
+        receive_open_orders(d, balance, _ints(0), 1, _ints(0), pend_head, pend_end, la_arr, la_qty, la_key, la_rank,
+                            m_key, q, cq_head, cq_end, True)
+        return receive_reels(d, balance, _ints(1), reel_head, 1, la_arr, la_qty, la_pool, la_key, la_rank, q, rq_head,
+                             rq_end, True)
 
     reel_head = day(0, 0)
     assert reel_head == 1 and balance[0] == 25.0 and list(q) == [1, -1] and rq_end[0] == 1 and pend_head[0] == 0
