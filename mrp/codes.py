@@ -106,10 +106,18 @@ def ids_among(ids: pd.Series, chosen: set[str]) -> np.ndarray:
     return ids.astype(str).isin(chosen).to_numpy()
 
 
+#: The dtype of id texts (pandas' default string dtype).
+_TEXT_DTYPE = pd.Index([], dtype=str).dtype
+
+
 def categorical_ids(ids: pd.Series) -> pd.Categorical:
-    """Ids as a categorical of their texts; a categorical column as it is (no text per row)."""
+    """Ids as a categorical of their texts; a categorical column keeps its codes (no text per row),
+    its categories made texts of the one string dtype, so any two such columns can be joined."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        return ids.array
+        categories = ids.cat.categories
+        if categories.dtype == _TEXT_DTYPE:
+            return ids.array
+        return pd.Categorical.from_codes(ids.cat.codes.to_numpy(), categories.astype(_TEXT_DTYPE))
     return pd.Categorical(ids.astype(str))
 
 

@@ -7,8 +7,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from pandas.api.types import union_categoricals
 
-from mrp.codes import dense_rank, group_order, id_codes, stable_order, sum_by, sum_grouped
+from mrp.codes import categorical_ids, dense_rank, group_order, id_codes, stable_order, sum_by, sum_grouped
 
 keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 2**62 - 1))
 small_keys = hnp.arrays(np.int64, st.integers(0, 3000), elements=st.integers(0, 40))
@@ -83,3 +84,10 @@ def test_id_codes_rank_ids_by_their_text_a_missing_id_as_the_empty_text():
         codes, texts = id_codes(column)
         assert list(texts[codes]) == ["C2", "", "C10", "C2", "C1"]
         assert codes.tolist() == [3, 0, 2, 3, 1]
+
+
+def test_id_columns_of_any_text_dtype_join_as_one_categorical():
+    object_ids = pd.Series(pd.Categorical(["PO-1", "PO-2", "PO-1"], categories=pd.Index(["PO-1", "PO-2"], dtype=object)))
+    string_ids = pd.Series(pd.Categorical(["S-9", "PO-2"], categories=pd.Index(["PO-2", "S-9"], dtype="string")))
+    joined = union_categoricals([categorical_ids(object_ids), categorical_ids(string_ids), categorical_ids(pd.Series(["X"]))])
+    assert list(joined.astype(object)) == ["PO-1", "PO-2", "PO-1", "S-9", "PO-2", "X"]
