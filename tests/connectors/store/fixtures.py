@@ -17,9 +17,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine
 
 from connectors.store import open_store
+from connectors.store.engine import MIGRATIONS_DIR
 
 PG_ADMIN = os.environ.get("REELPLAN_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3")
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -98,3 +101,12 @@ def engine(store_url: str) -> Iterator[Engine]:
     store = open_store(store_url)
     yield store
     store.dispose()
+
+
+def downgrade_store(engine: Engine, revision: str) -> None:
+    """Take the store back to migration ``revision`` (alembic's downgrade on ``engine``)."""
+    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

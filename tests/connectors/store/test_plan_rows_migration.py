@@ -8,24 +8,13 @@ import datetime as dt
 
 import pandas as pd
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from connectors.store import create_store_engine, import_folder, migrate, read_snapshot, write_session
-from connectors.store.engine import MIGRATIONS_DIR
 from connectors.store.models import PLAN_MODELS
 from connectors.store.plans import current_run_id, load_plan, publish_plan
 from connectors.store.runs import start_run, utc_now
-from tests.connectors.store.fixtures import SMALL
+from tests.connectors.store.fixtures import SMALL, downgrade_store
 from tests.connectors.store.sample_plans import sample_plan
-
-
-def _downgrade(engine: sa.Engine, revision: str) -> None:
-    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def _publish(engine: sa.Engine, tag: str) -> int:
@@ -68,7 +57,7 @@ def test_plans_published_before_the_revision_are_kept_and_the_plan_tables_refer_
         runs[_publish(engine, "C")] = "C"  # publishing works on the migrated tables
         _assert_plans_kept(engine, runs)
 
-        _downgrade(engine, "0009_sites")
+        downgrade_store(engine, "0009_sites")
         assert set(_foreign_keys(engine).values()) == {((("run_id",), "planning_runs"),)}
         _assert_plans_kept(engine, runs)
         migrate(engine)  # and forth again

@@ -24,6 +24,15 @@ def _publish(engine, plan, *, keep_plans: int = 30) -> int:
         return run.id
 
 
+def _store_scenario(engine, scenario: str, tag: str, *, keep_plans: int) -> int:
+    """Store ``sample_plan(tag)`` as a finished run of ``scenario``; its run id."""
+    with write_session(engine) as session:
+        run = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario=scenario,
+                        request_token=f"token-{tag}")
+        plans.store_plan(session, run, sample_plan(tag), now=utc_now(), keep_plans=keep_plans)
+        return run.id
+
+
 def _rows_of(session, run_id: int) -> dict[str, int]:
     return {
         name: session.connection().execute(
@@ -144,13 +153,7 @@ def test_a_plan_table_missing_contract_columns_stores_what_it_has(engine, bad):
 
 def test_a_scenario_plan_is_stored_unpublished_and_only_its_latest_runs_keep_their_rows(engine):
     published = _publish(engine, sample_plan("A"))
-    stored = []
-    for tag in "BCDE":
-        with write_session(engine) as session:
-            run = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="what_if",
-                            request_token=f"token-{tag}")
-            plans.store_plan(session, run, sample_plan(tag), now=utc_now(), keep_plans=3)
-            stored.append(run.id)
+    stored = [_store_scenario(engine, "what_if", tag, keep_plans=3) for tag in "BCDE"]
     with read_snapshot(engine) as session:
         assert current_run_id(session) == published
         statuses = {r.id: r.status for r in session.exec(select(PlanningRun)).scalars()}
@@ -183,13 +186,7 @@ def test_a_second_attempt_of_a_request_takes_up_its_run(engine):
 def test_plan_rows_belong_only_to_kept_runs_after_pruning_archiving_and_a_failed_publish(engine, monkeypatch):
     """Plan tables have no foreign key to the runs: the store alone keeps every row's run a kept one."""
     published = [_publish(engine, sample_plan(tag), keep_plans=2) for tag in "ABCD"]
-    scenarios = []
-    for tag in "BC":
-        with write_session(engine) as session:
-            run = start_run(session, trigger="scenario", as_of=dt.date(2026, 11, 23), options={}, scenario="s",
-                            request_token=f"token-{tag}")
-            plans.store_plan(session, run, sample_plan(tag), now=utc_now(), keep_plans=1)
-            scenarios.append(run.id)
+    scenarios = [_store_scenario(engine, "s", tag, keep_plans=1) for tag in "BC"]
     insert_frame = plans.insert_frame
 
     def fail_at_the_schedule(connection, frame, table, *args, **kwargs):

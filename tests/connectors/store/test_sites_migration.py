@@ -8,21 +8,18 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlmodel import select
 
 from connectors.dataset import read_dataset
 from connectors.store import create_store_engine, import_folder, load_dataset, migrate, read_snapshot
 from connectors.store.dataset_io import _settings_rows
-from connectors.store.engine import MIGRATIONS_DIR
 from connectors.store.frames import insert_frame
 from connectors.store.ids import next_numbers
 from connectors.store.models import DATASET_MODELS, IdCounter, PlanningRun
 from connectors.store.plans import current_run_id, load_plan_table
 from connectors.store.sites import site_names, sites_with_data
 from mrp.dataset import TABLES
-from tests.connectors.store.fixtures import SMALL
+from tests.connectors.store.fixtures import SMALL, downgrade_store
 
 STARTED = dt.datetime(2026, 11, 23, 2, 0)
 
@@ -82,19 +79,11 @@ def test_an_existing_store_migrates_with_every_row_in_the_default_site(empty_sto
         engine.dispose()
 
 
-def _downgrade(engine: sa.Engine, revision: str) -> None:
-    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-
 def test_a_store_of_one_site_goes_back_to_0005_and_one_of_several_sites_is_refused(empty_store_url):
     engine = _store_at_0005_with_data(empty_store_url)
     try:
         migrate(engine)
-        _downgrade(engine, "0005_ems_data")
+        downgrade_store(engine, "0005_ems_data")
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT id, run_id FROM current_plan")).all() == [(1, 1)]
             assert connection.execute(sa.text("SELECT count(*) FROM items")).scalar() == 6
@@ -102,6 +91,6 @@ def test_a_store_of_one_site_goes_back_to_0005_and_one_of_several_sites_is_refus
         migrate(engine)
         import_folder(engine, SMALL, site="plant-2")
         with pytest.raises(RuntimeError, match=r"holds sites besides 'default' \(plant-2\)"):
-            _downgrade(engine, "0005_ems_data")
+            downgrade_store(engine, "0005_ems_data")
     finally:
         engine.dispose()
