@@ -167,20 +167,10 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     demand, demands = id_codes(pegs.demand_id.iloc[rows])
     need_day = day_offsets(pegs.date.iloc[rows], settings)
     days = int(max(need_day.max(), matched.need_day.max(), *(items[i].need_days.max(initial=0) for i in used))) + 1
-    # One peg per item, day, customer and demand (first seen first), its quantities summed.
-    day_code, day_keys = pd.factorize(item.codes[rows].astype(np.int64) * days + need_day)
-    who_code, who_keys = pd.factorize(customer.astype(np.int64) * len(demands) + demand)
-    pegged = pegs.quantity.to_numpy(dtype=float)[rows]
+    peg_day, peg_who, peg_qty, peg_total, who_keys = _day_pegs(
+        item.codes[rows].astype(np.int64) * days + need_day, customer.astype(np.int64) * len(demands) + demand,
+        pegs.quantity.to_numpy(dtype=float)[rows])
     del rows, customer, demand, need_day
-    summed = pd.Series(pegged).groupby(day_code * len(who_keys) + who_code, sort=False).sum()
-    del day_code, who_code, pegged
-    group = summed.index.to_numpy(dtype=np.int64)
-    peg_day = day_keys[group // len(who_keys)]
-    peg_who = group % len(who_keys)
-    peg_qty = summed.to_numpy(dtype=float)
-    peg_total = pd.Series(peg_qty).groupby(peg_day).transform("sum").to_numpy(dtype=float)
-    counted = peg_total > 0
-    peg_day, peg_who, peg_qty, peg_total = peg_day[counted], peg_who[counted], peg_qty[counted], peg_total[counted]
     # The matching joined to each need day's net requirement and to its pegs (in their order).
     line_day = code[pd.Index(used).get_indexer(matched.item_id)].astype(np.int64) * days \
         + matched.need_day.to_numpy(dtype=np.int64)
@@ -219,6 +209,25 @@ def line_demands(pairs: pd.DataFrame, items: dict[str, ItemProblem], pegs: pd.Da
     who = np.sort(who_keys)[key % len(who_keys)]
     return _served(key // len(who_keys), (who // len(demands)).astype(np.int32), customers,
                    (who % len(demands)).astype(np.int32), demands, per.to_numpy(dtype=float))
+
+
+def _day_pegs(day_key: np.ndarray, who_key: np.ndarray, pegged: np.ndarray):
+    """One peg per need day (``day_key``: item and day) and demand (``who_key``: customer and
+    demand), first seen first, its quantities summed, and the day's total beside it; days whose
+    pegs add up to nothing are left out. Returns day keys, who codes (into the returned
+    ``who_keys``), quantities and day totals."""
+    day_code, day_keys = pd.factorize(day_key)
+    who_code, who_keys = pd.factorize(who_key)
+    del day_key, who_key  # the caller's temporaries: tens of millions of rows at 150,000 demand lines
+    summed = pd.Series(pegged).groupby(day_code * len(who_keys) + who_code, sort=False).sum()
+    del day_code, who_code
+    group = summed.index.to_numpy(dtype=np.int64)
+    peg_day = day_keys[group // len(who_keys)]
+    peg_who = group % len(who_keys)
+    peg_qty = summed.to_numpy(dtype=float)
+    peg_total = pd.Series(peg_qty).groupby(peg_day).transform("sum").to_numpy(dtype=float)
+    counted = peg_total > 0
+    return peg_day[counted], peg_who[counted], peg_qty[counted], peg_total[counted], who_keys
 
 
 def _served_none() -> pd.DataFrame:
